@@ -1,0 +1,16 @@
+// Package warehouse owns pmx's embedded DuckDB event warehouse: opening the
+// database file, schema versions and migrations, atomic per-file imports of
+// Arrow record batches, and the derived tables analyses read.
+//
+// Invariants:
+//   - An import is one transaction: either the whole log (events, cases,
+//     derived facts, its logs row and its rejects) is visible, or none of it.
+//   - Rows arrive as Arrow record batches through go-duckdb's Arrow interface
+//     (one streaming INSERT ... SELECT per import), never as row-by-row INSERTs.
+//   - Derived columns (instance, start_ts pairing, pos, prev_activity,
+//     prev_ts) and the case_facts/variants tables are recomputed from the
+//     canonical columns in SQL; they are never written by readers.
+//
+// It imports the canonical schema from ingest/event and must not import the
+// readers' callers (cmd), mining, analysis or report.
+package warehouse

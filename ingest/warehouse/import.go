@@ -1,0 +1,195 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/marcboeker/go-duckdb"
+
+	"github.com/pmx-dev/pmx/ingest/event"
+)
+
+var errConsumerStopped = errors.New("warehouse stopped consuming the event stream")
+
+// ErrLogExists is returned when importing under a name already taken
+// without ImportOptions.Replace.
+var ErrLogExists = errors.New("log already exists")
+
+// ImportOptions describes one import.
+type ImportOptions struct {
+	Name    string // log name; must be non-empty
+	Source  string // file path or other origin, recorded in logs.source
+	Format  string // "xes", "csv", "parquet", ...
+	Replace bool   // replace an existing log of the same name (in the same transaction)
+}
+
+// ReadFunc decodes a source into the sink. It runs in its own goroutine
+// while the warehouse inserts what it produced so far.
+type ReadFunc func(ctx context.Context, sink event.Sink) (event.Meta, error)
+
+// Import runs read and stores everything it produces as log opt.Name, in
+// one transaction: on any error (reader or database) nothing is left behind.
+func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc) (LogInfo, error) {
+	if opt.Name == "" {
+		return LogInfo{}, errors.New("import: empty log name")
+	}
+	var info LogInfo
+	err := w.withTx(ctx, func(conn driver.Conn, tx *txConn) error {
+		id, err := w.reserve(ctx, tx, opt)
+		if err != nil {
+			return err
+		}
+		stage := fmt.Sprintf("stage_%d_%d", id, time.Now().UnixNano())
+		if err := tx.exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE %s AS SELECT * FROM (SELECT NULL::VARCHAR case_id,
+			NULL::VARCHAR activity, NULL::TIMESTAMP ts, NULL::TIMESTAMP start_ts, NULL::VARCHAR resource,
+			NULL::VARCHAR lifecycle, NULL::BIGINT seq, NULL::VARCHAR attrs) WHERE false`, stage)); err != nil {
+			return err
+		}
+		defer tx.exec(context.Background(), `DROP TABLE IF EXISTS `+stage)
+
+		s := newStream(opt.Name, opt.Source)
+		defer s.release()
+		var meta event.Meta
+		readErr := make(chan error, 1)
+		go func() {
+			m, err := read(ctx, s)
+			meta = m
+			s.closeEvents()
+			readErr <- err
+		}()
+		insErr := insertArrow(ctx, conn, tx, newChanReader(s.ch), "INSERT INTO "+stage+" SELECT * FROM %s")
+		s.stop()
+		for range s.ch { // unblock nothing is left; drain what a failed insert did not take
+		}
+		if err := <-readErr; err != nil {
+			return err
+		}
+		if insErr != nil {
+			return fmt.Errorf("import %s: %w", opt.Source, insErr)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if len(s.cases) > 0 {
+			rr, err := array.NewRecordReader(event.CaseSchema, s.cases)
+			if err != nil {
+				return err
+			}
+			if err := insertArrow(ctx, conn, tx, rr, fmt.Sprintf("INSERT INTO cases SELECT %d, case_id, attrs FROM %%s", id)); err != nil {
+				return fmt.Errorf("import %s: cases: %w", opt.Source, err)
+			}
+		}
+		if s.nRej > 0 {
+			rec := s.rejects.NewRecord()
+			defer rec.Release()
+			rr, err := array.NewRecordReader(rejectSchema, []arrow.Record{rec})
+			if err != nil {
+				return err
+			}
+			if err := insertArrow(ctx, conn, tx, rr, "INSERT INTO rejects SELECT * FROM %s"); err != nil {
+				return fmt.Errorf("import %s: rejects: %w", opt.Source, err)
+			}
+		}
+		info, err = w.finish(ctx, tx, id, stage, opt, meta, s.nRej)
+		return err
+	})
+	if err != nil {
+		return LogInfo{}, err
+	}
+	return info, nil
+}
+
+// reserve allocates the log id, enforcing name uniqueness (or replacing).
+func (w *Warehouse) reserve(ctx context.Context, tx *txConn, opt ImportOptions) (int64, error) {
+	var old sql.NullInt64
+	if err := tx.queryRow(ctx, `SELECT max(log_id) FROM logs WHERE name = ?`, []driver.NamedValue{{Ordinal: 1, Value: opt.Name}}, &old); err != nil {
+		return 0, err
+	}
+	if old.Valid {
+		if !opt.Replace {
+			return 0, fmt.Errorf("import %s: log %q: %w (choose another --name or pass --replace)", opt.Source, opt.Name, ErrLogExists)
+		}
+		if err := deleteLog(ctx, tx, old.Int64, opt.Name); err != nil {
+			return 0, err
+		}
+	}
+	var id int64
+	if err := tx.queryRow(ctx, `SELECT nextval('log_ids')`, nil, &id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// finish moves the staged rows into events with the derived columns, builds
+// case_facts and variants, and records the log.
+func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, stage string, opt ImportOptions, meta event.Meta, rejects int64) (LogInfo, error) {
+	var nonStandard, starts int64
+	if err := tx.queryRow(ctx, fmt.Sprintf(`SELECT
+		count(*) FILTER (WHERE lifecycle IS NOT NULL AND lower(lifecycle) NOT IN (%s)),
+		count(*) FILTER (WHERE lower(lifecycle) = 'start')
+		FROM %s`, standardList(), stage), nil, &nonStandard, &starts); err != nil {
+		return LogInfo{}, fmt.Errorf("import %s: lifecycle: %w", opt.Source, err)
+	}
+	standard := nonStandard == 0
+	if err := tx.exec(ctx, deriveEvents(id, stage, standard, standard && starts > 0)); err != nil {
+		return LogInfo{}, fmt.Errorf("import %s: derive events: %w", opt.Source, err)
+	}
+	if err := deriveFacts(ctx, tx, id); err != nil {
+		return LogInfo{}, fmt.Errorf("import %s: derive facts: %w", opt.Source, err)
+	}
+	lifecycle := "standard"
+	if !standard {
+		lifecycle = "non-standard"
+	}
+	var metaJSON any
+	if meta.Attrs != nil {
+		metaJSON = string(meta.Attrs)
+	}
+	var classifier any
+	if meta.Classifier != "" {
+		classifier = meta.Classifier
+	}
+	if err := tx.exec(ctx, `INSERT INTO logs SELECT ?, ?, ?, ?, now()::TIMESTAMP,
+			(SELECT count(*) FROM events WHERE log_id = ?),
+			(SELECT count(*) FROM events WHERE log_id = ? AND instance),
+			(SELECT count(*) FROM case_facts WHERE log_id = ?), ?, ?, ?, ?`,
+		id, opt.Name, opt.Source, opt.Format, id, id, id, rejects, lifecycle, classifier, metaJSON); err != nil {
+		return LogInfo{}, fmt.Errorf("import %s: record log: %w", opt.Source, err)
+	}
+	info := LogInfo{ID: id, Name: opt.Name, Source: opt.Source, Format: opt.Format, Rejects: rejects,
+		Lifecycle: lifecycle, Classifier: meta.Classifier}
+	err := tx.queryRow(ctx, `SELECT strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ'), events, instances, cases FROM logs WHERE log_id = ?`,
+		[]driver.NamedValue{{Ordinal: 1, Value: id}}, &info.ImportedAt, &info.Events, &info.Instances, &info.Cases)
+	return info, err
+}
+
+func standardList() string {
+	q := make([]string, len(event.StandardLifecycle))
+	for i, s := range event.StandardLifecycle {
+		q[i] = "'" + s + "'"
+	}
+	return strings.Join(q, ",")
+}
+
+// insertArrow registers rr as a view on the raw connection and runs query
+// (with %s standing for the view) over it.
+func insertArrow(ctx context.Context, conn driver.Conn, tx *txConn, rr array.RecordReader, query string) error {
+	ar, err := duckdb.NewArrowFromConn(conn)
+	if err != nil {
+		return err
+	}
+	view := fmt.Sprintf("arrow_src_%d", time.Now().UnixNano())
+	release, err := ar.RegisterView(rr, view)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return tx.exec(ctx, fmt.Sprintf(query, view))
+}

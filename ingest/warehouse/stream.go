@@ -1,0 +1,136 @@
+package warehouse
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/pmx-dev/pmx/ingest/event"
+)
+
+// stream is the event.Sink an import hands to its reader. Event batches flow
+// through a small channel into DuckDB's Arrow scan while the reader is still
+// decoding, so decoding and inserting overlap and memory holds only a few
+// batches. Cases and rejects are few; they are kept until the events are in.
+type stream struct {
+	ch   chan arrow.Record
+	done chan struct{} // closed when the consumer stops early (DuckDB error)
+
+	cases   []arrow.Record
+	rejects *array.RecordBuilder
+	nRej    int64
+	source  string
+	logName string
+
+	mu     sync.Mutex
+	events atomic.Int64
+}
+
+var rejectSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "log_name", Type: arrow.BinaryTypes.String},
+	{Name: "source", Type: arrow.BinaryTypes.String},
+	{Name: "line", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "reason", Type: arrow.BinaryTypes.String},
+	{Name: "raw", Type: arrow.BinaryTypes.String, Nullable: true},
+}, nil)
+
+func newStream(logName, source string) *stream {
+	return &stream{
+		ch: make(chan arrow.Record, 4), done: make(chan struct{}),
+		rejects: array.NewRecordBuilder(memory.DefaultAllocator, rejectSchema),
+		source:  source, logName: logName,
+	}
+}
+
+func (s *stream) Events(rec arrow.Record) error {
+	s.events.Add(rec.NumRows())
+	select {
+	case s.ch <- rec:
+		return nil
+	case <-s.done:
+		rec.Release()
+		return errConsumerStopped
+	}
+}
+
+func (s *stream) Cases(rec arrow.Record) error {
+	s.mu.Lock()
+	s.cases = append(s.cases, rec)
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *stream) Reject(line int64, reason, raw string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejects.Field(0).(*array.StringBuilder).Append(s.logName)
+	s.rejects.Field(1).(*array.StringBuilder).Append(s.source)
+	s.rejects.Field(2).(*array.Int64Builder).Append(line)
+	s.rejects.Field(3).(*array.StringBuilder).Append(reason)
+	s.rejects.Field(4).(*array.StringBuilder).Append(raw)
+	s.nRej++
+	return nil
+}
+
+// closeEvents ends the event stream: the reader has returned.
+func (s *stream) closeEvents() { close(s.ch) }
+
+// stop tells a reader still producing that nobody will consume any more, and
+// drains what is buffered.
+func (s *stream) stop() {
+	select {
+	case <-s.done:
+	default:
+		close(s.done)
+	}
+}
+
+func (s *stream) release() {
+	for _, r := range s.cases {
+		r.Release()
+	}
+	s.cases = nil
+	s.rejects.Release()
+}
+
+// chanReader adapts the event channel to array.RecordReader, the shape
+// go-duckdb's RegisterView scans.
+type chanReader struct {
+	refs atomic.Int64
+	ch   <-chan arrow.Record
+	cur  arrow.Record
+}
+
+func newChanReader(ch <-chan arrow.Record) *chanReader {
+	r := &chanReader{ch: ch}
+	r.refs.Store(1)
+	return r
+}
+
+func (r *chanReader) Retain() { r.refs.Add(1) }
+func (r *chanReader) Release() {
+	if r.refs.Add(-1) == 0 && r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+}
+func (r *chanReader) Schema() *arrow.Schema { return event.Schema }
+func (r *chanReader) Record() arrow.Record  { return r.cur }
+func (r *chanReader) Err() error            { return nil }
+func (r *chanReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	rec, ok := <-r.ch
+	if !ok {
+		return false
+	}
+	r.cur = rec
+	return true
+}
+
+var _ array.RecordReader = (*chanReader)(nil)

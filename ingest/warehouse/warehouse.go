@@ -1,0 +1,179 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/marcboeker/go-duckdb"
+)
+
+// InMemory opens a warehouse that lives only as long as the process; used
+// when an analysis command is given a file instead of --log.
+const InMemory = ""
+
+// ErrNoLog is returned when a named log is not in the warehouse.
+var ErrNoLog = errors.New("no such log")
+
+// Warehouse is an open DuckDB event warehouse.
+type Warehouse struct {
+	db   *sql.DB
+	path string
+}
+
+// Open opens (creating if needed) the warehouse at path and brings its schema
+// to the current version. path == InMemory opens an in-memory database.
+func Open(ctx context.Context, path string) (*Warehouse, error) {
+	connector, err := duckdb.NewConnector(path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", describe(path), err)
+	}
+	db := sql.OpenDB(connector)
+	w := &Warehouse{db: db, path: path}
+	if err := w.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open warehouse %s: %w", describe(path), err)
+	}
+	return w, nil
+}
+
+func describe(path string) string {
+	if path == InMemory {
+		return "(in memory)"
+	}
+	return path
+}
+
+// DB is the underlying database for packages that query the warehouse
+// (analysis/facts). Callers must treat the tables as read-only.
+func (w *Warehouse) DB() *sql.DB { return w.db }
+
+// Path is the database file ("" for in-memory).
+func (w *Warehouse) Path() string { return w.path }
+
+// Close closes the database.
+func (w *Warehouse) Close() error { return w.db.Close() }
+
+// LogID resolves a log name to its id.
+func (w *Warehouse) LogID(ctx context.Context, name string) (int64, error) {
+	var id int64
+	err := w.db.QueryRowContext(ctx, `SELECT log_id FROM logs WHERE name = ?`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		names, _ := w.names(ctx)
+		if len(names) == 0 {
+			return 0, fmt.Errorf("log %q: %w (the warehouse is empty; run pmx import first)", name, ErrNoLog)
+		}
+		return 0, fmt.Errorf("log %q: %w (have: %s)", name, ErrNoLog, strings.Join(names, ", "))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("log %q: %w", name, err)
+	}
+	return id, nil
+}
+
+func (w *Warehouse) names(ctx context.Context) ([]string, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT name FROM logs ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// LogInfo describes one imported log (the JSON of `pmx logs --json`).
+type LogInfo struct {
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	Source     string `json:"source"`
+	Format     string `json:"format"`
+	ImportedAt string `json:"imported_at"`
+	Events     int64  `json:"events"`    // rows kept, every lifecycle transition
+	Instances  int64  `json:"instances"` // activity instances, what analyses count
+	Cases      int64  `json:"cases"`
+	Rejects    int64  `json:"rejects"`
+	Lifecycle  string `json:"lifecycle"` // "standard" or "non-standard"
+	Classifier string `json:"classifier,omitempty"`
+}
+
+// Logs lists the imported logs by name.
+func (w *Warehouse) Logs(ctx context.Context) ([]LogInfo, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT log_id, name, source, format,
+		strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ'), events, instances, cases, rejects, lifecycle,
+		coalesce(classifier, '') FROM logs ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list logs: %w", err)
+	}
+	defer rows.Close()
+	var out []LogInfo
+	for rows.Next() {
+		var l LogInfo
+		if err := rows.Scan(&l.ID, &l.Name, &l.Source, &l.Format, &l.ImportedAt, &l.Events, &l.Instances,
+			&l.Cases, &l.Rejects, &l.Lifecycle, &l.Classifier); err != nil {
+			return nil, fmt.Errorf("list logs: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// Log returns one log's description.
+func (w *Warehouse) Log(ctx context.Context, name string) (LogInfo, error) {
+	logs, err := w.Logs(ctx)
+	if err != nil {
+		return LogInfo{}, err
+	}
+	for _, l := range logs {
+		if l.Name == name {
+			return l, nil
+		}
+	}
+	_, err = w.LogID(ctx, name)
+	return LogInfo{}, err
+}
+
+// Drop deletes a log and everything derived from it, atomically.
+func (w *Warehouse) Drop(ctx context.Context, name string) error {
+	id, err := w.LogID(ctx, name)
+	if err != nil {
+		return err
+	}
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := deleteLog(ctx, tx, id, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func deleteLog(ctx context.Context, tx execer, id int64, name string) error {
+	for _, q := range []string{
+		`DELETE FROM events WHERE log_id = ?`, `DELETE FROM cases WHERE log_id = ?`,
+		`DELETE FROM case_facts WHERE log_id = ?`, `DELETE FROM variants WHERE log_id = ?`,
+		`DELETE FROM logs WHERE log_id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return fmt.Errorf("drop log %q: %w", name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rejects WHERE log_name = ?`, name); err != nil {
+		return fmt.Errorf("drop log %q: %w", name, err)
+	}
+	return nil
+}
