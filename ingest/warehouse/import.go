@@ -28,6 +28,9 @@ type ImportOptions struct {
 	Source  string // file path or other origin, recorded in logs.source
 	Format  string // "xes", "csv", "parquet", ...
 	Replace bool   // replace an existing log of the same name (in the same transaction)
+	// OnBatch, when set, is called from the reader's goroutine after each
+	// event batch with the running count of events read (progress display).
+	OnBatch func(events int64)
 }
 
 // ReadFunc decodes a source into the sink. It runs in its own goroutine
@@ -37,24 +40,9 @@ type ReadFunc func(ctx context.Context, sink event.Sink) (event.Meta, error)
 // Import runs read and stores everything it produces as log opt.Name, in
 // one transaction: on any error (reader or database) nothing is left behind.
 func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc) (LogInfo, error) {
-	if opt.Name == "" {
-		return LogInfo{}, errors.New("import: empty log name")
-	}
-	var info LogInfo
-	err := w.withTx(ctx, func(conn driver.Conn, tx *txConn) error {
-		id, err := w.reserve(ctx, tx, opt)
-		if err != nil {
-			return err
-		}
-		stage := fmt.Sprintf("stage_%d_%d", id, time.Now().UnixNano())
-		if err := tx.exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE %s AS SELECT * FROM (SELECT NULL::VARCHAR case_id,
-			NULL::VARCHAR activity, NULL::TIMESTAMP ts, NULL::TIMESTAMP start_ts, NULL::VARCHAR resource,
-			NULL::VARCHAR lifecycle, NULL::BIGINT seq, NULL::VARCHAR attrs) WHERE false`, stage)); err != nil {
-			return err
-		}
-		defer tx.exec(context.Background(), `DROP TABLE IF EXISTS `+stage)
-
+	return w.importWith(ctx, opt, func(conn driver.Conn, tx *txConn, id int64, stage string) (event.Meta, int64, error) {
 		s := newStream(opt.Name, opt.Source)
+		s.onBatch = opt.OnBatch
 		defer s.release()
 		var meta event.Meta
 		readErr := make(chan error, 1)
@@ -66,24 +54,24 @@ func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc
 		}()
 		insErr := insertArrow(ctx, conn, tx, newChanReader(s.ch), "INSERT INTO "+stage+" SELECT * FROM %s")
 		s.stop()
-		for range s.ch { // unblock nothing is left; drain what a failed insert did not take
+		for range s.ch { // a failed insert leaves batches behind; release them so the reader can finish
 		}
 		if err := <-readErr; err != nil {
-			return err
+			return meta, 0, err
 		}
 		if insErr != nil {
-			return fmt.Errorf("import %s: %w", opt.Source, insErr)
+			return meta, 0, fmt.Errorf("import %s: %w", opt.Source, insErr)
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return meta, 0, err
 		}
 		if len(s.cases) > 0 {
 			rr, err := array.NewRecordReader(event.CaseSchema, s.cases)
 			if err != nil {
-				return err
+				return meta, 0, err
 			}
 			if err := insertArrow(ctx, conn, tx, rr, fmt.Sprintf("INSERT INTO cases SELECT %d, case_id, attrs FROM %%s", id)); err != nil {
-				return fmt.Errorf("import %s: cases: %w", opt.Source, err)
+				return meta, 0, fmt.Errorf("import %s: cases: %w", opt.Source, err)
 			}
 		}
 		if s.nRej > 0 {
@@ -91,13 +79,43 @@ func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc
 			defer rec.Release()
 			rr, err := array.NewRecordReader(rejectSchema, []arrow.Record{rec})
 			if err != nil {
-				return err
+				return meta, 0, err
 			}
 			if err := insertArrow(ctx, conn, tx, rr, "INSERT INTO rejects SELECT * FROM %s"); err != nil {
-				return fmt.Errorf("import %s: rejects: %w", opt.Source, err)
+				return meta, 0, fmt.Errorf("import %s: rejects: %w", opt.Source, err)
 			}
 		}
-		info, err = w.finish(ctx, tx, id, stage, opt, meta, s.nRej)
+		return meta, s.nRej, nil
+	})
+}
+
+// fillFunc fills the staging table (columns of event.Schema) and writes the
+// log's cases and rejects; it returns what it learnt and how many rows it
+// rejected.
+type fillFunc func(conn driver.Conn, tx *txConn, id int64, stage string) (event.Meta, int64, error)
+
+// importWith runs one import transaction around fill.
+func (w *Warehouse) importWith(ctx context.Context, opt ImportOptions, fill fillFunc) (LogInfo, error) {
+	if opt.Name == "" {
+		return LogInfo{}, errors.New("import: empty log name")
+	}
+	var info LogInfo
+	err := w.withTx(ctx, func(conn driver.Conn, tx *txConn) error {
+		id, err := w.reserve(ctx, tx, opt)
+		if err != nil {
+			return err
+		}
+		stage := fmt.Sprintf("stage_%d", id)
+		if err := tx.exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE %s (case_id VARCHAR, activity VARCHAR, ts TIMESTAMP,
+			start_ts TIMESTAMP, resource VARCHAR, lifecycle VARCHAR, seq BIGINT, attrs VARCHAR)`, stage)); err != nil {
+			return err
+		}
+		defer tx.exec(context.Background(), `DROP TABLE IF EXISTS `+stage)
+		meta, rejects, err := fill(conn, tx, id, stage)
+		if err != nil {
+			return err
+		}
+		info, err = w.finish(ctx, tx, id, stage, opt, meta, rejects)
 		return err
 	})
 	if err != nil {

@@ -25,8 +25,9 @@ type stream struct {
 	source  string
 	logName string
 
-	mu     sync.Mutex
-	events atomic.Int64
+	mu      sync.Mutex
+	events  atomic.Int64
+	onBatch func(int64)
 }
 
 var rejectSchema = arrow.NewSchema([]arrow.Field{
@@ -46,7 +47,10 @@ func newStream(logName, source string) *stream {
 }
 
 func (s *stream) Events(rec arrow.Record) error {
-	s.events.Add(rec.NumRows())
+	n := s.events.Add(rec.NumRows())
+	if s.onBatch != nil {
+		s.onBatch(n)
+	}
 	select {
 	case s.ch <- rec:
 		return nil

@@ -1,0 +1,160 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	"github.com/pmx-dev/pmx/ingest/event"
+)
+
+// Columns maps source columns onto the canonical record for sources DuckDB
+// reads itself (Parquet). Case, Activity and Time are required.
+type Columns struct {
+	Case, Activity, Time, Start, Resource, Lifecycle string
+}
+
+// Column is a source column and its DuckDB type.
+type Column struct{ Name, Type string }
+
+// ParquetColumns lists a Parquet file's columns so callers can map them.
+func (w *Warehouse) ParquetColumns(ctx context.Context, path string) ([]Column, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(`+quoteLit(path)+`))`)
+	if err != nil {
+		return nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	defer rows.Close()
+	var cols []Column
+	for rows.Next() {
+		var c Column
+		if err := rows.Scan(&c.Name, &c.Type); err != nil {
+			return nil, fmt.Errorf("parquet %s: %w", path, err)
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+// ImportParquet imports a Parquet file with DuckDB's own reader (columnar,
+// parallel) straight into the staging table; the rest of the import is the
+// same as for Arrow sources. Rows lacking a case, activity or timestamp fail
+// the import naming the first such row (1-based), or with rejects go to the
+// rejects table. Columns prefixed "case:" become case attributes; every other
+// unmapped column is kept in attrs.
+func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path string, m Columns, rejects bool) (LogInfo, error) {
+	cols, err := w.ParquetColumns(ctx, path)
+	if err != nil {
+		return LogInfo{}, err
+	}
+	types := map[string]string{}
+	for _, c := range cols {
+		types[c.Name] = c.Type
+	}
+	for role, name := range map[string]string{"case": m.Case, "activity": m.Activity, "timestamp": m.Time} {
+		if name == "" {
+			return LogInfo{}, fmt.Errorf("parquet %s: no %s column (columns: %s)", path, role, columnNames(cols))
+		}
+	}
+	for _, name := range []string{m.Case, m.Activity, m.Time, m.Start, m.Resource, m.Lifecycle} {
+		if _, ok := types[name]; name != "" && !ok {
+			return LogInfo{}, fmt.Errorf("parquet %s: no column %q (columns: %s)", path, name, columnNames(cols))
+		}
+	}
+	tsExpr, err := timeExpr(m.Time, types[m.Time])
+	if err != nil {
+		return LogInfo{}, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	startExpr := "NULL::TIMESTAMP"
+	if m.Start != "" {
+		if startExpr, err = timeExpr(m.Start, types[m.Start]); err != nil {
+			return LogInfo{}, fmt.Errorf("parquet %s: %w", path, err)
+		}
+	}
+	mapped := map[string]bool{m.Case: true, m.Activity: true, m.Time: true, m.Start: true, m.Resource: true, m.Lifecycle: true}
+	var evAttrs, caseAttrs, all []string
+	for _, c := range cols {
+		all = append(all, quoteLit(c.Name)+", "+quoteIdent(c.Name))
+		if mapped[c.Name] {
+			continue
+		}
+		pair := quoteLit(strings.TrimPrefix(c.Name, "case:")) + ", " + quoteIdent(c.Name)
+		if strings.HasPrefix(c.Name, "case:") {
+			caseAttrs = append(caseAttrs, pair)
+		} else {
+			evAttrs = append(evAttrs, pair)
+		}
+	}
+	optStr := func(name string) string {
+		if name == "" {
+			return "NULL::VARCHAR"
+		}
+		return "CAST(" + quoteIdent(name) + " AS VARCHAR)"
+	}
+	src := fmt.Sprintf(`(SELECT *, CAST(%s AS VARCHAR) AS pmx_case, CAST(%s AS VARCHAR) AS pmx_activity, %s AS pmx_ts,
+			%s AS pmx_start, CASE WHEN %[1]s IS NULL THEN 'no case id' WHEN %[2]s IS NULL THEN 'no activity'
+			WHEN %[3]s IS NULL THEN 'no or unparseable timestamp in column ' || %[5]s END AS pmx_reason
+		FROM read_parquet(%[6]s, file_row_number = true))`,
+		quoteIdent(m.Case), quoteIdent(m.Activity), tsExpr, startExpr, quoteLit(m.Time), quoteLit(path))
+	jsonObj := func(pairs []string) string {
+		if len(pairs) == 0 {
+			return "NULL"
+		}
+		return "json_object(" + strings.Join(pairs, ", ") + ")"
+	}
+	opt.Format = "parquet"
+	return w.importWith(ctx, opt, func(conn driver.Conn, tx *txConn, id int64, stage string) (event.Meta, int64, error) {
+		var nbad, first int64
+		var reason string
+		if err := tx.queryRow(ctx, `SELECT count(*), coalesce(min(file_row_number), -1), coalesce(arg_min(pmx_reason, file_row_number), '')
+			FROM `+src+` WHERE pmx_reason IS NOT NULL`, nil, &nbad, &first, &reason); err != nil {
+			return event.Meta{}, 0, fmt.Errorf("parquet %s: %w", path, err)
+		}
+		if nbad > 0 && !rejects {
+			return event.Meta{}, 0, &event.SourceError{Source: path, Unit: "row", Pos: first + 1,
+				Reason: fmt.Sprintf("%s (%d bad rows in all; --rejects keeps them aside and imports the rest)", reason, nbad)}
+		}
+		stmts := []string{
+			fmt.Sprintf(`INSERT INTO %s SELECT pmx_case, pmx_activity, pmx_ts, pmx_start, %s, %s, file_row_number, %s
+				FROM %s WHERE pmx_reason IS NULL`, stage, optStr(m.Resource), optStr(m.Lifecycle), jsonObj(evAttrs), src),
+			fmt.Sprintf(`INSERT INTO cases SELECT %d, pmx_case, arg_min(%s, file_row_number) FROM %s
+				WHERE pmx_reason IS NULL GROUP BY pmx_case`, id, jsonObj(caseAttrs), src),
+			fmt.Sprintf(`INSERT INTO rejects SELECT %s, %s, file_row_number + 1, pmx_reason,
+				%s::VARCHAR FROM %s WHERE pmx_reason IS NOT NULL`, quoteLit(opt.Name), quoteLit(path), jsonObj(all), src),
+		}
+		if nbad == 0 {
+			stmts = stmts[:2]
+		}
+		for _, q := range stmts {
+			if err := tx.exec(ctx, q); err != nil {
+				return event.Meta{}, 0, fmt.Errorf("parquet %s: %w", path, err)
+			}
+		}
+		return event.Meta{Rejected: nbad}, nbad, nil
+	})
+}
+
+// timeExpr converts a column to a UTC TIMESTAMP, NULL where it cannot.
+// Strings are read as ISO 8601 with an optional offset; a string without an
+// offset is taken as UTC.
+func timeExpr(col, typ string) (string, error) {
+	q := quoteIdent(col)
+	switch {
+	case strings.HasPrefix(typ, "TIMESTAMP"), typ == "DATE":
+		return "CAST(" + q + " AS TIMESTAMP)", nil
+	case typ == "VARCHAR":
+		return "TRY_CAST(TRY_CAST(" + q + " AS TIMESTAMPTZ) AS TIMESTAMP)", nil
+	}
+	return "", fmt.Errorf("column %q has type %s; want a timestamp, date or ISO 8601 string", col, typ)
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func quoteLit(s string) string   { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
+
+func columnNames(cols []Column) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
+}

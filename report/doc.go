@@ -1,0 +1,25 @@
+// Package report renders pmx results as one self-contained HTML page: header
+// KPIs, an interactive process map, top variants, the case-duration histogram
+// and activity frequencies.
+//
+// It owns presentation only. It takes the typed results of analysis/facts
+// (facts.Stats, facts.Variant, facts.DFG, facts.Histogram) and computes no
+// statistics itself; sorting, formatting and cutting to a top-N for display
+// are the only transformations. It must not import ingest, the DuckDB driver,
+// database/sql, mining, or any analysis internals beyond the analysis/facts
+// result types, so a report can be rendered from saved JSON as well as from a
+// live warehouse.
+//
+// The page works offline and fetches nothing: CSS, the page script, Apache
+// ECharts (assets/echarts.min.js, see assets/README.md) and the process-map
+// SVG are inlined. go-echarts is used only to build chart option JSON, since
+// its page renderer points at a CDN. The map is laid out by Graphviz's dot
+// engine running in-process (go-graphviz, WebAssembly), never by hand.
+//
+// Output is deterministic: the same Input yields the same bytes (map keys are
+// sorted, ids are derived from sorted data, the time comes from Input), which
+// the golden tests in testdata/ pin. Text from data is escaped for every
+// context it lands in: html/template for HTML, dotLabel for Graphviz labels
+// (which Graphviz then XML-escapes into the SVG), json.Marshal for the data
+// the page script reads, and esc() in that script before any innerHTML.
+package report
