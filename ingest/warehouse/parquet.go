@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pmx-dev/pmx/ingest/event"
 )
@@ -42,7 +43,11 @@ func (w *Warehouse) ParquetColumns(ctx context.Context, path string) ([]Column, 
 // the import naming the first such row (1-based), or with rejects go to the
 // rejects table. Columns prefixed "case:" become case attributes; every other
 // unmapped column is kept in attrs.
-func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path string, m Columns, rejects bool) (LogInfo, error) {
+//
+// Timestamps without a zone (Parquet TIMESTAMP columns written from naive
+// local times, strings without an offset) are read as wall-clock time in loc
+// (nil = UTC), exactly as the CSV reader does.
+func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path string, m Columns, rejects bool, loc *time.Location) (LogInfo, error) {
 	cols, err := w.ParquetColumns(ctx, path)
 	if err != nil {
 		return LogInfo{}, err
@@ -61,14 +66,22 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 			return LogInfo{}, fmt.Errorf("parquet %s: no column %q (columns: %s)", path, name, columnNames(cols))
 		}
 	}
-	tsExpr, err := timeExpr(m.Time, types[m.Time])
+	zoned := loc != nil && loc != time.UTC && loc.String() != "UTC"
+	var joins string
+	tsExpr, key, err := timeExpr(m.Time, types[m.Time], "z1", zoned)
 	if err != nil {
 		return LogInfo{}, fmt.Errorf("parquet %s: %w", path, err)
 	}
+	if zoned {
+		joins += " ASOF LEFT JOIN " + zoneValues(loc, "z1") + " ON " + key + " >= z1.local_from"
+	}
 	startExpr := "NULL::TIMESTAMP"
 	if m.Start != "" {
-		if startExpr, err = timeExpr(m.Start, types[m.Start]); err != nil {
+		if startExpr, key, err = timeExpr(m.Start, types[m.Start], "z2", zoned); err != nil {
 			return LogInfo{}, fmt.Errorf("parquet %s: %w", path, err)
+		}
+		if zoned {
+			joins += " ASOF LEFT JOIN " + zoneValues(loc, "z2") + " ON " + key + " >= z2.local_from"
 		}
 	}
 	mapped := map[string]bool{m.Case: true, m.Activity: true, m.Time: true, m.Start: true, m.Resource: true, m.Lifecycle: true}
@@ -91,11 +104,11 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 		}
 		return "CAST(" + quoteIdent(name) + " AS VARCHAR)"
 	}
-	src := fmt.Sprintf(`(SELECT *, CAST(%s AS VARCHAR) AS pmx_case, CAST(%s AS VARCHAR) AS pmx_activity, %s AS pmx_ts,
-			%s AS pmx_start, CASE WHEN %[1]s IS NULL THEN 'no case id' WHEN %[2]s IS NULL THEN 'no activity'
+	src := fmt.Sprintf(`(SELECT p.*, CAST(p.%s AS VARCHAR) AS pmx_case, CAST(p.%s AS VARCHAR) AS pmx_activity, %s AS pmx_ts,
+			%s AS pmx_start, CASE WHEN p.%[1]s IS NULL THEN 'no case id' WHEN p.%[2]s IS NULL THEN 'no activity'
 			WHEN %[3]s IS NULL THEN 'no or unparseable timestamp in column ' || %[5]s END AS pmx_reason
-		FROM read_parquet(%[6]s, file_row_number = true))`,
-		quoteIdent(m.Case), quoteIdent(m.Activity), tsExpr, startExpr, quoteLit(m.Time), quoteLit(path))
+		FROM read_parquet(%[6]s, file_row_number = true) p%[7]s)`,
+		quoteIdent(m.Case), quoteIdent(m.Activity), tsExpr, startExpr, quoteLit(m.Time), quoteLit(path), joins)
 	jsonObj := func(pairs []string) string {
 		if len(pairs) == 0 {
 			return "NULL"
@@ -134,18 +147,30 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 	})
 }
 
-// timeExpr converts a column to a UTC TIMESTAMP, NULL where it cannot.
-// Strings are read as ISO 8601 with an optional offset; a string without an
-// offset is taken as UTC.
-func timeExpr(col, typ string) (string, error) {
-	q := quoteIdent(col)
-	switch {
-	case strings.HasPrefix(typ, "TIMESTAMP"), typ == "DATE":
-		return "CAST(" + q + " AS TIMESTAMP)", nil
-	case typ == "VARCHAR":
-		return "TRY_CAST(TRY_CAST(" + q + " AS TIMESTAMPTZ) AS TIMESTAMP)", nil
+// timeExpr converts column col to a UTC TIMESTAMP, NULL where it cannot.
+// Strings are read as ISO 8601 with an optional offset. Zone-less values are
+// wall-clock times: UTC unless zoned, in which case the offset comes from the
+// ASOF-joined zone table alias (see zone.go) matched on the returned key.
+func timeExpr(col, typ, alias string, zoned bool) (expr, key string, err error) {
+	q := "p." + quoteIdent(col)
+	local := func(x string) string {
+		if !zoned {
+			return x
+		}
+		return "(" + x + " - to_microseconds(" + alias + ".offset_us))"
 	}
-	return "", fmt.Errorf("column %q has type %s; want a timestamp, date or ISO 8601 string", col, typ)
+	switch {
+	case strings.HasPrefix(typ, "TIMESTAMP WITH TIME ZONE"):
+		return "CAST(" + q + " AS TIMESTAMP)", "NULL::TIMESTAMP", nil
+	case strings.HasPrefix(typ, "TIMESTAMP"), typ == "DATE":
+		key = "CAST(" + q + " AS TIMESTAMP)"
+		return local(key), key, nil
+	case typ == "VARCHAR":
+		key = "TRY_CAST(" + q + " AS TIMESTAMP)"
+		return "CASE WHEN regexp_matches(trim(" + q + `), '(Z|[+-]\d\d(:?\d\d)?)$') THEN TRY_CAST(TRY_CAST(` + q +
+			" AS TIMESTAMPTZ) AS TIMESTAMP) ELSE " + local(key) + " END", key, nil
+	}
+	return "", "", fmt.Errorf("column %q has type %s; want a timestamp, date or ISO 8601 string", col, typ)
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pmx-dev/pmx/analysis/facts"
+	"github.com/pmx-dev/pmx/ingest"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+// demoLog is the bundled synthetic IT-incident log, relative to the
+// repository root.
+const demoLog = "testdata/demo/incidents.xes.gz"
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "demo", "[flags]")
+	db := fs.String("db", defaultDB, "warehouse file the demo log is imported into")
+	out := fs.String("o", "pmx-demo.html", "output HTML report")
+	file := fs.String("file", "", "demo log to use (default: "+demoLog+" found from the current directory upwards)")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return fmt.Errorf("unexpected argument %q: %w", pos[0], errUsage)
+	}
+	path := *file
+	if path == "" {
+		var err error
+		if path, err = findUp(demoLog); err != nil {
+			return err
+		}
+	}
+	w, err := warehouse.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	info, err := importWithProgress(ctx, e, w, path, ingest.FileOptions{Name: "demo-incidents", Replace: true})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported %s into %s as log %q: %s events, %s cases\n", path, *db, info.Name,
+		thousands(info.Events), thousands(info.Cases))
+	l := facts.Log{DB: w.DB(), ID: info.ID, Name: info.Name}
+	in, err := reportInput(ctx, l, 20)
+	if err != nil {
+		return err
+	}
+	s := in.Stats
+	fmt.Fprintf(e.stdout, "%s cases, %s activity instances, %d activities, %s variants; median case duration %s\n",
+		thousands(s.Cases), thousands(s.Events), s.Activities, thousands(s.Variants), human(s.CaseDuration.Median))
+	if err := writeReport(*out, in); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s — open it in a browser (works offline)\nnext: pmx stats --log demo-incidents, pmx variants --log demo-incidents, pmx dfg --log demo-incidents\n", *out)
+	return nil
+}
+
+// findUp looks for rel in the current directory and its parents, so the
+// demo works from anywhere inside a checkout.
+func findUp(rel string) (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(dir, rel)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("bundled demo log " + rel + " not found from the current directory upwards; run pmx demo inside the pmx checkout or pass --file")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/pmx-dev/pmx/analysis/facts"
+	"github.com/pmx-dev/pmx/ingest"
+	"github.com/pmx-dev/pmx/ingest/csv"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+const defaultDB = "pmx.duckdb"
+
+// newFlags makes a subcommand's flag set; its usage goes to stderr.
+func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: pmx %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags and positional arguments in any order ("pmx stats
+// log.xes --json" and "pmx stats --json log.xes" both work).
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%v: %w", err, errUsage)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// importFlags are the flags of anything that may import a file.
+type importFlags struct {
+	classifier, format, timeFormat, timezone, delimiter string
+	rejects                                             bool
+	mapping                                             csv.Mapping
+}
+
+func addImportFlags(fs *flag.FlagSet) *importFlags {
+	f := &importFlags{}
+	fs.StringVar(&f.classifier, "classifier", "", "XES: activity = this declared classifier (default concept:name)")
+	fs.StringVar(&f.format, "format", "", "input format: xes, csv or parquet (default: from the file name/content)")
+	fs.BoolVar(&f.rejects, "rejects", false, "keep bad rows in the rejects table with the reason, import the rest")
+	fs.StringVar(&f.mapping.Case, "case", "", "CSV/Parquet: case id column (default: detected)")
+	fs.StringVar(&f.mapping.Activity, "activity", "", "CSV/Parquet: activity column (default: detected)")
+	fs.StringVar(&f.mapping.Time, "timestamp", "", "CSV/Parquet: completion timestamp column (default: detected)")
+	fs.StringVar(&f.mapping.Start, "start", "", "CSV/Parquet: start timestamp column (default: detected)")
+	fs.StringVar(&f.mapping.Resource, "resource", "", "CSV/Parquet: resource column (default: detected)")
+	fs.StringVar(&f.mapping.Lifecycle, "lifecycle", "", "CSV/Parquet: lifecycle transition column (default: detected)")
+	fs.StringVar(&f.timeFormat, "time-format", "", "CSV: Go time layout of timestamps, e.g. '02.01.2006 15:04' (default: detected)")
+	fs.StringVar(&f.timezone, "timezone", "UTC", "CSV: IANA zone of timestamps without an offset, e.g. Europe/Amsterdam")
+	fs.StringVar(&f.delimiter, "delimiter", "", "CSV: field delimiter (default: detected among , ; tab |)")
+	return f
+}
+
+func (f *importFlags) options() (ingest.FileOptions, error) {
+	o := ingest.FileOptions{Format: f.format, Rejects: f.rejects, Classifier: f.classifier}
+	o.CSV.Mapping = f.mapping
+	o.CSV.TimeFormat = f.timeFormat
+	loc, err := time.LoadLocation(f.timezone)
+	if err != nil {
+		return o, fmt.Errorf("--timezone %q: %v: %w", f.timezone, err, errUsage)
+	}
+	o.CSV.Location = loc
+	switch d := []rune(f.delimiter); {
+	case len(d) == 0:
+	case f.delimiter == `\t` || f.delimiter == "tab":
+		o.CSV.Delimiter = '\t'
+	case len(d) == 1:
+		o.CSV.Delimiter = d[0]
+	default:
+		return o, fmt.Errorf("--delimiter %q: want one character: %w", f.delimiter, errUsage)
+	}
+	return o, nil
+}
+
+// source is the log an analysis command works on: --log NAME in the
+// warehouse, or a file imported on the fly into an in-memory warehouse.
+type source struct {
+	db, log string
+	json    bool
+	imp     *importFlags
+}
+
+func addSourceFlags(fs *flag.FlagSet) *source {
+	s := &source{}
+	fs.StringVar(&s.db, "db", defaultDB, "warehouse file")
+	fs.StringVar(&s.log, "log", "", "log name in the warehouse (or give a FILE instead)")
+	fs.BoolVar(&s.json, "json", false, "print JSON (schema in README)")
+	s.imp = addImportFlags(fs)
+	return s
+}
+
+// open resolves the log. The returned close releases the warehouse.
+func (s *source) open(ctx context.Context, e *env, pos []string) (facts.Log, func(), error) {
+	switch {
+	case s.log != "" && len(pos) > 0:
+		return facts.Log{}, nil, fmt.Errorf("give either --log NAME or a FILE, not both: %w", errUsage)
+	case s.log == "" && len(pos) == 0:
+		return facts.Log{}, nil, fmt.Errorf("no log: give --log NAME (see pmx logs) or a FILE: %w", errUsage)
+	case len(pos) > 1:
+		return facts.Log{}, nil, fmt.Errorf("one FILE at a time (got %d): %w", len(pos), errUsage)
+	}
+	if s.log != "" {
+		if _, err := os.Stat(s.db); err != nil {
+			return facts.Log{}, nil, fmt.Errorf("no warehouse at %s (run pmx import first, or pass --db)", s.db)
+		}
+		w, err := warehouse.Open(ctx, s.db)
+		if err != nil {
+			return facts.Log{}, nil, err
+		}
+		id, err := w.LogID(ctx, s.log)
+		if err != nil {
+			w.Close()
+			return facts.Log{}, nil, err
+		}
+		return facts.Log{DB: w.DB(), ID: id, Name: s.log}, func() { w.Close() }, nil
+	}
+	opt, err := s.imp.options()
+	if err != nil {
+		return facts.Log{}, nil, err
+	}
+	w, err := warehouse.Open(ctx, warehouse.InMemory)
+	if err != nil {
+		return facts.Log{}, nil, err
+	}
+	info, err := importWithProgress(ctx, e, w, pos[0], opt)
+	if err != nil {
+		w.Close()
+		return facts.Log{}, nil, err
+	}
+	return facts.Log{DB: w.DB(), ID: info.ID, Name: info.Name}, func() { w.Close() }, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := newJSONEncoder(w)
+	return enc.Encode(v)
+}

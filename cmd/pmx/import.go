@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "import", "[flags] FILE...")
+	db := fs.String("db", defaultDB, "warehouse file (created if missing)")
+	name := fs.String("name", "", "log name (default: the file name without extensions; only with one FILE)")
+	replace := fs.Bool("replace", false, "replace a log of the same name")
+	asJSON := fs.Bool("json", false, "print JSON (schema in README)")
+	imp := addImportFlags(fs)
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("no FILE given: %w", errUsage)
+	}
+	if *name != "" && len(files) > 1 {
+		return fmt.Errorf("--name needs exactly one FILE (got %d): %w", len(files), errUsage)
+	}
+	opt, err := imp.options()
+	if err != nil {
+		return err
+	}
+	opt.Name, opt.Replace = *name, *replace
+	w, err := warehouse.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	var infos []warehouse.LogInfo
+	for _, f := range files {
+		start := time.Now()
+		info, err := importWithProgress(ctx, e, w, f, opt)
+		if err != nil {
+			return err
+		}
+		infos = append(infos, info)
+		if !*asJSON {
+			el := time.Since(start)
+			fmt.Fprintf(e.stdout, "imported %s as %q: %s events (%s activity instances), %s cases, %s rejected, %.2fs (%s events/s)\n",
+				f, info.Name, thousands(info.Events), thousands(info.Instances), thousands(info.Cases),
+				thousands(info.Rejects), el.Seconds(), thousands(int64(float64(info.Events)/el.Seconds())))
+		}
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, infos)
+	}
+	return nil
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+func runLogs(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "logs", "[flags]")
+	db := fs.String("db", defaultDB, "warehouse file")
+	asJSON := fs.Bool("json", false, "print JSON (schema in README)")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return fmt.Errorf("unexpected argument %q: %w", pos[0], errUsage)
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return fmt.Errorf("no warehouse at %s (run pmx import first, or pass --db)", *db)
+	}
+	w, err := warehouse.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	logs, err := w.Logs(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if logs == nil {
+			logs = []warehouse.LogInfo{}
+		}
+		return writeJSON(e.stdout, logs)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tFORMAT\tEVENTS\tINSTANCES\tCASES\tREJECTS\tLIFECYCLE\tIMPORTED\tSOURCE")
+	for _, l := range logs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Name, l.Format, thousands(l.Events), thousands(l.Instances),
+			thousands(l.Cases), thousands(l.Rejects), l.Lifecycle, l.ImportedAt, l.Source)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,98 @@
+// Command pmx is the process-mining CLI: it imports event logs into a DuckDB
+// warehouse and prints or reports process facts. It only parses flags and
+// wires the library packages; every result it prints is a typed value from
+// those packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// command is one subcommand: its one-line summary and its entry point.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+var commands = map[string]command{
+	"import":   {"import event log files (XES, XES.gz, CSV, Parquet) into the warehouse", runImport},
+	"logs":     {"list the logs in the warehouse", runLogs},
+	"stats":    {"log statistics: cases, events, activities, variants, durations", runStats},
+	"variants": {"the most frequent variants (activity sequences)", runVariants},
+	"dfg":      {"directly-follows graph with frequencies and waiting times", runDFG},
+	"report":   {"write a self-contained HTML report", runReport},
+	"demo":     {"import the bundled IT-incident log and write a report", runDemo},
+}
+
+// env is what commands print to; tests substitute buffers.
+type env struct {
+	stdout, stderr io.Writer
+	// interactive is true when stderr is a terminal (progress bars).
+	interactive bool
+}
+
+// errUsage marks errors caused by wrong arguments (exit status 2).
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, interactive: isTerminal(os.Stderr)}
+	os.Exit(run(ctx, e, os.Args[1:]))
+}
+
+func run(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "pmx: unknown command %q (run 'pmx help')\n", args[0])
+		return 2
+	}
+	err := cmd.run(ctx, e, args[1:])
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(e.stderr, "pmx %s: %s\n", args[0], oneLine(err))
+		return 2
+	default:
+		fmt.Fprintf(e.stderr, "pmx %s: %s\n", args[0], oneLine(err))
+		return 1
+	}
+}
+
+// oneLine keeps error output to a single line, as the README promises.
+func oneLine(err error) string {
+	s := strings.TrimSuffix(err.Error(), ": "+errUsage.Error())
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "pmx — process mining on an embedded DuckDB warehouse\n\nUsage: pmx COMMAND [flags] [FILE...]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'pmx COMMAND -h' for a command's flags.")
+}

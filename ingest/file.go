@@ -1,0 +1,149 @@
+package ingest
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pmx-dev/pmx/ingest/csv"
+	"github.com/pmx-dev/pmx/ingest/event"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+	"github.com/pmx-dev/pmx/ingest/xes"
+)
+
+// Formats pmx imports from files.
+const (
+	FormatXES     = "xes"
+	FormatCSV     = "csv"
+	FormatParquet = "parquet"
+)
+
+// FileOptions controls ImportFile. The zero value imports under a name taken
+// from the file, detects the format, fails on the first bad row and never
+// replaces an existing log.
+type FileOptions struct {
+	Name       string // log name; "" = file name without extensions
+	Format     string // FormatXES, FormatCSV, FormatParquet; "" = detect
+	Replace    bool   // replace an existing log of the same name
+	Rejects    bool   // keep bad rows in the rejects table instead of failing
+	Classifier string // XES: a declared classifier for activity labels
+	CSV        csv.Options
+	OnBatch    func(events int64) // progress callback, see warehouse.ImportOptions
+}
+
+// LogName derives a log name from a path: "logs/receipt.xes.gz" → "receipt".
+func LogName(path string) string {
+	base := filepath.Base(path)
+	for {
+		ext := strings.ToLower(filepath.Ext(base))
+		switch ext {
+		case ".gz", ".xes", ".csv", ".parquet", ".tsv", ".txt":
+			base = strings.TrimSuffix(base, filepath.Ext(base))
+			continue
+		}
+		return base
+	}
+}
+
+// DetectFormat tells a file's format from its name, or failing that from
+// its first bytes (gzip is looked through).
+func DetectFormat(path string) (string, error) {
+	lower := strings.ToLower(path)
+	lower = strings.TrimSuffix(lower, ".gz")
+	switch {
+	case strings.HasSuffix(lower, ".xes"), strings.HasSuffix(lower, ".xml"):
+		return FormatXES, nil
+	case strings.HasSuffix(lower, ".csv"), strings.HasSuffix(lower, ".tsv"), strings.HasSuffix(lower, ".txt"):
+		return FormatCSV, nil
+	case strings.HasSuffix(lower, ".parquet"):
+		return FormatParquet, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	var r io.Reader = br
+	if magic, _ := br.Peek(4); len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", path, err)
+		}
+		r = gz
+	} else if string(magic) == "PAR1" {
+		return FormatParquet, nil
+	}
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(r, head)
+	if strings.Contains(strings.TrimSpace(string(head[:n])), "<") {
+		return FormatXES, nil
+	}
+	if n > 0 {
+		return FormatCSV, nil
+	}
+	return "", fmt.Errorf("%s: empty file", path)
+}
+
+// ImportFile imports one file into the warehouse as one transaction.
+func ImportFile(ctx context.Context, w *warehouse.Warehouse, path string, opt FileOptions) (warehouse.LogInfo, error) {
+	if _, err := os.Stat(path); err != nil {
+		return warehouse.LogInfo{}, fmt.Errorf("import %w", err)
+	}
+	format := opt.Format
+	if format == "" {
+		var err error
+		if format, err = DetectFormat(path); err != nil {
+			return warehouse.LogInfo{}, fmt.Errorf("import %w", err)
+		}
+	}
+	name := opt.Name
+	if name == "" {
+		name = LogName(path)
+	}
+	wo := warehouse.ImportOptions{Name: name, Source: path, Format: format, Replace: opt.Replace, OnBatch: opt.OnBatch}
+	switch format {
+	case FormatXES:
+		xo := xes.Options{Classifier: opt.Classifier, Rejects: opt.Rejects}
+		return w.Import(ctx, wo, func(ctx context.Context, sink event.Sink) (event.Meta, error) {
+			return xes.ReadFile(ctx, path, xo, sink)
+		})
+	case FormatCSV:
+		co := opt.CSV
+		co.Rejects = opt.Rejects
+		return w.Import(ctx, wo, func(ctx context.Context, sink event.Sink) (event.Meta, error) {
+			return csv.ReadFile(ctx, path, co, sink)
+		})
+	case FormatParquet:
+		cols, err := w.ParquetColumns(ctx, path)
+		if err != nil {
+			return warehouse.LogInfo{}, fmt.Errorf("import %w", err)
+		}
+		m, err := parquetMapping(cols, opt.CSV.Mapping)
+		if err != nil {
+			return warehouse.LogInfo{}, fmt.Errorf("import %s: %w", path, err)
+		}
+		return w.ImportParquet(ctx, wo, path, m, opt.Rejects, opt.CSV.Location)
+	}
+	return warehouse.LogInfo{}, fmt.Errorf("import %s: unknown format %q (want xes, csv or parquet)", path, format)
+}
+
+// parquetMapping resolves Parquet columns with the CSV reader's header rules,
+// so both formats accept the same column names and mapping flags.
+func parquetMapping(cols []warehouse.Column, want csv.Mapping) (warehouse.Columns, error) {
+	header := make([]string, len(cols))
+	for i, c := range cols {
+		header[i] = c.Name
+	}
+	m, err := csv.MatchColumns(header, want)
+	if err != nil {
+		return warehouse.Columns{}, err
+	}
+	return warehouse.Columns{Case: m.Case, Activity: m.Activity, Time: m.Time, Start: m.Start,
+		Resource: m.Resource, Lifecycle: m.Lifecycle}, nil
+}

@@ -1,0 +1,98 @@
+package warehouse
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pmx-dev/pmx/ingest/event"
+)
+
+var receiptColumns = Columns{Case: "case:concept:name", Activity: "concept:name", Time: "time:timestamp",
+	Resource: "org:resource", Lifecycle: "lifecycle:transition"}
+
+func TestImportParquetReceipt(t *testing.T) {
+	const path = "../../../shared/logs/receipt.parquet"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared logs absent: %v", err)
+	}
+	ctx := context.Background()
+	w := open(t)
+	info, err := w.ImportParquet(ctx, ImportOptions{Name: "receipt", Source: path}, path, receiptColumns, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Instances != 8577 || info.Cases != 1434 || info.Format != "parquet" {
+		t.Fatalf("info = %+v", info)
+	}
+	var attrs string
+	if err := w.DB().QueryRow(`SELECT attrs FROM cases WHERE case_id = 'case-10011'`).Scan(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(attrs, `"channel":"Internet"`) {
+		t.Fatalf("case attrs = %s", attrs)
+	}
+	// receipt.parquet holds zone-less local times (pandas dropped the zone);
+	// read in their zone they give the same instants as the XES.
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Skip("no zone database")
+	}
+	if _, err := w.ImportParquet(ctx, ImportOptions{Name: "receipt-ams", Source: path}, path, receiptColumns, false, loc); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ log, activity, want string }{
+		{"receipt", "Confirmation of receipt", "2011-10-11T13:45:40.276"},
+		{"receipt-ams", "Confirmation of receipt", "2011-10-11T11:45:40.276"},
+		{"receipt-ams", "T03 Adjust confirmation of receipt", "2011-11-24T14:36:51.302"},
+	} {
+		var ts string
+		if err := w.DB().QueryRow(`SELECT strftime(min(ts), '%Y-%m-%dT%H:%M:%S.%g') FROM events JOIN logs USING (log_id)
+			WHERE name = ? AND case_id = 'case-10011' AND activity = ?`, c.log, c.activity).Scan(&ts); err != nil || ts != c.want {
+			t.Errorf("%s %s ts = %s (%v), want %s", c.log, c.activity, ts, err, c.want)
+		}
+	}
+}
+
+func TestImportParquetBadRows(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	path := filepath.Join(t.TempDir(), "bad.parquet")
+	if _, err := w.DB().Exec(`COPY (SELECT * FROM (VALUES ('c1', 'A', '2024-01-01T10:00:00+02:00'), (NULL, 'B', '2024-01-01T11:00:00Z'),
+		('c1', 'C', 'yesterday'), ('c1', 'D', '2024-01-01T12:00:00Z')) t(case_id, activity, ts)) TO '` + path + `' (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	cols := Columns{Case: "case_id", Activity: "activity", Time: "ts"}
+	_, err := w.ImportParquet(ctx, ImportOptions{Name: "bad", Source: path}, path, cols, false, nil)
+	var se *event.SourceError
+	if !errors.As(err, &se) || se.Pos != 2 || !strings.Contains(se.Reason, "no case id") || !strings.Contains(err.Error(), "2 bad rows") {
+		t.Fatalf("err = %v, want row 2: no case id, 2 bad rows", err)
+	}
+	if logs, _ := w.Logs(ctx); len(logs) != 0 {
+		t.Fatalf("failed import left logs %+v", logs)
+	}
+	info, err := w.ImportParquet(ctx, ImportOptions{Name: "bad", Source: path}, path, cols, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Events != 2 || info.Rejects != 2 {
+		t.Fatalf("info = %+v", info)
+	}
+	var line int64
+	var reason, raw string
+	if err := w.DB().QueryRow(`SELECT line, reason, raw FROM rejects WHERE line = 3`).Scan(&line, &reason, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(reason, "unparseable timestamp") || !strings.Contains(raw, "yesterday") {
+		t.Fatalf("reject = %d %q %q", line, reason, raw)
+	}
+	var hours float64
+	w.DB().QueryRow(`SELECT (epoch(max(ts)) - epoch(min(ts))) / 3600 FROM events`).Scan(&hours)
+	if hours != 4 { // 08:00Z to 12:00Z: the +02:00 offset was honoured
+		t.Fatalf("span = %v h, want 4", hours)
+	}
+}
