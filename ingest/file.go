@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pmx-dev/pmx/ingest/csv"
 	"github.com/pmx-dev/pmx/ingest/event"
@@ -34,6 +35,7 @@ type FileOptions struct {
 	Classifier string // XES: a declared classifier for activity labels
 	CSV        csv.Options
 	OnBatch    func(events int64) // progress callback, see warehouse.ImportOptions
+	Trace      func(stmt string, d time.Duration)
 }
 
 // LogName derives a log name from a path: "logs/receipt.xes.gz" → "receipt".
@@ -106,7 +108,7 @@ func ImportFile(ctx context.Context, w *warehouse.Warehouse, path string, opt Fi
 	if name == "" {
 		name = LogName(path)
 	}
-	wo := warehouse.ImportOptions{Name: name, Source: path, Format: format, Replace: opt.Replace, OnBatch: opt.OnBatch}
+	wo := warehouse.ImportOptions{Name: name, Source: path, Format: format, Replace: opt.Replace, OnBatch: opt.OnBatch, Trace: opt.Trace}
 	switch format {
 	case FormatXES:
 		xo := xes.Options{Classifier: opt.Classifier, Rejects: opt.Rejects}

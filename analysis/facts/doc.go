@@ -4,7 +4,7 @@
 //
 // All set work runs in DuckDB SQL (window functions over each case ordered by
 // ts, then seq); Go only receives the aggregated result, never every row.
-// Only activity instances (events.instance) count, so figures agree with the
+// Only activity instances (the warehouse's steps table) count, so figures agree with the
 // oracle rules in ../shared/logs/README.md.
 //
 // It takes a *sql.DB opened by ingest/warehouse and must not import the

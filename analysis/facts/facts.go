@@ -35,7 +35,7 @@ func ComputeStats(ctx context.Context, l Log) (Stats, error) {
 		s.FirstEvent = first.Time.UTC().Format(time.RFC3339)
 		s.LastEvent = last.Time.UTC().Format(time.RFC3339)
 	}
-	if err := l.DB.QueryRowContext(ctx, `SELECT count(DISTINCT resource) FROM events WHERE log_id = ? AND instance`, l.ID).
+	if err := l.DB.QueryRowContext(ctx, `SELECT count(DISTINCT e.resource) FROM steps s JOIN events e USING (log_id, seq) WHERE s.log_id = ?`, l.ID).
 		Scan(&s.Resources); err != nil {
 		return s, fmt.Errorf("stats %s: resources: %w", l.Name, err)
 	}
@@ -50,19 +50,22 @@ func ComputeStats(ctx context.Context, l Log) (Stats, error) {
 }
 
 func activityCounts(ctx context.Context, l Log) (map[string]int64, error) {
-	return countMap(ctx, l, `SELECT activity, count(*) FROM events WHERE log_id = ? AND instance GROUP BY activity`)
+	return countMap(ctx, l, `SELECT a.activity, s.n FROM (SELECT act_no, count(*) AS n FROM steps WHERE log_id = ? GROUP BY act_no) s
+		JOIN activities a ON a.log_id = ? AND a.act_no = s.act_no`, l.ID, l.ID)
 }
 
 func endpoints(ctx context.Context, l Log) (start, end map[string]int64, err error) {
-	if start, err = countMap(ctx, l, `SELECT first_activity, count(*) FROM case_facts WHERE log_id = ? GROUP BY 1`); err != nil {
+	if start, err = countMap(ctx, l, `SELECT a.activity, c.n FROM (SELECT first_act_no AS act_no, count(*) AS n FROM case_facts
+		WHERE log_id = ? GROUP BY 1) c JOIN activities a ON a.log_id = ? AND a.act_no = c.act_no`, l.ID, l.ID); err != nil {
 		return nil, nil, err
 	}
-	end, err = countMap(ctx, l, `SELECT last_activity, count(*) FROM case_facts WHERE log_id = ? GROUP BY 1`)
+	end, err = countMap(ctx, l, `SELECT a.activity, c.n FROM (SELECT last_act_no AS act_no, count(*) AS n FROM case_facts
+		WHERE log_id = ? GROUP BY 1) c JOIN activities a ON a.log_id = ? AND a.act_no = c.act_no`, l.ID, l.ID)
 	return start, end, err
 }
 
-func countMap(ctx context.Context, l Log, q string) (map[string]int64, error) {
-	rows, err := l.DB.QueryContext(ctx, q, l.ID)
+func countMap(ctx context.Context, l Log, q string, args ...any) (map[string]int64, error) {
+	rows, err := l.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", l.Name, err)
 	}
@@ -89,9 +92,11 @@ func ComputeVariants(ctx context.Context, l Log, top int) ([]Variant, error) {
 	rows, err := l.DB.QueryContext(ctx, `
 		WITH d AS (SELECT variant_id, avg(`+durationSQL+`) AS mean_d FROM case_facts WHERE log_id = ? GROUP BY 1),
 		t AS (SELECT sum(cases) AS total FROM variants WHERE log_id = ?)
-		SELECT v.activities, v.cases, v.cases / t.total, d.mean_d
-		FROM variants v JOIN d USING (variant_id), t WHERE v.log_id = ?
-		ORDER BY v.variant_id `+limit, l.ID, l.ID, l.ID)
+		SELECT (SELECT list(a.activity ORDER BY u.i) FROM (SELECT unnest(v.acts) AS act_no, generate_subscripts(v.acts, 1) AS i) u
+				JOIN activities a ON a.log_id = v.log_id AND a.act_no = u.act_no),
+			v.cases, v.cases / t.total, d.mean_d
+		FROM (SELECT * FROM variants WHERE log_id = ? ORDER BY variant_id `+limit+`) v JOIN d USING (variant_id), t
+		ORDER BY v.variant_id`, l.ID, l.ID, l.ID)
 	if err != nil {
 		return nil, fmt.Errorf("variants %s: %w", l.Name, err)
 	}
@@ -116,10 +121,15 @@ func ComputeVariants(ctx context.Context, l Log, top int) ([]Variant, error) {
 func ComputeDFG(ctx context.Context, l Log) (DFG, error) {
 	g := DFG{Log: l.Name, Edges: []Edge{}}
 	rows, err := l.DB.QueryContext(ctx, `
-		SELECT prev_activity, activity, count(*), avg(w), median(w), quantile_cont(w, 0.9)
-		FROM (SELECT prev_activity, activity, (epoch_us(ts) - epoch_us(prev_ts)) / 1e6 AS w
-		      FROM events WHERE log_id = ? AND instance AND pos > 0)
-		GROUP BY 1, 2 ORDER BY 1, 2`, l.ID)
+		WITH g AS (
+			SELECT prev_act_no, act_no, count(*) AS n, avg(w) AS mean, median(w) AS med, quantile_cont(w, 0.9) AS p90
+			FROM (SELECT prev_act_no, act_no, (epoch_us(ts) - epoch_us(prev_ts)) / 1e6 AS w
+			      FROM steps WHERE log_id = ? AND pos > 0)
+			GROUP BY 1, 2)
+		SELECT f.activity, t.activity, g.n, g.mean, g.med, g.p90
+		FROM g JOIN activities f ON f.log_id = ? AND f.act_no = g.prev_act_no
+		       JOIN activities t ON t.log_id = ? AND t.act_no = g.act_no
+		ORDER BY g.prev_act_no, g.act_no`, l.ID, l.ID, l.ID)
 	if err != nil {
 		return g, fmt.Errorf("dfg %s: %w", l.Name, err)
 	}

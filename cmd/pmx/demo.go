@@ -20,6 +20,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "demo", "[flags]")
 	db := fs.String("db", defaultDB, "warehouse file the demo log is imported into")
 	out := fs.String("o", "pmx-demo.html", "output HTML report")
+	asJSON := fs.Bool("json", false, "print JSON: {log, stats, report} (schema in README)")
 	file := fs.String("file", "", "demo log to use (default: "+demoLog+" found from the current directory upwards)")
 	if pos, err := parse(fs, args); err != nil {
 		return err
@@ -42,20 +43,31 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %s into %s as log %q: %s events, %s cases\n", path, *db, info.Name,
-		thousands(info.Events), thousands(info.Cases))
 	l := facts.Log{DB: w.DB(), ID: info.ID, Name: info.Name}
 	in, err := reportInput(ctx, l, 20)
 	if err != nil {
 		return err
 	}
-	s := in.Stats
-	fmt.Fprintf(e.stdout, "%s cases, %s activity instances, %d activities, %s variants; median case duration %s\n",
-		thousands(s.Cases), thousands(s.Events), s.Activities, thousands(s.Variants), human(s.CaseDuration.Median))
 	if err := writeReport(*out, in); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s — open it in a browser (works offline)\nnext: pmx stats --log demo-incidents, pmx variants --log demo-incidents, pmx dfg --log demo-incidents\n", *out)
+	if *asJSON {
+		return writeJSON(e.stdout, struct {
+			Log    warehouse.LogInfo `json:"log"`
+			Stats  facts.Stats       `json:"stats"`
+			Report string            `json:"report"`
+		}{info, in.Stats, *out})
+	}
+	fmt.Fprintf(e.stdout, "imported %s into %s as log %q: %s events, %s cases\n", path, *db, info.Name,
+		thousands(info.Events), thousands(info.Cases))
+	s := in.Stats
+	fmt.Fprintf(e.stdout, "%s cases, %s activity instances, %d activities, %s variants; median case duration %s\n",
+		thousands(s.Cases), thousands(s.Events), s.Activities, thousands(s.Variants), human(s.CaseDuration.Median))
+	dbFlag := ""
+	if *db != defaultDB {
+		dbFlag = " --db " + *db
+	}
+	fmt.Fprintf(e.stdout, "wrote %s — open it in a browser (works offline)\nnext: pmx stats%[2]s --log demo-incidents; pmx variants%[2]s --log demo-incidents; pmx dfg%[2]s --log demo-incidents\n", *out, dbFlag)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pmx-dev/pmx/ingest/warehouse"
@@ -14,6 +15,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	name := fs.String("name", "", "log name (default: the file name without extensions; only with one FILE)")
 	replace := fs.Bool("replace", false, "replace a log of the same name")
 	asJSON := fs.Bool("json", false, "print JSON (schema in README)")
+	trace := fs.Bool("trace", false, "print each SQL step of the import and its duration to stderr")
 	imp := addImportFlags(fs)
 	files, err := parse(fs, args)
 	if err != nil {
@@ -30,6 +32,15 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opt.Name, opt.Replace = *name, *replace
+	if *trace {
+		opt.Trace = func(stmt string, d time.Duration) {
+			stmt = strings.Join(strings.Fields(stmt), " ")
+			if len(stmt) > 100 {
+				stmt = stmt[:100] + "…"
+			}
+			fmt.Fprintf(e.stderr, "%8.3fs  %s\n", d.Seconds(), stmt)
+		}
+	}
 	w, err := warehouse.Open(ctx, *db)
 	if err != nil {
 		return err

@@ -58,15 +58,10 @@ var StandardLifecycle = []string{"schedule", "assign", "withdraw", "reassign", "
 	"resume", "pi_abort", "ate_abort", "complete", "autoskip", "manualskip", "unknown"}
 
 // DDL creates the warehouse tables that hold the canonical records. The
-// columns of events and cases follow Schema and CaseSchema, plus the columns
-// the warehouse itself derives:
-//
-//	log_id    which named log the row belongs to
-//	instance  true when the row is an activity instance (see
-//	          StandardLifecycle); analyses count only these rows
-//
-// start_ts of an instance is the source's own start timestamp or, failing
-// that, the matched start event's instant.
+// columns of events and cases follow Schema and CaseSchema, after log_id
+// (which named log the row belongs to). Rows are stored as the source had
+// them; what the warehouse derives (activity instances, start pairing,
+// ordering) lives in its own tables, see ingest/warehouse.
 const DDL = `
 CREATE TABLE IF NOT EXISTS logs (
 	log_id      INTEGER PRIMARY KEY,
@@ -91,7 +86,6 @@ CREATE TABLE IF NOT EXISTS events (
 	resource  VARCHAR,
 	lifecycle VARCHAR,
 	seq       BIGINT NOT NULL,
-	instance  BOOLEAN NOT NULL,
 	attrs     JSON
 );
 CREATE TABLE IF NOT EXISTS cases (

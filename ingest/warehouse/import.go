@@ -31,6 +31,9 @@ type ImportOptions struct {
 	// OnBatch, when set, is called from the reader's goroutine after each
 	// event batch with the running count of events read (progress display).
 	OnBatch func(events int64)
+	// Trace, when set, receives every SQL statement the import runs and how
+	// long it took (pmx import --trace).
+	Trace func(stmt string, d time.Duration)
 }
 
 // ReadFunc decodes a source into the sink. It runs in its own goroutine
@@ -40,7 +43,7 @@ type ReadFunc func(ctx context.Context, sink event.Sink) (event.Meta, error)
 // Import runs read and stores everything it produces as log opt.Name, in
 // one transaction: on any error (reader or database) nothing is left behind.
 func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc) (LogInfo, error) {
-	return w.importWith(ctx, opt, func(conn driver.Conn, tx *txConn, id int64, stage string) (event.Meta, int64, error) {
+	return w.importWith(ctx, opt, func(conn driver.Conn, tx *txConn, id int64) (event.Meta, int64, error) {
 		s := newStream(opt.Name, opt.Source)
 		s.onBatch = opt.OnBatch
 		defer s.release()
@@ -52,7 +55,7 @@ func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc
 			s.closeEvents()
 			readErr <- err
 		}()
-		insErr := insertArrow(ctx, conn, tx, newChanReader(s.ch), "INSERT INTO "+stage+" SELECT * FROM %s")
+		insErr := insertArrow(ctx, conn, tx, newChanReader(s.ch), fmt.Sprintf("INSERT INTO events SELECT %d, * FROM %%s", id))
 		s.stop()
 		for range s.ch { // a failed insert leaves batches behind; release them so the reader can finish
 		}
@@ -89,10 +92,9 @@ func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc
 	})
 }
 
-// fillFunc fills the staging table (columns of event.Schema) and writes the
-// log's cases and rejects; it returns what it learnt and how many rows it
-// rejected.
-type fillFunc func(conn driver.Conn, tx *txConn, id int64, stage string) (event.Meta, int64, error)
+// fillFunc writes the log's events, cases and rejects under log id; it
+// returns what it learnt and how many rows it rejected.
+type fillFunc func(conn driver.Conn, tx *txConn, id int64) (event.Meta, int64, error)
 
 // importWith runs one import transaction around fill.
 func (w *Warehouse) importWith(ctx context.Context, opt ImportOptions, fill fillFunc) (LogInfo, error) {
@@ -100,22 +102,16 @@ func (w *Warehouse) importWith(ctx context.Context, opt ImportOptions, fill fill
 		return LogInfo{}, errors.New("import: empty log name")
 	}
 	var info LogInfo
-	err := w.withTx(ctx, func(conn driver.Conn, tx *txConn) error {
+	err := w.withTx(ctx, opt.Trace, func(conn driver.Conn, tx *txConn) error {
 		id, err := w.reserve(ctx, tx, opt)
 		if err != nil {
 			return err
 		}
-		stage := fmt.Sprintf("stage_%d", id)
-		if err := tx.exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE %s (case_id VARCHAR, activity VARCHAR, ts TIMESTAMP,
-			start_ts TIMESTAMP, resource VARCHAR, lifecycle VARCHAR, seq BIGINT, attrs VARCHAR)`, stage)); err != nil {
-			return err
-		}
-		defer tx.exec(context.Background(), `DROP TABLE IF EXISTS `+stage)
-		meta, rejects, err := fill(conn, tx, id, stage)
+		meta, rejects, err := fill(conn, tx, id)
 		if err != nil {
 			return err
 		}
-		info, err = w.finish(ctx, tx, id, stage, opt, meta, rejects)
+		info, err = w.finish(ctx, tx, id, opt, meta, rejects)
 		return err
 	})
 	if err != nil {
@@ -145,22 +141,18 @@ func (w *Warehouse) reserve(ctx context.Context, tx *txConn, opt ImportOptions) 
 	return id, nil
 }
 
-// finish moves the staged rows into events with the derived columns, builds
-// case_facts and variants, and records the log.
-func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, stage string, opt ImportOptions, meta event.Meta, rejects int64) (LogInfo, error) {
+// finish derives the log's instances and facts and records the log.
+func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt ImportOptions, meta event.Meta, rejects int64) (LogInfo, error) {
 	var nonStandard, starts int64
 	if err := tx.queryRow(ctx, fmt.Sprintf(`SELECT
 		count(*) FILTER (WHERE lifecycle IS NOT NULL AND lower(lifecycle) NOT IN (%s)),
 		count(*) FILTER (WHERE lower(lifecycle) = 'start')
-		FROM %s`, standardList(), stage), nil, &nonStandard, &starts); err != nil {
+		FROM events WHERE log_id = %d`, standardList(), id), nil, &nonStandard, &starts); err != nil {
 		return LogInfo{}, fmt.Errorf("import %s: lifecycle: %w", opt.Source, err)
 	}
 	standard := nonStandard == 0
-	if err := tx.exec(ctx, deriveEvents(id, stage, standard, standard && starts > 0)); err != nil {
-		return LogInfo{}, fmt.Errorf("import %s: derive events: %w", opt.Source, err)
-	}
-	if err := deriveFacts(ctx, tx, id); err != nil {
-		return LogInfo{}, fmt.Errorf("import %s: derive facts: %w", opt.Source, err)
+	if err := derive(ctx, tx, id, standard, standard && starts > 0); err != nil {
+		return LogInfo{}, fmt.Errorf("import %s: derive instances: %w", opt.Source, err)
 	}
 	lifecycle := "standard"
 	if !standard {
@@ -176,7 +168,7 @@ func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, stage stri
 	}
 	if err := tx.exec(ctx, `INSERT INTO logs SELECT ?, ?, ?, ?, now()::TIMESTAMP,
 			(SELECT count(*) FROM events WHERE log_id = ?),
-			(SELECT count(*) FROM events WHERE log_id = ? AND instance),
+			(SELECT count(*) FROM steps WHERE log_id = ?),
 			(SELECT count(*) FROM case_facts WHERE log_id = ?), ?, ?, ?, ?`,
 		id, opt.Name, opt.Source, opt.Format, id, id, id, rejects, lifecycle, classifier, metaJSON); err != nil {
 		return LogInfo{}, fmt.Errorf("import %s: record log: %w", opt.Source, err)

@@ -116,7 +116,7 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 		return "json_object(" + strings.Join(pairs, ", ") + ")"
 	}
 	opt.Format = "parquet"
-	return w.importWith(ctx, opt, func(conn driver.Conn, tx *txConn, id int64, stage string) (event.Meta, int64, error) {
+	return w.importWith(ctx, opt, func(conn driver.Conn, tx *txConn, id int64) (event.Meta, int64, error) {
 		var nbad, first int64
 		var reason string
 		if err := tx.queryRow(ctx, `SELECT count(*), coalesce(min(file_row_number), -1), coalesce(arg_min(pmx_reason, file_row_number), '')
@@ -128,8 +128,8 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 				Reason: fmt.Sprintf("%s (%d bad rows in all; --rejects keeps them aside and imports the rest)", reason, nbad)}
 		}
 		stmts := []string{
-			fmt.Sprintf(`INSERT INTO %s SELECT pmx_case, pmx_activity, pmx_ts, pmx_start, %s, %s, file_row_number, %s
-				FROM %s WHERE pmx_reason IS NULL`, stage, optStr(m.Resource), optStr(m.Lifecycle), jsonObj(evAttrs), src),
+			fmt.Sprintf(`INSERT INTO events SELECT %d, pmx_case, pmx_activity, pmx_ts, pmx_start, %s, %s, file_row_number, %s
+				FROM %s WHERE pmx_reason IS NULL`, id, optStr(m.Resource), optStr(m.Lifecycle), jsonObj(evAttrs), src),
 			fmt.Sprintf(`INSERT INTO cases SELECT %d, pmx_case, arg_min(%s, file_row_number) FROM %s
 				WHERE pmx_reason IS NULL GROUP BY pmx_case`, id, jsonObj(caseAttrs), src),
 			fmt.Sprintf(`INSERT INTO rejects SELECT %s, %s, file_row_number + 1, pmx_reason,

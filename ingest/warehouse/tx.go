@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 )
 
 // txConn runs statements on one raw driver connection inside an explicit
@@ -14,12 +15,13 @@ import (
 // views are registered per connection, and the Arrow insert must be part of
 // the same transaction as everything else the import writes.
 type txConn struct {
-	conn driver.Conn
+	conn  driver.Conn
+	trace func(stmt string, d time.Duration)
 }
 
 // withTx runs fn in a transaction on a dedicated connection; it commits when
 // fn returns nil and rolls back otherwise.
-func (w *Warehouse) withTx(ctx context.Context, fn func(conn driver.Conn, tx *txConn) error) error {
+func (w *Warehouse) withTx(ctx context.Context, trace func(string, time.Duration), fn func(conn driver.Conn, tx *txConn) error) error {
 	c, err := w.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -27,7 +29,7 @@ func (w *Warehouse) withTx(ctx context.Context, fn func(conn driver.Conn, tx *tx
 	defer c.Close()
 	return c.Raw(func(dc any) error {
 		conn := dc.(driver.Conn)
-		tx := &txConn{conn: conn}
+		tx := &txConn{conn: conn, trace: trace}
 		if err := tx.exec(ctx, "BEGIN TRANSACTION"); err != nil {
 			return err
 		}
@@ -48,6 +50,9 @@ func (t *txConn) exec(ctx context.Context, q string, args ...any) error {
 
 // ExecContext lets txConn serve where an *sql.Tx would (see execer).
 func (t *txConn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.trace != nil {
+		defer func(start time.Time) { t.trace(q, time.Since(start)) }(time.Now())
+	}
 	return t.conn.(driver.ExecerContext).ExecContext(ctx, q, named(args))
 }
 

@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -147,15 +148,7 @@ func (w *Warehouse) Drop(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	tx, err := w.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := deleteLog(ctx, tx, id, name); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return w.withTx(ctx, nil, func(_ driver.Conn, tx *txConn) error { return deleteLog(ctx, tx, id, name) })
 }
 
 type execer interface {
@@ -166,6 +159,7 @@ func deleteLog(ctx context.Context, tx execer, id int64, name string) error {
 	for _, q := range []string{
 		`DELETE FROM events WHERE log_id = ?`, `DELETE FROM cases WHERE log_id = ?`,
 		`DELETE FROM case_facts WHERE log_id = ?`, `DELETE FROM variants WHERE log_id = ?`,
+		`DELETE FROM steps WHERE log_id = ?`, `DELETE FROM activities WHERE log_id = ?`,
 		`DELETE FROM logs WHERE log_id = ?`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {

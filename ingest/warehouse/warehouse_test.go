@@ -75,9 +75,10 @@ func TestImportPairsStartComplete(t *testing.T) {
 	if info.Events != 10 || info.Instances != 5 || info.Cases != 2 || info.Lifecycle != "standard" {
 		t.Fatalf("info = %+v", info)
 	}
-	rows, err := w.DB().QueryContext(ctx, `SELECT case_id, activity, seq, pos, prev_activity,
-		coalesce(((epoch_us(ts) - epoch_us(start_ts)) / 60e6)::INTEGER, -1)
-		FROM events WHERE instance ORDER BY seq`)
+	rows, err := w.DB().QueryContext(ctx, `SELECT e.case_id, e.activity, s.seq, s.pos, p.activity,
+		coalesce(((epoch_us(s.ts) - epoch_us(s.start_ts)) / 60e6)::INTEGER, -1)
+		FROM steps s JOIN events e USING (log_id, seq) LEFT JOIN activities p ON p.log_id = s.log_id AND p.act_no = s.prev_act_no
+		ORDER BY s.seq`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func TestImportIsAtomic(t *testing.T) {
 	if _, err := w.Import(ctx, ImportOptions{Name: "x", Source: "mem", Format: "test"}, reader(evs, boom)); !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want boom", err)
 	}
-	for _, table := range []string{"events", "cases", "logs", "case_facts", "variants"} {
+	for _, table := range []string{"events", "cases", "logs", "case_facts", "variants", "steps", "activities"} {
 		var n int
 		if err := w.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil || n != 0 {
 			t.Errorf("%s has %d rows after a failed import (%v)", table, n, err)
