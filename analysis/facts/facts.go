@@ -35,7 +35,7 @@ func ComputeStats(ctx context.Context, l Log) (Stats, error) {
 		s.FirstEvent = first.Time.UTC().Format(time.RFC3339)
 		s.LastEvent = last.Time.UTC().Format(time.RFC3339)
 	}
-	if err := l.DB.QueryRowContext(ctx, `SELECT count(DISTINCT e.resource) FROM steps s JOIN events e USING (log_id, seq) WHERE s.log_id = ?`, l.ID).
+	if err := l.DB.QueryRowContext(ctx, `SELECT resources FROM logs WHERE log_id = ?`, l.ID).
 		Scan(&s.Resources); err != nil {
 		return s, fmt.Errorf("stats %s: resources: %w", l.Name, err)
 	}

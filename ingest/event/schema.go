@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS logs (
 	events      BIGINT NOT NULL,
 	instances   BIGINT NOT NULL,
 	cases       BIGINT NOT NULL,
+	resources   BIGINT NOT NULL,  -- distinct resources of activity instances
 	rejects     BIGINT NOT NULL,
 	lifecycle   VARCHAR NOT NULL, -- 'standard' or 'non-standard'
 	classifier  VARCHAR,

@@ -169,8 +169,10 @@ func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt Import
 	if err := tx.exec(ctx, `INSERT INTO logs SELECT ?, ?, ?, ?, now()::TIMESTAMP,
 			(SELECT count(*) FROM events WHERE log_id = ?),
 			(SELECT count(*) FROM steps WHERE log_id = ?),
-			(SELECT count(*) FROM case_facts WHERE log_id = ?), ?, ?, ?, ?`,
-		id, opt.Name, opt.Source, opt.Format, id, id, id, rejects, lifecycle, classifier, metaJSON); err != nil {
+			(SELECT count(*) FROM case_facts WHERE log_id = ?),
+			(SELECT count(DISTINCT e.resource) FROM steps s JOIN events e USING (log_id, seq) WHERE s.log_id = ?),
+			?, ?, ?, ?`,
+		id, opt.Name, opt.Source, opt.Format, id, id, id, id, rejects, lifecycle, classifier, metaJSON); err != nil {
 		return LogInfo{}, fmt.Errorf("import %s: record log: %w", opt.Source, err)
 	}
 	info := LogInfo{ID: id, Name: opt.Name, Source: opt.Source, Format: opt.Format, Rejects: rejects,
