@@ -41,6 +41,9 @@ type Builder struct {
 	seqB                          *array.Int64Builder
 	csIDB, csAttrB                *array.StringBuilder
 	n, nc                         int
+	// dataHint[i] is the string bytes column i used in the last batch; the
+	// next batch reserves that much up front instead of regrowing.
+	dataHint [numCols]int
 }
 
 // NewBuilder returns a Builder flushing every batchRows rows (0 = DefaultBatchRows).
@@ -67,6 +70,12 @@ func NewBuilder(sink Sink, batchRows int) *Builder {
 
 func (b *Builder) reserve() {
 	b.ev.Reserve(b.batchRows)
+	for i, sb := range []*array.StringBuilder{b.caseB, b.actB, b.resB, b.lcB, b.attrB} {
+		col := [...]int{ColCase, ColActivity, ColResource, ColLifecycle, ColAttrs}[i]
+		if h := b.dataHint[col]; h > 0 {
+			sb.ReserveData(h + h/8)
+		}
+	}
 }
 
 // Append adds one event, flushing a full batch to the sink.
@@ -121,6 +130,11 @@ func (b *Builder) flushEvents() error {
 	if b.n == 0 {
 		return nil
 	}
+	b.dataHint[ColCase] = b.caseB.DataLen()
+	b.dataHint[ColActivity] = b.actB.DataLen()
+	b.dataHint[ColResource] = b.resB.DataLen()
+	b.dataHint[ColLifecycle] = b.lcB.DataLen()
+	b.dataHint[ColAttrs] = b.attrB.DataLen()
 	rec := b.ev.NewRecord()
 	b.n = 0
 	b.reserve()
