@@ -5,6 +5,15 @@ import (
 	"fmt"
 )
 
+// instancePredicate is the SQL condition on an events row that makes it an
+// activity instance (see event.StandardLifecycle).
+func instancePredicate(standard bool) string {
+	if standard {
+		return "lower(coalesce(lifecycle, 'complete')) = 'complete'"
+	}
+	return "true"
+}
+
 // derive builds activities, steps, case_facts and variants for log id from
 // its events. standard selects the instance rule (see
 // event.StandardLifecycle); pair enables start/complete matching.
@@ -16,10 +25,7 @@ import (
 // where the running minimum of min(0, bal) drops, and a matched complete
 // takes the start whose ordinal is (#completes so far + that minimum).
 func derive(ctx context.Context, tx *txConn, id int64, standard, pair bool) error {
-	inst := "true"
-	if standard {
-		inst = "lower(coalesce(lifecycle, 'complete')) = 'complete'"
-	}
+	inst := instancePredicate(standard)
 	pairs := "SELECT NULL::BIGINT seq, NULL::TIMESTAMP start_ts WHERE false"
 	if pair {
 		pairs = fmt.Sprintf(`

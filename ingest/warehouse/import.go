@@ -170,7 +170,7 @@ func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt Import
 			(SELECT count(*) FROM events WHERE log_id = ?),
 			(SELECT count(*) FROM steps WHERE log_id = ?),
 			(SELECT count(*) FROM case_facts WHERE log_id = ?),
-			(SELECT count(DISTINCT e.resource) FROM steps s JOIN events e USING (log_id, seq) WHERE s.log_id = ?),
+			(SELECT count(DISTINCT resource) FROM events WHERE log_id = ? AND `+instancePredicate(standard)+`),
 			?, ?, ?, ?`,
 		id, opt.Name, opt.Source, opt.Format, id, id, id, id, rejects, lifecycle, classifier, metaJSON); err != nil {
 		return LogInfo{}, fmt.Errorf("import %s: record log: %w", opt.Source, err)
