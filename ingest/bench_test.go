@@ -108,16 +108,20 @@ func BenchmarkImportParquet(b *testing.B) {
 		b.Fatal(err)
 	}
 	pq := strings.TrimSuffix(csvPath, ".csv") + ".parquet"
-	if _, err := os.Stat(pq); err != nil {
+	if fi, err := os.Stat(pq); err != nil || fi.Size() == 0 {
 		db, err := sql.Open("duckdb", "")
 		if err != nil {
 			b.Fatal(err)
 		}
-		// The shared receipt.parquet's types: timestamps as TIMESTAMP_NS in UTC.
-		_, err = db.Exec(`COPY (SELECT * REPLACE (CAST(CAST("time:timestamp" AS TIMESTAMPTZ) AS TIMESTAMP_NS) AS "time:timestamp")
-			FROM read_csv('` + csvPath + `', all_varchar = true)) TO '` + pq + `' (FORMAT parquet)`)
+		// Typed like the shared receipt.parquet: timestamps as TIMESTAMP_NS (here in UTC).
+		tmp := pq + ".tmp"
+		_, err = db.Exec(`COPY (SELECT * REPLACE (CAST(CAST(CAST("time:timestamp" AS TIMESTAMPTZ) AS TIMESTAMP) AS TIMESTAMP_NS) AS "time:timestamp")
+			FROM read_csv('` + csvPath + `', all_varchar = true)) TO '` + tmp + `' (FORMAT parquet)`)
 		db.Close()
 		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.Rename(tmp, pq); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -85,17 +85,19 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 		}
 	}
 	mapped := map[string]bool{m.Case: true, m.Activity: true, m.Time: true, m.Start: true, m.Resource: true, m.Lifecycle: true}
-	var evAttrs, caseAttrs, all []string
+	var evAttrs, caseAttrs, all []string // "'key', column" pairs for json_object
 	for _, c := range cols {
 		all = append(all, quoteLit(c.Name)+", "+quoteIdent(c.Name))
 		if mapped[c.Name] {
 			continue
 		}
-		pair := quoteLit(strings.TrimPrefix(c.Name, "case:")) + ", " + quoteIdent(c.Name)
-		if strings.HasPrefix(c.Name, "case:") {
-			caseAttrs = append(caseAttrs, pair)
+		if key, ok := strings.CutPrefix(c.Name, "case:"); ok {
+			// Case attributes come from each case's first row; picking each
+			// column's value per case before building JSON builds one
+			// object per case rather than one per row.
+			caseAttrs = append(caseAttrs, quoteLit(key)+", arg_min("+quoteIdent(c.Name)+", file_row_number)")
 		} else {
-			evAttrs = append(evAttrs, pair)
+			evAttrs = append(evAttrs, quoteLit(c.Name)+", "+quoteIdent(c.Name))
 		}
 	}
 	optStr := func(name string) string {
@@ -130,8 +132,8 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 		stmts := []string{
 			fmt.Sprintf(`INSERT INTO events SELECT %d, pmx_case, pmx_activity, pmx_ts, pmx_start, %s, %s, file_row_number, %s
 				FROM %s WHERE pmx_reason IS NULL`, id, optStr(m.Resource), optStr(m.Lifecycle), jsonObj(evAttrs), src),
-			fmt.Sprintf(`INSERT INTO cases SELECT %d, pmx_case, arg_min(%s, file_row_number) FROM %s
-				WHERE pmx_reason IS NULL GROUP BY pmx_case`, id, jsonObj(caseAttrs), src),
+			fmt.Sprintf(`INSERT INTO cases SELECT %d, pmx_case, %s FROM %s WHERE pmx_reason IS NULL GROUP BY pmx_case`,
+				id, jsonObj(caseAttrs), src),
 			fmt.Sprintf(`INSERT INTO rejects SELECT %s, %s, file_row_number + 1, pmx_reason,
 				%s::VARCHAR FROM %s WHERE pmx_reason IS NOT NULL`, quoteLit(opt.Name), quoteLit(path), jsonObj(all), src),
 		}
@@ -183,3 +185,4 @@ func columnNames(cols []Column) string {
 	}
 	return strings.Join(names, ", ")
 }
+
