@@ -185,4 +185,3 @@ func columnNames(cols []Column) string {
 	}
 	return strings.Join(names, ", ")
 }
-
