@@ -70,5 +70,8 @@ func writeReport(path string, in report.Input) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes 0600; a report is meant to be shared
+		return err
+	}
 	return os.Rename(tmp.Name(), path)
 }
