@@ -110,6 +110,15 @@ func addSourceFlags(fs *flag.FlagSet) *source {
 	return s
 }
 
+// parseAndOpen parses a command's arguments and resolves its log.
+func (s *source) parseAndOpen(ctx context.Context, e *env, fs *flag.FlagSet, args []string) (facts.Log, func(), error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return facts.Log{}, nil, err
+	}
+	return s.open(ctx, e, pos)
+}
+
 // open resolves the log. The returned close releases the warehouse.
 func (s *source) open(ctx context.Context, e *env, pos []string) (facts.Log, func(), error) {
 	switch {

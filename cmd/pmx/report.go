@@ -16,11 +16,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	src := addSourceFlags(fs)
 	out := fs.String("o", "report.html", "output HTML file")
 	top := fs.Int("top", 20, "variants shown")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	l, closeFn, err := src.open(ctx, e, pos)
+	l, closeFn, err := src.parseAndOpen(ctx, e, fs, args)
 	if err != nil {
 		return err
 	}

@@ -14,11 +14,7 @@ import (
 func runStats(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "stats", "[flags] (--log NAME | FILE)")
 	src := addSourceFlags(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	l, closeFn, err := src.open(ctx, e, pos)
+	l, closeFn, err := src.parseAndOpen(ctx, e, fs, args)
 	if err != nil {
 		return err
 	}
@@ -85,16 +81,13 @@ func runVariants(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "variants", "[flags] (--log NAME | FILE)")
 	src := addSourceFlags(fs)
 	top := fs.Int("top", 10, "number of variants (0 = all)")
-	pos, err := parse(fs, args)
+	l, closeFn, err := src.parseAndOpen(ctx, e, fs, args)
 	if err != nil {
 		return err
 	}
 	if *top < 0 {
+		closeFn()
 		return fmt.Errorf("--top must be ≥ 0: %w", errUsage)
-	}
-	l, closeFn, err := src.open(ctx, e, pos)
-	if err != nil {
-		return err
 	}
 	defer closeFn()
 	vs, err := facts.ComputeVariants(ctx, l, *top)
@@ -116,11 +109,7 @@ func runVariants(ctx context.Context, e *env, args []string) error {
 func runDFG(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "dfg", "[flags] (--log NAME | FILE)")
 	src := addSourceFlags(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	l, closeFn, err := src.open(ctx, e, pos)
+	l, closeFn, err := src.parseAndOpen(ctx, e, fs, args)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package csv
 import (
 	"math"
 	"time"
+
+	"github.com/pmx-dev/pmx/ingest/event"
 )
 
 // dateOrder is the field order of a numeric date. The order is the one thing
@@ -106,10 +108,10 @@ func isoFixed(s []byte) (days int64, secs int, ok bool) {
 	}
 	y, mo, dd := d(0)*1000+d(1)*100+d(2)*10+d(3), d(5)*10+d(6), d(8)*10+d(9)
 	h, mi, sec := d(11)*10+d(12), d(14)*10+d(15), d(17)*10+d(18)
-	if mo < 1 || mo > 12 || dd < 1 || dd > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59 {
+	if mo < 1 || mo > 12 || dd < 1 || dd > event.DaysIn(y, mo) || h > 23 || mi > 59 || sec > 59 {
 		return 0, 0, false
 	}
-	return daysFromCivil(int64(y), int64(mo), int64(dd)), h*3600 + mi*60 + sec, true
+	return event.DaysFromCivil(int64(y), int64(mo), int64(dd)), h*3600 + mi*60 + sec, true
 }
 
 // parseDate reads the date of parseNumeric and returns the day number and
@@ -154,13 +156,13 @@ func parseDate(s []byte, ord dateOrder, lay *[]byte) (days int64, end int, ok bo
 			}
 		}
 	}
-	if mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+	if mo < 1 || mo > 12 || d < 1 || d > event.DaysIn(y, mo) {
 		return
 	}
 	if lay != nil {
 		*lay = appendDateLayout(*lay, ord, sep, wa, wb, wc)
 	}
-	return daysFromCivil(int64(y), int64(mo), int64(d)), i, true
+	return event.DaysFromCivil(int64(y), int64(mo), int64(d)), i, true
 }
 
 // clockTail finishes parseNumeric from s[k:], just after the minutes or
@@ -303,37 +305,6 @@ func parseEpoch(s []byte, unitUS int64) (int64, bool) {
 		us = -us
 	}
 	return us, true
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// daysFromCivil is the number of days since 1970-01-01 of a proleptic
-// Gregorian date (H. Hinnant's algorithm; exact for any int64-range year).
-func daysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y
-	if era < 0 {
-		era -= 399
-	}
-	era /= 400
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
 }
 
 // zoneCache turns wall clocks without an offset into UTC instants in loc with

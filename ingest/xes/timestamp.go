@@ -3,6 +3,8 @@ package xes
 import (
 	"bytes"
 	"time"
+
+	"github.com/pmx-dev/pmx/ingest/event"
 )
 
 // parseTime reads an xs:dateTime as UTC microseconds since the Unix epoch.
@@ -42,7 +44,7 @@ func parseTimeFast(b []byte) (int64, bool) {
 	sec, ok7 := num2(b[17], b[18])
 	year := cent*100 + yy
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || month < 1 || month > 12 || day < 1 ||
-		day > daysIn(month, year) || hour > 24 || minute > 59 || sec > 59 {
+		day > event.DaysIn(year, month) || hour > 24 || minute > 59 || sec > 59 {
 		return 0, false
 	}
 	i := 19
@@ -80,7 +82,7 @@ func parseTimeFast(b []byte) (int64, bool) {
 	if i != len(b) {
 		return 0, false
 	}
-	secs := civilDays(year, month, day)*86400 + int64(hour*3600+minute*60+sec-off)
+	secs := event.DaysFromCivil(int64(year), int64(month), int64(day))*86400 + int64(hour*3600+minute*60+sec-off)
 	return secs*1e6 + frac, true
 }
 
@@ -106,38 +108,7 @@ func zoneOffset(b []byte, i int) (int, int, bool) {
 	return 0, i, false
 }
 
-func daysIn(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// civilDays is the number of days from 1970-01-01 to the given proleptic
-// Gregorian date (Howard Hinnant's days_from_civil).
-func civilDays(y, m, d int) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y
-	if era < 0 {
-		era -= 399
-	}
-	era /= 400
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int64(era)*146097 + int64(doe) - 719468
-}
-
-// civilDate is the inverse of civilDays.
+// civilDate is the inverse of event.DaysFromCivil.
 func civilDate(days int64) (y, m, d int) {
 	z := days + 719468
 	era := z
