@@ -59,9 +59,10 @@ var StandardLifecycle = []string{"schedule", "assign", "withdraw", "reassign", "
 
 // DDL creates the warehouse tables that hold the canonical records. The
 // columns of events and cases follow Schema and CaseSchema, after log_id
-// (which named log the row belongs to). Rows are stored as the source had
-// them; what the warehouse derives (activity instances, start pairing,
-// ordering) lives in its own tables, see ingest/warehouse.
+// (which named log the row belongs to), plus the warehouse's dictionary
+// numbers for cases and activities. Rows are stored as the source had them;
+// what the warehouse derives (activity instances, start pairing, ordering)
+// lives in its own tables, see ingest/warehouse.
 const DDL = `
 CREATE TABLE IF NOT EXISTS logs (
 	log_id      INTEGER PRIMARY KEY,
@@ -87,10 +88,13 @@ CREATE TABLE IF NOT EXISTS events (
 	resource  VARCHAR,
 	lifecycle VARCHAR,
 	seq       BIGINT NOT NULL,
-	attrs     JSON
+	attrs     JSON,
+	case_no   INTEGER NOT NULL, -- warehouse dictionary: cases numbered by first appearance
+	act_src   INTEGER NOT NULL  -- warehouse dictionary: activities numbered by first appearance
 );
 CREATE TABLE IF NOT EXISTS cases (
 	log_id  INTEGER NOT NULL,
+	case_no INTEGER NOT NULL,
 	case_id VARCHAR NOT NULL,
 	attrs   JSON
 );

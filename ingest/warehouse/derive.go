@@ -30,42 +30,37 @@ func derive(ctx context.Context, tx *txConn, id int64, standard, pair bool) erro
 	if pair {
 		pairs = fmt.Sprintf(`
 		WITH lc AS (
-			SELECT case_id, activity, ts, seq, lower(coalesce(lifecycle, 'complete')) = 'start' AS is_start
+			SELECT case_no, act_src, ts, seq, lower(coalesce(lifecycle, 'complete')) = 'start' AS is_start
 			FROM events WHERE log_id = %[1]d AND lower(coalesce(lifecycle, 'complete')) IN ('start', 'complete')
 		), r AS (
 			SELECT *, sum(CASE WHEN is_start THEN 1 ELSE -1 END) OVER w AS bal,
 				sum(is_start::INTEGER) OVER w AS nstart,
 				sum((NOT is_start)::INTEGER) OVER w AS ncomp
-			FROM lc WINDOW w AS (PARTITION BY case_id, activity ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
+			FROM lc WINDOW w AS (PARTITION BY case_no, act_src ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
 		), m AS (
 			SELECT *, least(0, min(bal) OVER w) AS lowest
-			FROM r WINDOW w AS (PARTITION BY case_id, activity ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
+			FROM r WINDOW w AS (PARTITION BY case_no, act_src ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
 		), m2 AS (
-			SELECT *, coalesce(lag(lowest) OVER (PARTITION BY case_id, activity ORDER BY ts, seq), 0) AS prev_lowest FROM m
+			SELECT *, coalesce(lag(lowest) OVER (PARTITION BY case_no, act_src ORDER BY ts, seq), 0) AS prev_lowest FROM m
 		)
 		SELECT c.seq, st.ts AS start_ts FROM m2 c JOIN m2 st
-			ON st.case_id = c.case_id AND st.activity = c.activity AND st.is_start AND st.nstart = c.ncomp + c.lowest
+			ON st.case_no = c.case_no AND st.act_src = c.act_src AND st.is_start AND st.nstart = c.ncomp + c.lowest
 		WHERE NOT c.is_start AND c.lowest = c.prev_lowest`, id)
 	}
-	cn := fmt.Sprintf("case_nos_%d", id)
 	cf := fmt.Sprintf("case_acts_%d", id)
 	stmts := []string{
-		fmt.Sprintf(`INSERT INTO activities SELECT %[1]d, (row_number() OVER (ORDER BY activity) - 1)::INTEGER, activity
-			FROM (SELECT DISTINCT activity FROM events WHERE log_id = %[1]d AND %[2]s)`, id, inst),
-		// Case numbers in order of first appearance in the source, so they are
-		// deterministic; strings are joined once here and never sorted again.
-		fmt.Sprintf(`CREATE TEMP TABLE %[3]s AS SELECT case_id, (row_number() OVER (ORDER BY first_seq) - 1)::INTEGER AS case_no
-			FROM (SELECT case_id, min(seq) AS first_seq FROM events WHERE log_id = %[1]d AND %[2]s GROUP BY case_id)`, id, inst, cn),
+		fmt.Sprintf(`INSERT INTO activities SELECT %[1]d, (row_number() OVER (ORDER BY activity) - 1)::INTEGER, activity, act_src
+			FROM (SELECT DISTINCT activity, act_src FROM events WHERE log_id = %[1]d AND %[2]s)`, id, inst),
 		fmt.Sprintf(`INSERT INTO steps
 			WITH s AS (
-				SELECT c.case_no, a.act_no, e.ts, e.start_ts, e.seq
-				FROM events e JOIN %[3]s c USING (case_id) JOIN activities a ON a.log_id = %[1]d AND a.activity = e.activity
+				SELECT e.case_no, a.act_no, e.ts, e.start_ts, e.seq
+				FROM events e JOIN activities a ON a.log_id = %[1]d AND a.act_src = e.act_src
 				WHERE e.log_id = %[1]d AND %[2]s
-			), p AS (%[4]s)
+			), p AS (%[3]s)
 			SELECT %[1]d, s.case_no, (row_number() OVER w - 1)::INTEGER, s.act_no, lag(s.act_no) OVER w, s.ts,
 				coalesce(s.start_ts, p.start_ts), lag(s.ts) OVER w, s.seq
 			FROM s LEFT JOIN p USING (seq)
-			WINDOW w AS (PARTITION BY s.case_no ORDER BY s.ts, s.seq)`, id, inst, cn, pairs),
+			WINDOW w AS (PARTITION BY s.case_no ORDER BY s.ts, s.seq)`, id, inst, pairs),
 		// A case's sequence: an ordered aggregate (list(act_no ORDER BY pos))
 		// is slow, so each step is packed into one integer that sorts by pos
 		// (pos in the high 32 bits), the unordered list is sorted, and the
@@ -82,9 +77,9 @@ func derive(ctx context.Context, tx *txConn, id int64, standard, pair bool) erro
 			FROM %[2]s GROUP BY acts`, id, cf),
 		fmt.Sprintf(`INSERT INTO case_facts
 			SELECT %[1]d, f.case_no, c.case_id, v.variant_id, f.n, f.first_ts, f.last_ts, f.first_start_ts, f.first_act_no, f.last_act_no
-			FROM %[2]s f JOIN %[3]s c USING (case_no) JOIN variants v ON v.log_id = %[1]d AND v.acts = f.acts`, id, cf, cn),
+			FROM %[2]s f JOIN (SELECT DISTINCT case_no, case_id FROM cases WHERE log_id = %[1]d) c ON c.case_no = f.case_no
+				JOIN variants v ON v.log_id = %[1]d AND v.acts = f.acts`, id, cf),
 		`DROP TABLE ` + cf,
-		`DROP TABLE ` + cn,
 	}
 	for _, q := range stmts {
 		if err := tx.exec(ctx, q); err != nil {

@@ -69,11 +69,11 @@ func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc
 			return meta, 0, err
 		}
 		if len(s.cases) > 0 {
-			rr, err := array.NewRecordReader(event.CaseSchema, s.cases)
+			rr, err := array.NewRecordReader(storedCaseSchema, s.cases)
 			if err != nil {
 				return meta, 0, err
 			}
-			if err := insertArrow(ctx, conn, tx, rr, fmt.Sprintf("INSERT INTO cases SELECT %d, case_id, attrs FROM %%s", id)); err != nil {
+			if err := insertArrow(ctx, conn, tx, rr, fmt.Sprintf("INSERT INTO cases SELECT %d, case_no, case_id, attrs FROM %%s", id)); err != nil {
 				return meta, 0, fmt.Errorf("import %s: cases: %w", opt.Source, err)
 			}
 		}

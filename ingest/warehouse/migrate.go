@@ -25,13 +25,15 @@ var SchemaVersion = len(migrations)
 //	log_ids     log ids are never reused, so a replaced log's rows cannot be
 //	            confused with its successor's
 //	activities  per-log activity dictionary; act_no follows the byte order
-//	            of the names, so sorting by act_no sorts by name
+//	            of the names, so sorting by act_no sorts by name; act_src is
+//	            the number events.act_src gives it
 //	steps       the activity instances (see event.StandardLifecycle), one row
 //	            each: case_no, 0-based pos in the case ordered by (ts, seq),
 //	            the previous instance's act_no and ts (waiting time =
 //	            ts − prev_ts), start_ts from the source or the matched start
 //	            event, and seq to join back to events
-//	case_facts  one row per case with at least one instance
+//	case_facts  one row per case with at least one instance (case_no as in
+//	            events and cases)
 //	variants    distinct instance sequences as act_no lists; variant_id 1 is
 //	            the most frequent, ties by activity names
 const derivedDDL = `
@@ -39,7 +41,8 @@ CREATE SEQUENCE IF NOT EXISTS log_ids START 1;
 CREATE TABLE IF NOT EXISTS activities (
 	log_id   INTEGER NOT NULL,
 	act_no   INTEGER NOT NULL,
-	activity VARCHAR NOT NULL
+	activity VARCHAR NOT NULL,
+	act_src  INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS steps (
 	log_id      INTEGER NOT NULL,

@@ -129,16 +129,27 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 			return event.Meta{}, 0, &event.SourceError{Source: path, Unit: "row", Pos: first + 1,
 				Reason: fmt.Sprintf("%s (%d bad rows in all; --rejects keeps them aside and imports the rest)", reason, nbad)}
 		}
+		// The dictionary numbers the stream assigns for Arrow sources (see
+		// dict.go), here in SQL: cases and activities by first appearance.
+		dict := fmt.Sprintf("pq_dict_%d", id)
 		stmts := []string{
-			fmt.Sprintf(`INSERT INTO events SELECT %d, pmx_case, pmx_activity, pmx_ts, pmx_start, %s, %s, file_row_number, %s
-				FROM %s WHERE pmx_reason IS NULL`, id, optStr(m.Resource), optStr(m.Lifecycle), jsonObj(evAttrs), src),
-			fmt.Sprintf(`INSERT INTO cases SELECT %d, pmx_case, %s FROM %s WHERE pmx_reason IS NULL GROUP BY pmx_case`,
-				id, jsonObj(caseAttrs), src),
+			fmt.Sprintf(`CREATE TEMP TABLE %[1]s AS
+				SELECT 'c' AS kind, pmx_case AS name, (row_number() OVER (ORDER BY min(file_row_number)) - 1)::INTEGER AS no
+				FROM %[2]s WHERE pmx_reason IS NULL GROUP BY pmx_case
+				UNION ALL
+				SELECT 'a', pmx_activity, (row_number() OVER (ORDER BY min(file_row_number)) - 1)::INTEGER
+				FROM %[2]s WHERE pmx_reason IS NULL GROUP BY pmx_activity`, dict, src),
+			fmt.Sprintf(`INSERT INTO events SELECT %d, pmx_case, pmx_activity, pmx_ts, pmx_start, %s, %s, file_row_number, %s, c.no, a.no
+				FROM %s JOIN %[6]s c ON c.kind = 'c' AND c.name = pmx_case JOIN %[6]s a ON a.kind = 'a' AND a.name = pmx_activity
+				WHERE pmx_reason IS NULL`, id, optStr(m.Resource), optStr(m.Lifecycle), jsonObj(evAttrs), src, dict),
+			fmt.Sprintf(`INSERT INTO cases SELECT %d, any_value(c.no), pmx_case, %s FROM %s JOIN %s c ON c.kind = 'c' AND c.name = pmx_case
+				WHERE pmx_reason IS NULL GROUP BY pmx_case`, id, jsonObj(caseAttrs), src, dict),
+			`DROP TABLE ` + dict,
 			fmt.Sprintf(`INSERT INTO rejects SELECT %s, %s, file_row_number + 1, pmx_reason,
 				%s::VARCHAR FROM %s WHERE pmx_reason IS NOT NULL`, quoteLit(opt.Name), quoteLit(path), jsonObj(all), src),
 		}
 		if nbad == 0 {
-			stmts = stmts[:2]
+			stmts = stmts[:len(stmts)-1]
 		}
 		for _, q := range stmts {
 			if err := tx.exec(ctx, q); err != nil {

@@ -7,8 +7,6 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-
-	"github.com/pmx-dev/pmx/ingest/event"
 )
 
 // stream is the event.Sink an import hands to its reader. Event batches flow
@@ -25,7 +23,8 @@ type stream struct {
 	source  string
 	logName string
 
-	mu      sync.Mutex
+	mu      sync.Mutex // guards dict, cases and rejects
+	dict    *dict
 	events  atomic.Int64
 	onBatch func(int64)
 }
@@ -42,11 +41,14 @@ func newStream(logName, source string) *stream {
 	return &stream{
 		ch: make(chan arrow.Record, 4), done: make(chan struct{}),
 		rejects: array.NewRecordBuilder(memory.DefaultAllocator, rejectSchema),
-		source:  source, logName: logName,
+		source:  source, logName: logName, dict: newDict(),
 	}
 }
 
 func (s *stream) Events(rec arrow.Record) error {
+	s.mu.Lock()
+	rec = s.dict.encodeEvents(rec)
+	s.mu.Unlock()
 	n := s.events.Add(rec.NumRows())
 	if s.onBatch != nil {
 		s.onBatch(n)
@@ -62,7 +64,7 @@ func (s *stream) Events(rec arrow.Record) error {
 
 func (s *stream) Cases(rec arrow.Record) error {
 	s.mu.Lock()
-	s.cases = append(s.cases, rec)
+	s.cases = append(s.cases, s.dict.encodeCases(rec))
 	s.mu.Unlock()
 	return nil
 }
@@ -79,8 +81,16 @@ func (s *stream) Reject(line int64, reason, raw string) error {
 	return nil
 }
 
-// closeEvents ends the event stream: the reader has returned.
-func (s *stream) closeEvents() { close(s.ch) }
+// closeEvents ends the event stream: the reader has returned. Cases seen
+// only in events get their cases row now.
+func (s *stream) closeEvents() {
+	close(s.ch)
+	s.mu.Lock()
+	if rec := s.dict.missingCases(); rec != nil {
+		s.cases = append(s.cases, rec)
+	}
+	s.mu.Unlock()
+}
 
 // stop tells a reader still producing that nobody will consume any more, and
 // drains what is buffered.
@@ -121,7 +131,7 @@ func (r *chanReader) Release() {
 		r.cur = nil
 	}
 }
-func (r *chanReader) Schema() *arrow.Schema { return event.Schema }
+func (r *chanReader) Schema() *arrow.Schema { return storedSchema }
 func (r *chanReader) Record() arrow.Record  { return r.cur }
 func (r *chanReader) Err() error            { return nil }
 func (r *chanReader) Next() bool {
