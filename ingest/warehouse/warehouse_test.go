@@ -196,3 +196,32 @@ func TestReopenKeepsSchemaAndLogs(t *testing.T) {
 		t.Fatalf("LogID(nope) = %v", err)
 	}
 }
+
+// Every case gets a cases row, whether or not the reader reported it, and a
+// reader reporting a case twice does not duplicate its facts.
+func TestCasesRowsAreComplete(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	read := func(ctx context.Context, sink event.Sink) (event.Meta, error) {
+		b := event.NewBuilder(sink, 0)
+		defer b.Release()
+		b.AppendCase("c1", []byte(`{"p":1}`))
+		b.AppendCase("c1", []byte(`{"p":1}`))
+		for i, c := range []string{"c1", "c2", "c2"} {
+			if err := b.Append(&event.Event{Case: c, Activity: "A", Time: t0 + int64(i), Start: event.NoTime, Seq: int64(i)}); err != nil {
+				return event.Meta{}, err
+			}
+		}
+		return event.Meta{}, b.Flush()
+	}
+	info, err := w.Import(ctx, ImportOptions{Name: "c", Source: "mem", Format: "test"}, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var distinct, facts int
+	w.DB().QueryRow(`SELECT count(DISTINCT case_id) FROM cases`).Scan(&distinct)
+	w.DB().QueryRow(`SELECT count(*) FROM case_facts`).Scan(&facts)
+	if info.Cases != 2 || distinct != 2 || facts != 2 {
+		t.Fatalf("cases %d, distinct case rows %d, case_facts %d; want 2, 2, 2", info.Cases, distinct, facts)
+	}
+}
