@@ -35,6 +35,7 @@ type FileOptions struct {
 	Classifier string // XES: a declared classifier for activity labels
 	CSV        csv.Options
 	OnBatch    func(events int64) // progress callback, see warehouse.ImportOptions
+	OnPhase    func(phase string)
 	Trace      func(stmt string, d time.Duration)
 }
 
@@ -108,7 +109,7 @@ func ImportFile(ctx context.Context, w *warehouse.Warehouse, path string, opt Fi
 	if name == "" {
 		name = LogName(path)
 	}
-	wo := warehouse.ImportOptions{Name: name, Source: path, Format: format, Replace: opt.Replace, OnBatch: opt.OnBatch, Trace: opt.Trace}
+	wo := warehouse.ImportOptions{Name: name, Source: path, Format: format, Replace: opt.Replace, OnBatch: opt.OnBatch, OnPhase: opt.OnPhase, Trace: opt.Trace}
 	switch format {
 	case FormatXES:
 		xo := xes.Options{Classifier: opt.Classifier, Rejects: opt.Rejects}

@@ -31,7 +31,10 @@ func importWithProgress(ctx context.Context, e *env, w *warehouse.Warehouse, pat
 		return ingest.ImportFile(ctx, w, path, opt)
 	}
 	var events atomic.Int64
+	var phase atomic.Value
+	phase.Store("")
 	opt.OnBatch = func(n int64) { events.Store(n) }
+	opt.OnPhase = func(p string) { phase.Store(p) }
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	start := time.Now()
@@ -53,8 +56,12 @@ func importWithProgress(ctx context.Context, e *env, w *warehouse.Warehouse, pat
 					continue
 				}
 				n := events.Load()
-				fmt.Fprintf(e.stderr, "\r\033[Kimporting %s: %s events read, %s events/s, %.0fs",
-					path, thousands(n), thousands(int64(float64(n)/el.Seconds())), el.Seconds())
+				if p := phase.Load().(string); p != "" {
+					fmt.Fprintf(e.stderr, "\r\033[Kimporting %s: %s events read; %s, %.0fs", path, thousands(n), p, el.Seconds())
+				} else {
+					fmt.Fprintf(e.stderr, "\r\033[Kimporting %s: %s events read, %s events/s, %.0fs",
+						path, thousands(n), thousands(int64(float64(n)/el.Seconds())), el.Seconds())
+				}
 				shown = true
 			}
 		}

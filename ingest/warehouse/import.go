@@ -31,6 +31,9 @@ type ImportOptions struct {
 	// OnBatch, when set, is called from the reader's goroutine after each
 	// event batch with the running count of events read (progress display).
 	OnBatch func(events int64)
+	// OnPhase, when set, is told when the import moves from reading the
+	// source to deriving activity instances and facts (progress display).
+	OnPhase func(phase string)
 	// Trace, when set, receives every SQL statement the import runs and how
 	// long it took (pmx import --trace).
 	Trace func(stmt string, d time.Duration)
@@ -110,6 +113,9 @@ func (w *Warehouse) importWith(ctx context.Context, opt ImportOptions, fill fill
 		meta, rejects, err := fill(conn, tx, id)
 		if err != nil {
 			return err
+		}
+		if opt.OnPhase != nil {
+			opt.OnPhase("deriving activity instances and variants")
 		}
 		info, err = w.finish(ctx, tx, id, opt, meta, rejects)
 		return err
