@@ -147,23 +147,8 @@ func (w *Warehouse) reserve(ctx context.Context, tx *txConn, opt ImportOptions) 
 	return id, nil
 }
 
-// finish derives the log's instances and facts and records the log.
+// finish records the log and derives its instances and facts.
 func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt ImportOptions, meta event.Meta, rejects int64) (LogInfo, error) {
-	var nonStandard, starts int64
-	if err := tx.queryRow(ctx, fmt.Sprintf(`SELECT
-		count(*) FILTER (WHERE lifecycle IS NOT NULL AND lower(lifecycle) NOT IN (%s)),
-		count(*) FILTER (WHERE lower(lifecycle) = 'start')
-		FROM events WHERE log_id = %d`, standardList(), id), nil, &nonStandard, &starts); err != nil {
-		return LogInfo{}, fmt.Errorf("import %s: lifecycle: %w", opt.Source, err)
-	}
-	standard := nonStandard == 0
-	if err := derive(ctx, tx, id, standard, standard && starts > 0); err != nil {
-		return LogInfo{}, fmt.Errorf("import %s: derive instances: %w", opt.Source, err)
-	}
-	lifecycle := "standard"
-	if !standard {
-		lifecycle = "non-standard"
-	}
 	var metaJSON any
 	if meta.Attrs != nil {
 		metaJSON = string(meta.Attrs)
@@ -172,20 +157,51 @@ func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt Import
 	if meta.Classifier != "" {
 		classifier = meta.Classifier
 	}
-	if err := tx.exec(ctx, `INSERT INTO logs SELECT ?, ?, ?, ?, now()::TIMESTAMP,
-			(SELECT count(*) FROM events WHERE log_id = ?),
-			(SELECT count(*) FROM steps WHERE log_id = ?),
-			(SELECT count(*) FROM case_facts WHERE log_id = ?),
-			(SELECT count(DISTINCT resource) FROM events WHERE log_id = ? AND `+instancePredicate(standard)+`),
-			?, ?, ?, ?`,
-		id, opt.Name, opt.Source, opt.Format, id, id, id, id, rejects, lifecycle, classifier, metaJSON); err != nil {
+	if err := tx.exec(ctx, `INSERT INTO logs (log_id, name, source, format, imported_at, events, instances, cases, resources,
+			rejects, lifecycle, classifier, meta) VALUES (?, ?, ?, ?, now()::TIMESTAMP, 0, 0, 0, 0, ?, 'standard', ?, ?)`,
+		id, opt.Name, opt.Source, opt.Format, rejects, classifier, metaJSON); err != nil {
 		return LogInfo{}, fmt.Errorf("import %s: record log: %w", opt.Source, err)
 	}
-	info := LogInfo{ID: id, Name: opt.Name, Source: opt.Source, Format: opt.Format, Rejects: rejects,
-		Lifecycle: lifecycle, Classifier: meta.Classifier}
-	err := tx.queryRow(ctx, `SELECT strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ'), events, instances, cases FROM logs WHERE log_id = ?`,
-		[]driver.NamedValue{{Ordinal: 1, Value: id}}, &info.ImportedAt, &info.Events, &info.Instances, &info.Cases)
+	if err := rederive(ctx, tx, id); err != nil {
+		return LogInfo{}, fmt.Errorf("import %s: %w", opt.Source, err)
+	}
+	info := LogInfo{ID: id, Name: opt.Name, Source: opt.Source, Format: opt.Format, Rejects: rejects, Classifier: meta.Classifier}
+	err := tx.queryRow(ctx, `SELECT strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ'), events, instances, cases, lifecycle FROM logs WHERE log_id = ?`,
+		[]driver.NamedValue{{Ordinal: 1, Value: id}}, &info.ImportedAt, &info.Events, &info.Instances, &info.Cases, &info.Lifecycle)
 	return info, err
+}
+
+// rederive replaces log id's derived tables from its events and updates its
+// counts in logs. The lifecycle rule is decided on all events of the log.
+func rederive(ctx context.Context, tx *txConn, id int64) error {
+	var nonStandard, starts int64
+	if err := tx.queryRow(ctx, fmt.Sprintf(`SELECT
+		count(*) FILTER (WHERE lifecycle IS NOT NULL AND lower(lifecycle) NOT IN (%s)),
+		count(*) FILTER (WHERE lower(lifecycle) = 'start')
+		FROM events WHERE log_id = %d`, standardList(), id), nil, &nonStandard, &starts); err != nil {
+		return fmt.Errorf("lifecycle: %w", err)
+	}
+	standard := nonStandard == 0
+	if err := deleteDerived(ctx, tx, id); err != nil {
+		return err
+	}
+	if err := derive(ctx, tx, id, standard, standard && starts > 0); err != nil {
+		return fmt.Errorf("derive instances: %w", err)
+	}
+	lifecycle := "standard"
+	if !standard {
+		lifecycle = "non-standard"
+	}
+	if err := tx.exec(ctx, `UPDATE logs SET
+			events = (SELECT count(*) FROM events WHERE log_id = ?),
+			instances = (SELECT count(*) FROM steps WHERE log_id = ?),
+			cases = (SELECT count(*) FROM case_facts WHERE log_id = ?),
+			resources = (SELECT count(DISTINCT resource) FROM events WHERE log_id = ? AND `+instancePredicate(standard)+`),
+			lifecycle = ?, stale = false
+		WHERE log_id = ?`, id, id, id, id, lifecycle, id); err != nil {
+		return fmt.Errorf("record counts: %w", err)
+	}
+	return nil
 }
 
 func standardList() string {

@@ -12,7 +12,37 @@ import (
 // reaches the same schema by replaying the missing tail.
 var migrations = []string{
 	event.DDL + derivedDDL,
+	streamingDDL,
 }
+
+// streamingDDL adds what continuous ingestion (Kafka) needs.
+//
+//	logs.stale      events were appended since the derived tables were built;
+//	                Refresh rebuilds them before an analysis reads them
+//	ingest_offsets  per log and source partition, the next offset to read;
+//	                written in the same transaction as the events it covers,
+//	                which is what makes ingestion exactly once
+//	dead_letters    messages that could not become events, with their source
+//	                position, raw bytes and the reason
+const streamingDDL = `
+ALTER TABLE logs ADD COLUMN stale BOOLEAN DEFAULT false;
+CREATE TABLE IF NOT EXISTS ingest_offsets (
+	log_id      INTEGER NOT NULL,
+	topic       VARCHAR NOT NULL,
+	partition   INTEGER NOT NULL,
+	next_offset BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dead_letters (
+	log_name    VARCHAR NOT NULL,
+	topic       VARCHAR NOT NULL,
+	partition   INTEGER NOT NULL,
+	"offset"    BIGINT NOT NULL,
+	key         BLOB,
+	value       BLOB,
+	reason      VARCHAR NOT NULL,
+	received_at TIMESTAMP NOT NULL
+);
+`
 
 // SchemaVersion is the schema version this build writes.
 var SchemaVersion = len(migrations)

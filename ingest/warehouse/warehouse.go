@@ -162,18 +162,34 @@ type execer interface {
 }
 
 func deleteLog(ctx context.Context, tx execer, id int64, name string) error {
+	if err := deleteDerived(ctx, tx, id); err != nil {
+		return fmt.Errorf("drop log %q: %w", name, err)
+	}
 	for _, q := range []string{
 		`DELETE FROM events WHERE log_id = ?`, `DELETE FROM cases WHERE log_id = ?`,
-		`DELETE FROM case_facts WHERE log_id = ?`, `DELETE FROM variants WHERE log_id = ?`,
-		`DELETE FROM steps WHERE log_id = ?`, `DELETE FROM activities WHERE log_id = ?`,
-		`DELETE FROM logs WHERE log_id = ?`,
+		`DELETE FROM ingest_offsets WHERE log_id = ?`, `DELETE FROM logs WHERE log_id = ?`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return fmt.Errorf("drop log %q: %w", name, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM rejects WHERE log_name = ?`, name); err != nil {
-		return fmt.Errorf("drop log %q: %w", name, err)
+	for _, q := range []string{`DELETE FROM rejects WHERE log_name = ?`, `DELETE FROM dead_letters WHERE log_name = ?`} {
+		if _, err := tx.ExecContext(ctx, q, name); err != nil {
+			return fmt.Errorf("drop log %q: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// deleteDerived removes what derive builds for log id.
+func deleteDerived(ctx context.Context, tx execer, id int64) error {
+	for _, q := range []string{
+		`DELETE FROM case_facts WHERE log_id = ?`, `DELETE FROM variants WHERE log_id = ?`,
+		`DELETE FROM steps WHERE log_id = ?`, `DELETE FROM activities WHERE log_id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return err
+		}
 	}
 	return nil
 }
