@@ -138,6 +138,9 @@ func (s *source) open(ctx context.Context, e *env, pos []string) (facts.Log, fun
 			return facts.Log{}, nil, err
 		}
 		id, err := w.LogID(ctx, s.log)
+		if err == nil {
+			err = w.Refresh(ctx, s.log) // a log being ingested continuously
+		}
 		if err != nil {
 			w.Close()
 			return facts.Log{}, nil, err

@@ -32,6 +32,7 @@ type dict struct {
 	acts      map[string]int32
 	caseNames []string // case_no → case id
 	hasRow    []bool   // case_no → a cases row was written
+	pending   []int32  // case_nos numbered since the last markCases
 	lastCase  string
 	lastNo    int32
 }
@@ -52,6 +53,7 @@ func (d *dict) caseNo(id string) int32 {
 		d.cases[id] = no
 		d.caseNames = append(d.caseNames, id)
 		d.hasRow = append(d.hasRow, false)
+		d.pending = append(d.pending, no)
 	}
 	d.lastCase, d.lastNo = id, no
 	return no
@@ -115,17 +117,45 @@ func (d *dict) encodeCases(rec arrow.Record) arrow.Record {
 	return array.NewRecord(storedCaseSchema, []arrow.Array{rec.Column(0), rec.Column(1), arr}, int64(n))
 }
 
+// restoreCase registers a stored case under its stored number (an Appender
+// continuing a log).
+func (d *dict) restoreCase(id string, no int32) {
+	d.cases[id] = no
+	for int(no) >= len(d.caseNames) {
+		d.caseNames = append(d.caseNames, "")
+		d.hasRow = append(d.hasRow, false)
+	}
+	d.caseNames[no], d.hasRow[no] = id, true
+}
+
+// pendingCases is missingCases for an Appender: the record of cases without
+// a row and their numbers, to be marked once the rows are committed.
+func (d *dict) pendingCases() (arrow.Record, []int32) {
+	rec := d.missingCases()
+	if rec == nil {
+		return nil, nil
+	}
+	return rec, append([]int32(nil), d.pending...)
+}
+
+func (d *dict) markCases(nos []int32) {
+	for _, no := range nos {
+		d.hasRow[no] = true
+	}
+	d.pending = d.pending[:0]
+}
+
 // missingCases returns a record with a row (no attributes) for every case
 // that has events but no cases row, or nil when there is none: every case
 // must be in the cases table, whatever the reader did.
 func (d *dict) missingCases() arrow.Record {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, storedCaseSchema)
 	defer b.Release()
-	for no, ok := range d.hasRow {
-		if !ok {
+	for _, no := range d.pending {
+		if !d.hasRow[no] {
 			b.Field(0).(*array.StringBuilder).Append(d.caseNames[no])
 			b.Field(1).AppendNull()
-			b.Field(2).(*array.Int32Builder).Append(int32(no))
+			b.Field(2).(*array.Int32Builder).Append(no)
 		}
 	}
 	if b.Field(0).Len() == 0 {
