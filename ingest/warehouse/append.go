@@ -12,11 +12,23 @@ import (
 )
 
 // Position is a source position: the next offset to read from a partition.
+// Prev is the next offset the writer believes is stored (NoPosition when
+// none is): Append stores Next only if that is still so, which fences off a
+// second ingester that was handed the same partition.
 type Position struct {
 	Topic     string
 	Partition int32
+	Prev      int64
 	Next      int64
 }
+
+// NoPosition stands for "no offset stored yet" in Position.Prev.
+const NoPosition int64 = -1
+
+// ErrPositionMoved is returned by Append when a partition's stored offset is
+// not the batch's Prev: another ingester stored it meanwhile. Nothing of the
+// batch is stored; the caller re-reads Positions and resumes from there.
+var ErrPositionMoved = errors.New("stored offset moved (another ingester owns the partition)")
 
 // DeadLetter is a message that could not become an event.
 type DeadLetter struct {
@@ -150,6 +162,7 @@ func (a *Appender) Append(ctx context.Context, events []arrow.Record, dead []Dea
 			r.Release()
 		}
 	}()
+	mark := a.dict.mark()
 	var n int64
 	for _, r := range events {
 		n += r.NumRows()
@@ -185,6 +198,14 @@ func (a *Appender) Append(ctx context.Context, events []arrow.Record, dead []Dea
 			}
 		}
 		for _, p := range pos {
+			var stored int64 = NoPosition
+			if err := tx.queryRow(ctx, `SELECT coalesce(max(next_offset), -1) FROM ingest_offsets WHERE log_id = ? AND topic = ? AND partition = ?`,
+				named([]any{a.id, p.Topic, p.Partition}), &stored); err != nil {
+				return fmt.Errorf("offsets: %w", err)
+			}
+			if stored != p.Prev {
+				return fmt.Errorf("%s/%d: stored %d, batch expected %d: %w", p.Topic, p.Partition, stored, p.Prev, ErrPositionMoved)
+			}
 			if err := tx.exec(ctx, `DELETE FROM ingest_offsets WHERE log_id = ? AND topic = ? AND partition = ?`, a.id, p.Topic, p.Partition); err != nil {
 				return fmt.Errorf("offsets: %w", err)
 			}
@@ -196,6 +217,7 @@ func (a *Appender) Append(ctx context.Context, events []arrow.Record, dead []Dea
 			n, int64(len(dead)), a.id)
 	})
 	if err != nil {
+		a.dict.rollback(mark)
 		return fmt.Errorf("append to log %q: %w", a.name, err)
 	}
 	a.dict.markCases(newNos)

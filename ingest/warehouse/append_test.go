@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -46,7 +47,7 @@ func TestAppenderBatchesPositionsAndRefresh(t *testing.T) {
 	}
 	err = a.Append(ctx, batch(t, a, []ev{{"c1", "A", 0, ""}, {"c2", "A", 1, ""}}),
 		[]DeadLetter{{Topic: "t", Partition: 0, Offset: 2, Value: []byte("{"), Reason: "bad json"}},
-		[]Position{{"t", 0, 3}, {"t", 1, 0}})
+		[]Position{{"t", 0, NoPosition, 3}, {"t", 1, NoPosition, 0}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,12 @@ func TestAppenderBatchesPositionsAndRefresh(t *testing.T) {
 	if err != nil || pos[0] != 3 || pos[1] != 0 || len(pos) != 2 {
 		t.Fatalf("positions = %v, %v", pos, err)
 	}
-	if err := a.Append(ctx, batch(t, a, []ev{{"c1", "B", 5, ""}, {"c3", "A", 6, ""}}), nil, []Position{{"t", 1, 2}}); err != nil {
+	// A writer that believes an older offset is stored is fenced off.
+	err = a.Append(ctx, batch(t, a, []ev{{"c9", "X", 5, ""}}), nil, []Position{{"t", 0, NoPosition, 9}})
+	if !errors.Is(err, ErrPositionMoved) {
+		t.Fatalf("stale writer: err = %v, want ErrPositionMoved", err)
+	}
+	if err := a.Append(ctx, batch(t, a, []ev{{"c1", "B", 5, ""}, {"c3", "A", 6, ""}}), nil, []Position{{"t", 1, 0, 2}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Refresh(ctx, "live"); err != nil {

@@ -163,3 +163,22 @@ func (d *dict) missingCases() arrow.Record {
 	}
 	return b.NewRecord()
 }
+
+// dictMark is a dictionary state to roll back to when a batch that numbered
+// new cases or activities is not stored.
+type dictMark struct{ cases, acts, pending int }
+
+func (d *dict) mark() dictMark { return dictMark{len(d.caseNames), len(d.acts), len(d.pending)} }
+
+func (d *dict) rollback(m dictMark) {
+	for _, id := range d.caseNames[m.cases:] {
+		delete(d.cases, id)
+	}
+	d.caseNames, d.hasRow, d.pending = d.caseNames[:m.cases], d.hasRow[:m.cases], d.pending[:m.pending]
+	for a, no := range d.acts {
+		if int(no) >= m.acts {
+			delete(d.acts, a)
+		}
+	}
+	d.lastNo = -1
+}
