@@ -151,8 +151,9 @@ func (a *Appender) Positions(ctx context.Context, topic string) (map[int32]int64
 	return out, rows.Err()
 }
 
-// Append stores events (records of event.Schema; released here), dead
-// letters and the positions after them in one transaction.
+// Append stores events (records of event.Schema, still the caller's to
+// release), dead letters and the positions after them in one transaction.
+// On error nothing is stored and the caller may retry with the same batch.
 func (a *Appender) Append(ctx context.Context, events []arrow.Record, dead []DeadLetter, pos []Position) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -68,10 +68,9 @@ func (d *dict) actNo(a string) int32 {
 	return no
 }
 
-// encodeEvents returns rec with case_no and act_src appended (rec is
-// released).
+// encodeEvents returns rec with case_no and act_src appended; rec stays the
+// caller's to release.
 func (d *dict) encodeEvents(rec arrow.Record) arrow.Record {
-	defer rec.Release()
 	n := int(rec.NumRows())
 	cases := rec.Column(event.ColCase).(*array.String)
 	acts := rec.Column(event.ColActivity).(*array.String)

@@ -47,8 +47,10 @@ func newStream(logName, source string) *stream {
 
 func (s *stream) Events(rec arrow.Record) error {
 	s.mu.Lock()
-	rec = s.dict.encodeEvents(rec)
+	enc := s.dict.encodeEvents(rec)
 	s.mu.Unlock()
+	rec.Release()
+	rec = enc
 	n := s.events.Add(rec.NumRows())
 	if s.onBatch != nil {
 		s.onBatch(n)

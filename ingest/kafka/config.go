@@ -1,0 +1,85 @@
+package kafka
+
+import (
+	"crypto/tls"
+	"errors"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/sasl"
+)
+
+// Config describes one ingestion. Zero values take the documented defaults.
+type Config struct {
+	Brokers []string // seed brokers, host:port
+	Topics  []string
+	Group   string // consumer group; partitions are shared among its members
+	Log     string // warehouse log the events go to
+
+	Mapping Mapping
+
+	// FlushRows flushes a batch once it holds this many messages (default
+	// 50,000); FlushInterval flushes whatever is buffered at least this
+	// often (default 1s). Each flush is one warehouse transaction.
+	FlushRows     int
+	FlushInterval time.Duration
+
+	// UntilCaughtUp stops once every assigned partition has been read up to
+	// the high watermark it had when it was assigned (batch catch-up).
+	UntilCaughtUp bool
+
+	// DLQTopic, when set, also receives every dead letter (value as read,
+	// headers pmx-topic/pmx-partition/pmx-offset/pmx-reason), produced
+	// before the batch commits: at least once.
+	DLQTopic string
+
+	ClientID      string      // default "pmx"
+	TLS           *tls.Config // nil = plaintext
+	SASL          sasl.Mechanism
+	FetchMaxBytes int32 // 0 = franz-go default (50 MiB)
+
+	// Progress, when set, is called about every ProgressInterval (default
+	// 5s) and once at the end.
+	Progress         func(Stats)
+	ProgressInterval time.Duration
+}
+
+func (c *Config) withDefaults() (Config, error) {
+	out := *c
+	if len(out.Brokers) == 0 {
+		return out, errors.New("kafka: no brokers")
+	}
+	if len(out.Topics) == 0 {
+		return out, errors.New("kafka: no topics")
+	}
+	if out.Group == "" {
+		return out, errors.New("kafka: no consumer group")
+	}
+	if out.Log == "" {
+		return out, errors.New("kafka: no log name")
+	}
+	if out.FlushRows <= 0 {
+		out.FlushRows = 50_000
+	}
+	if out.FlushInterval <= 0 {
+		out.FlushInterval = time.Second
+	}
+	if out.ClientID == "" {
+		out.ClientID = "pmx"
+	}
+	if out.ProgressInterval <= 0 {
+		out.ProgressInterval = 5 * time.Second
+	}
+	return out, nil
+}
+
+// Stats are the live figures of an ingestion (and its final summary).
+type Stats struct {
+	Log         string                     `json:"log"`
+	Events      int64                      `json:"events"`       // stored since start
+	DeadLetters int64                      `json:"dead_letters"` // stored since start
+	Flushes     int64                      `json:"flushes"`
+	Seconds     float64                    `json:"seconds"`
+	EventsPerS  float64                    `json:"events_per_second"`
+	Lag         map[string]map[int32]int64 `json:"lag"`       // topic → partition → messages behind the high watermark
+	Positions   map[string]map[int32]int64 `json:"positions"` // topic → partition → next offset stored
+}

@@ -1,0 +1,335 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pmx-dev/pmx/ingest/event"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+type tp struct {
+	topic     string
+	partition int32
+}
+
+// consumer is one ingestion's state. mu guards everything below it: the poll
+// loop and the rebalance callbacks (which franz-go runs on its own
+// goroutine) both flush.
+type consumer struct {
+	cfg Config
+	app *warehouse.Appender
+	cl    *kgo.Client
+	adm   *kadm.Client
+	ready chan struct{} // closed once cl and adm are set: the group may call back before NewClient returns
+	dec   *decoder
+
+	mu       sync.Mutex
+	sink     *collect
+	builder  *event.Builder
+	buffered int
+	dead     []warehouse.DeadLetter
+	stored   map[tp]int64 // next offset stored in the warehouse (NoPosition: none)
+	pos      map[tp]int64 // next offset after what is buffered
+	last     map[tp]*kgo.Record
+	assigned map[tp]bool
+	joined   bool
+	start    map[tp]int64 // log start offsets, for never-read partitions
+	end      map[tp]int64 // high watermarks when assigned (UntilCaughtUp)
+	lastErr  error
+
+	stats      Stats
+	began      time.Time
+	lastFlush  time.Time
+	fenceReset bool
+}
+
+// collect keeps the Builder's records until the flush hands them over.
+type collect struct{ recs []arrow.Record }
+
+func (c *collect) Events(r arrow.Record) error        { c.recs = append(c.recs, r); return nil }
+func (c *collect) Cases(r arrow.Record) error         { r.Release(); return nil }
+func (c *collect) Reject(int64, string, string) error { return nil }
+
+// Run ingests until ctx is canceled (then it drains: flushes what it has
+// read and leaves the group) or, with UntilCaughtUp, until every assigned
+// partition is read to its high watermark. It returns the final figures.
+func Run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return Stats{}, err
+	}
+	app, err := w.OpenAppender(ctx, cfg.Log, "kafka://"+strings.Join(cfg.Topics, ","), "kafka")
+	if err != nil {
+		return Stats{}, err
+	}
+	c := &consumer{cfg: cfg, app: app, dec: newDecoder(cfg.Mapping), sink: &collect{},
+		stored: map[tp]int64{}, pos: map[tp]int64{}, last: map[tp]*kgo.Record{}, assigned: map[tp]bool{},
+		start: map[tp]int64{}, end: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{})}
+	c.builder = event.NewBuilder(c.sink, 0)
+	defer c.builder.Release()
+	c.stats.Log = cfg.Log
+
+	opts := []kgo.Opt{
+		kgo.SeedBrokers(cfg.Brokers...), kgo.ClientID(cfg.ClientID),
+		kgo.ConsumerGroup(cfg.Group), kgo.ConsumeTopics(cfg.Topics...),
+		kgo.Balancers(kgo.CooperativeStickyBalancer()),
+		kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.AdjustFetchOffsetsFn(c.adjust),
+		kgo.OnPartitionsAssigned(c.assignedCB), kgo.OnPartitionsRevoked(c.revokedCB), kgo.OnPartitionsLost(c.revokedCB),
+		kgo.FetchMaxWait(250 * time.Millisecond),
+	}
+	if cfg.TLS != nil {
+		opts = append(opts, kgo.DialTLSConfig(cfg.TLS))
+	}
+	if cfg.SASL != nil {
+		opts = append(opts, kgo.SASL(cfg.SASL))
+	}
+	if cfg.FetchMaxBytes > 0 {
+		opts = append(opts, kgo.FetchMaxBytes(cfg.FetchMaxBytes))
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return Stats{}, fmt.Errorf("kafka: %w", err)
+	}
+	c.cl, c.adm = cl, kadm.NewClient(cl)
+	close(c.ready)
+	defer cl.Close()
+
+	err = c.loop(ctx)
+	c.mu.Lock()
+	if ferr := c.flush(context.Background()); err == nil {
+		err = ferr
+	}
+	s := c.snapshot()
+	c.mu.Unlock()
+	if c.cfg.Progress != nil {
+		c.cfg.Progress(s)
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		err = nil // SIGINT/SIGTERM: a graceful drain is a normal end
+	}
+	return s, err
+}
+
+func (c *consumer) loop(ctx context.Context) error {
+	lastProgress := time.Now()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		pollCtx, cancel := context.WithTimeout(ctx, c.cfg.FlushInterval)
+		fetches := c.cl.PollRecords(pollCtx, c.cfg.FlushRows)
+		cancel()
+		if fetches.IsClientClosed() {
+			return nil
+		}
+		c.mu.Lock()
+		var fatal error
+		fetches.EachError(func(t string, p int32, err error) {
+			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+				return
+			}
+			c.lastErr = fmt.Errorf("%s/%d: %w", t, p, err)
+			if t == "" { // client-level errors (auth, no brokers) are not per partition
+				fatal = c.lastErr
+			}
+		})
+		fetches.EachRecord(c.add)
+		var err error
+		if c.buffered >= c.cfg.FlushRows || time.Since(c.lastFlush) >= c.cfg.FlushInterval {
+			err = c.flush(ctx)
+		}
+		c.mu.Unlock()
+		c.cl.AllowRebalance()
+		if fatal != nil {
+			return fatal
+		}
+		if err != nil {
+			return err
+		}
+		if c.cfg.Progress != nil && time.Since(lastProgress) >= c.cfg.ProgressInterval {
+			lastProgress = time.Now()
+			c.mu.Lock()
+			s := c.snapshot()
+			c.mu.Unlock()
+			c.cfg.Progress(s)
+		}
+		if c.cfg.UntilCaughtUp {
+			done, err := c.caughtUp(ctx)
+			if err != nil {
+				return err
+			}
+			if done {
+				return nil
+			}
+		}
+	}
+}
+
+// add decodes one record into the buffer, or into the dead letters.
+func (c *consumer) add(r *kgo.Record) {
+	k := tp{r.Topic, r.Partition}
+	if _, ok := c.assigned[k]; !ok {
+		return // revoked while this fetch was in flight: its new owner reads it
+	}
+	if p, ok := c.pos[k]; ok && r.Offset < p {
+		return // already buffered or stored (a fetch that raced a reset)
+	}
+	var e event.Event
+	if err := c.dec.decode(r.Value, &e); err != nil {
+		c.dead = append(c.dead, warehouse.DeadLetter{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+			Key: r.Key, Value: r.Value, Reason: err.Error()})
+	} else {
+		e.Seq = c.app.NextSeq()
+		if err := c.builder.Append(&e); err != nil {
+			c.lastErr = err
+		}
+		c.buffered++
+	}
+	c.pos[k] = r.Offset + 1
+	c.last[k] = r
+}
+
+// flush stores what is buffered, atomically with the positions it reached.
+// Called with mu held. A failed flush keeps the batch for the next attempt:
+// positions must never be stored without the events before them.
+func (c *consumer) flush(ctx context.Context) error {
+	// A drain after SIGINT flushes with the canceled context's values but
+	// not its cancellation: the write is short and is the point of draining.
+	ctx = context.WithoutCancel(ctx)
+	c.lastFlush = time.Now()
+	var positions []warehouse.Position
+	for k, next := range c.pos {
+		if prev := c.stored[k]; next != prev {
+			positions = append(positions, warehouse.Position{Topic: k.topic, Partition: k.partition, Prev: prev, Next: next})
+		}
+	}
+	if len(positions) == 0 && c.buffered == 0 && len(c.dead) == 0 {
+		return nil
+	}
+	if err := c.builder.Flush(); err != nil {
+		return err
+	}
+	if c.cfg.DLQTopic != "" && len(c.dead) > 0 {
+		if err := c.produceDLQ(ctx); err != nil {
+			return err
+		}
+	}
+	err := c.app.Append(ctx, c.sink.recs, c.dead, positions)
+	if errors.Is(err, warehouse.ErrPositionMoved) {
+		// Another ingester stored these partitions meanwhile: drop what we
+		// read and resume from what is stored.
+		return c.resync(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range c.sink.recs {
+		r.Release()
+	}
+	c.sink.recs = nil
+	c.stats.Events += int64(c.buffered)
+	c.stats.DeadLetters += int64(len(c.dead))
+	c.stats.Flushes++
+	c.buffered, c.dead = 0, nil
+	var commit []*kgo.Record
+	for _, p := range positions {
+		k := tp{p.Topic, p.Partition}
+		c.stored[k] = p.Next
+		if r := c.last[k]; r != nil {
+			commit = append(commit, r)
+		}
+	}
+	// Broker commits only inform lag tooling; the warehouse is authoritative.
+	if len(commit) > 0 {
+		if err := c.cl.CommitRecords(ctx, commit...); err != nil {
+			c.lastErr = fmt.Errorf("commit offsets to the group (informational): %w", err)
+		}
+	}
+	return nil
+}
+
+func (c *consumer) produceDLQ(ctx context.Context) error {
+	recs := make([]*kgo.Record, len(c.dead))
+	for i, d := range c.dead {
+		recs[i] = &kgo.Record{Topic: c.cfg.DLQTopic, Key: d.Key, Value: d.Value, Headers: []kgo.RecordHeader{
+			{Key: "pmx-topic", Value: []byte(d.Topic)},
+			{Key: "pmx-partition", Value: []byte(strconv.Itoa(int(d.Partition)))},
+			{Key: "pmx-offset", Value: []byte(strconv.FormatInt(d.Offset, 10))},
+			{Key: "pmx-reason", Value: []byte(d.Reason)},
+		}}
+	}
+	if err := c.cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		return fmt.Errorf("dead-letter topic %s: %w", c.cfg.DLQTopic, err)
+	}
+	return nil
+}
+
+// resync discards the buffer and seeks every assigned partition to its
+// stored offset. Called with mu held.
+func (c *consumer) resync(ctx context.Context) error {
+	for _, r := range c.sink.recs {
+		r.Release()
+	}
+	c.sink.recs, c.buffered, c.dead = nil, 0, nil
+	seek := map[string]map[int32]kgo.EpochOffset{}
+	for _, t := range c.cfg.Topics {
+		stored, err := c.app.Positions(ctx, t)
+		if err != nil {
+			return err
+		}
+		for k := range c.assigned {
+			if k.topic != t {
+				continue
+			}
+			next, ok := stored[k.partition]
+			if !ok {
+				next = c.start[k]
+				c.stored[k] = warehouse.NoPosition
+			} else {
+				c.stored[k] = next
+			}
+			c.pos[k] = next
+			if seek[t] == nil {
+				seek[t] = map[int32]kgo.EpochOffset{}
+			}
+			seek[t][k.partition] = kgo.EpochOffset{Epoch: -1, Offset: next}
+		}
+	}
+	c.cl.SetOffsets(seek)
+	return nil
+}
+
+func (c *consumer) snapshot() Stats {
+	s := c.stats
+	s.Seconds = time.Since(c.began).Seconds()
+	if s.Seconds > 0 {
+		s.EventsPerS = float64(s.Events) / s.Seconds
+	}
+	s.Lag, s.Positions = map[string]map[int32]int64{}, map[string]map[int32]int64{}
+	for k := range c.assigned {
+		if s.Positions[k.topic] == nil {
+			s.Positions[k.topic], s.Lag[k.topic] = map[int32]int64{}, map[int32]int64{}
+		}
+		next := c.stored[k]
+		if next == warehouse.NoPosition {
+			next = c.start[k]
+		}
+		s.Positions[k.topic][k.partition] = next
+		if end, ok := c.end[k]; ok {
+			s.Lag[k.topic][k.partition] = max(0, end-next)
+		}
+	}
+	return s
+}

@@ -1,0 +1,19 @@
+// Package kafka ingests JSON events from Kafka topics into the warehouse,
+// exactly once.
+//
+// Invariant: the warehouse, not the broker, owns consumption progress. Every
+// flushed batch is one DuckDB transaction holding its events, its dead
+// letters and the next offset of every partition it covers; on start and on
+// every partition assignment the consumer resumes from those stored offsets.
+// A crash at any moment therefore loses nothing and duplicates nothing.
+// Offsets are also committed to the group afterwards, only so that standard
+// lag tooling sees progress.
+//
+// Messages that cannot become events (not JSON, missing case, activity or
+// timestamp, unparseable timestamp) go to the dead_letters table with topic,
+// partition, offset, key, raw bytes and the reason, in the same transaction;
+// they never stop the stream.
+//
+// It builds on franz-go (kgo) and ingest/warehouse; it must not import
+// mining, analysis, report or cmd.
+package kafka

@@ -1,0 +1,173 @@
+package kafka
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+// cluster starts an in-process Kafka (kfake) with topic t of n partitions.
+func cluster(t *testing.T, topic string, partitions int32) []string {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()
+}
+
+// produce writes n good events over cases c0..c(n/5), plus one malformed
+// message every badEvery good ones; it returns the malformed count.
+func produce(t *testing.T, brokers []string, topic string, from, n, badEvery int) int {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var recs []*kgo.Record
+	bad := 0
+	t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
+	for i := from; i < from+n; i++ {
+		c := fmt.Sprintf("c%d", i/5)
+		v, _ := json.Marshal(map[string]any{"case:concept:name": c, "concept:name": fmt.Sprintf("step %d", i%5),
+			"time:timestamp": t0.Add(time.Duration(i) * time.Minute).Format(time.RFC3339Nano), "org:resource": "r", "amount": i})
+		recs = append(recs, &kgo.Record{Key: []byte(c), Value: v})
+		if badEvery > 0 && i%badEvery == 0 {
+			recs = append(recs, &kgo.Record{Key: []byte(c), Value: []byte(`{"concept:name": "no case"`)})
+			bad++
+		}
+	}
+	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	return bad
+}
+
+func counts(t *testing.T, w *warehouse.Warehouse) (events, distinctPos, dead int) {
+	t.Helper()
+	if err := w.DB().QueryRow(`SELECT count(*), count(DISTINCT json_extract(attrs, '$.amount')) FROM events`).Scan(&events, &distinctPos); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.DB().QueryRow(`SELECT count(*) FROM dead_letters`).Scan(&dead); err != nil {
+		t.Fatal(err)
+	}
+	return
+}
+
+func TestIngestUntilCaughtUpExactlyOnce(t *testing.T) {
+	ctx := context.Background()
+	brokers := cluster(t, "events", 4)
+	bad := produce(t, brokers, "events", 0, 1000, 97)
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	cfg := Config{Brokers: brokers, Topics: []string{"events"}, Group: "g", Log: "live", UntilCaughtUp: true, FlushRows: 128}
+	s, err := Run(ctx, w, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, distinct, dead := counts(t, w)
+	if ev != 1000 || distinct != 1000 || dead != bad || s.Events != 1000 || s.DeadLetters != int64(bad) {
+		t.Fatalf("events %d (distinct %d), dead %d, stats %+v; want 1000, %d dead", ev, distinct, dead, s, bad)
+	}
+	// A second run with nothing new stores nothing; new messages are taken once.
+	produce(t, brokers, "events", 1000, 200, 0)
+	if _, err := Run(ctx, w, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if ev, distinct, dead = counts(t, w); ev != 1200 || distinct != 1200 || dead != bad {
+		t.Fatalf("after second run: events %d (distinct %d), dead %d", ev, distinct, dead)
+	}
+	var reason string
+	w.DB().QueryRow(`SELECT reason FROM dead_letters LIMIT 1`).Scan(&reason)
+	if reason == "" {
+		t.Fatal("dead letter without a reason")
+	}
+	// The appended log analyses like an imported one once refreshed.
+	if err := w.Refresh(ctx, "live"); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := w.Log(ctx, "live")
+	if info.Instances != 1200 || info.Cases != 240 {
+		t.Fatalf("log after refresh: %+v", info)
+	}
+}
+
+// Cancelling mid-stream (a crash as far as the warehouse is concerned: the
+// buffer is lost) and restarting neither loses nor repeats a message.
+func TestCrashAndRestartIsExactlyOnce(t *testing.T) {
+	ctx := context.Background()
+	brokers := cluster(t, "events", 3)
+	bad := produce(t, brokers, "events", 0, 3000, 101)
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	cfg := Config{Brokers: brokers, Topics: []string{"events"}, Group: "g", Log: "live", FlushRows: 100,
+		FlushInterval: 50 * time.Millisecond}
+	for i := 0; i < 3; i++ {
+		cctx, cancel := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			Run(cctx, w, cfg)
+		}()
+		time.Sleep(time.Duration(60+40*i) * time.Millisecond)
+		cancel()
+		wg.Wait()
+	}
+	cfg.UntilCaughtUp = true
+	if _, err := Run(ctx, w, cfg); err != nil {
+		t.Fatal(err)
+	}
+	ev, distinct, dead := counts(t, w)
+	if ev != 3000 || distinct != 3000 || dead != bad {
+		t.Fatalf("events %d (distinct %d), dead %d; want 3000, %d", ev, distinct, dead, bad)
+	}
+}
+
+func TestDecode(t *testing.T) {
+	d := newDecoder(Mapping{})
+	cases := []struct {
+		in, reason string
+	}{
+		{`{"case:concept:name":"c","concept:name":"A","time:timestamp":"2024-01-01T10:00:00+02:00","x":[1, 2]}`, ""},
+		{`{"case_id":7,"activity":"A","timestamp":1704103200000}`, ""},
+		{`{"case_id":"c","activity":"A"}`, "no timestamp"},
+		{`{"activity":"A","timestamp":1}`, "no case"},
+		{`{"case":"c","activity":"A","time":"yesterday"}`, "ISO 8601"},
+		{`[1,2]`, "not a JSON object"},
+		{`null`, "not a JSON object"},
+		{`{"case":"c","activity":"","time":1}`, "empty activity"},
+	}
+	for _, c := range cases {
+		var e eventForTest
+		err := d.decode([]byte(c.in), &e.Event)
+		switch {
+		case c.reason == "" && err != nil:
+			t.Errorf("%s: %v", c.in, err)
+		case c.reason != "" && (err == nil || !contains(err.Error(), c.reason)):
+			t.Errorf("%s: err %v, want %q", c.in, err, c.reason)
+		}
+	}
+	var e eventForTest
+	d.decode([]byte(cases[0].in), &e.Event)
+	if e.Time != time.Date(2024, 1, 1, 8, 0, 0, 0, time.UTC).UnixMicro() || string(e.Attrs) != `{"x":[1,2]}` {
+		t.Fatalf("decoded %+v attrs %s", e.Event, e.Attrs)
+	}
+}
