@@ -26,8 +26,8 @@ type tp struct {
 // loop and the rebalance callbacks (which franz-go runs on its own
 // goroutine) both flush.
 type consumer struct {
-	cfg Config
-	app *warehouse.Appender
+	cfg   Config
+	app   *warehouse.Appender
 	cl    *kgo.Client
 	adm   *kadm.Client
 	ready chan struct{} // closed once cl and adm are set: the group may call back before NewClient returns
