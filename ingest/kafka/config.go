@@ -37,6 +37,10 @@ type Config struct {
 	SASL          sasl.Mechanism
 	FetchMaxBytes int32 // 0 = franz-go default (50 MiB)
 
+	// OnFlush, when set, is called after each committed flush with the
+	// produce timestamps of the records it stored (latency measurement).
+	OnFlush func(produced []time.Time, committed time.Time)
+
 	// Progress, when set, is called about every ProgressInterval (default
 	// 5s) and once at the end.
 	Progress         func(Stats)

@@ -46,6 +46,7 @@ type consumer struct {
 	start    map[tp]int64 // log start offsets, for never-read partitions
 	end      map[tp]int64 // high watermarks when assigned (UntilCaughtUp)
 	lastErr  error
+	produced []time.Time // record timestamps of the batch, only with OnFlush
 
 	stats      Stats
 	began      time.Time
@@ -199,6 +200,9 @@ func (c *consumer) add(r *kgo.Record) {
 	}
 	c.pos[k] = r.Offset + 1
 	c.last[k] = r
+	if c.cfg.OnFlush != nil {
+		c.produced = append(c.produced, r.Timestamp)
+	}
 }
 
 // flush stores what is buffered, atomically with the positions it reached.
@@ -239,6 +243,10 @@ func (c *consumer) flush(ctx context.Context) error {
 		r.Release()
 	}
 	c.sink.recs = nil
+	if c.cfg.OnFlush != nil {
+		c.cfg.OnFlush(c.produced, time.Now())
+		c.produced = c.produced[:0]
+	}
 	c.stats.Events += int64(c.buffered)
 	c.stats.DeadLetters += int64(len(c.dead))
 	c.stats.Flushes++
@@ -282,7 +290,7 @@ func (c *consumer) resync(ctx context.Context) error {
 	for _, r := range c.sink.recs {
 		r.Release()
 	}
-	c.sink.recs, c.buffered, c.dead = nil, 0, nil
+	c.sink.recs, c.buffered, c.dead, c.produced = nil, 0, nil, c.produced[:0]
 	seek := map[string]map[int32]kgo.EpochOffset{}
 	for _, t := range c.cfg.Topics {
 		stored, err := c.app.Positions(ctx, t)

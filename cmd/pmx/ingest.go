@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/sasl"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/pmx-dev/pmx/ingest/kafka"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+func runIngest(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] != "kafka" {
+		return fmt.Errorf("want 'pmx ingest kafka ...' (the only streaming source so far): %w", errUsage)
+	}
+	fs := newFlags(e, "ingest kafka", "--brokers H:P[,..] --topic T[,..] --group G [flags]")
+	db := fs.String("db", defaultDB, "warehouse file (created if missing)")
+	brokers := fs.String("brokers", "", "seed brokers, comma separated host:port (required)")
+	topics := fs.String("topic", "", "topics, comma separated (required)")
+	group := fs.String("group", "", "consumer group (required); members share the partitions")
+	logName := fs.String("log", "", "log to append to (default: the first topic)")
+	flushRows := fs.Int("flush-rows", 50_000, "flush a batch after this many messages")
+	flushInterval := fs.Duration("flush-interval", time.Second, "flush at least this often")
+	untilCaughtUp := fs.Bool("until-caught-up", false, "stop once every assigned partition is read to its high watermark")
+	dlq := fs.String("dlq-topic", "", "also produce dead letters to this topic")
+	clientID := fs.String("client-id", "pmx", "Kafka client id")
+	fetchMax := fs.Int("fetch-max-bytes", 0, "max bytes per fetch response (0 = franz-go default, 50 MiB)")
+	tlsCA := fs.String("tls-ca", "", "PEM CA bundle: enables TLS")
+	tlsCert := fs.String("tls-cert", "", "PEM client certificate (mutual TLS; with --tls-key)")
+	tlsKey := fs.String("tls-key", "", "PEM client key")
+	useTLS := fs.Bool("tls", false, "TLS with the system CAs")
+	saslMech := fs.String("sasl", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+	saslUser := fs.String("sasl-user", "", "SASL user")
+	saslPassEnv := fs.String("sasl-password-env", "PMX_SASL_PASSWORD", "environment variable holding the SASL password")
+	progress := fs.Duration("progress", 5*time.Second, "interval of the live figures line on stderr (0 = off)")
+	asJSON := fs.Bool("json", false, "print the final summary as JSON (schema in README)")
+	fields := map[string]*string{}
+	for _, role := range []string{"case", "activity", "timestamp", "start", "resource", "lifecycle"} {
+		fields[role] = fs.String(role+"-field", "", "JSON field(s) holding the "+role+", comma separated in order of preference (default: XES keys and common names)")
+	}
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("unexpected argument %q: %w", pos[0], errUsage)
+	}
+	if *brokers == "" || *topics == "" || *group == "" {
+		return fmt.Errorf("--brokers, --topic and --group are required: %w", errUsage)
+	}
+	cfg := kafka.Config{Brokers: split(*brokers), Topics: split(*topics), Group: *group, Log: *logName,
+		FlushRows: *flushRows, FlushInterval: *flushInterval, UntilCaughtUp: *untilCaughtUp, DLQTopic: *dlq,
+		ClientID: *clientID, FetchMaxBytes: int32(*fetchMax)}
+	if cfg.Log == "" {
+		cfg.Log = cfg.Topics[0]
+	}
+	cfg.Mapping = kafka.Mapping{Case: split(*fields["case"]), Activity: split(*fields["activity"]), Time: split(*fields["timestamp"]),
+		Start: split(*fields["start"]), Resource: split(*fields["resource"]), Lifecycle: split(*fields["lifecycle"])}
+	if cfg.TLS, err = tlsConfig(*useTLS, *tlsCA, *tlsCert, *tlsKey); err != nil {
+		return err
+	}
+	if cfg.SASL, err = saslMechanism(*saslMech, *saslUser, os.Getenv(*saslPassEnv)); err != nil {
+		return err
+	}
+	if *progress > 0 {
+		cfg.ProgressInterval = *progress
+		cfg.Progress = func(s kafka.Stats) {
+			var lag int64
+			for _, ps := range s.Lag {
+				for _, l := range ps {
+					lag += l
+				}
+			}
+			fmt.Fprintf(e.stderr, "pmx ingest: %s events, %s dead letters, %s events/s, lag %s (%s partitions)\n",
+				thousands(s.Events), thousands(s.DeadLetters), thousands(int64(s.EventsPerS)), thousands(lag), thousands(int64(partitions(s))))
+		}
+	}
+	w, err := warehouse.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	s, err := kafka.Run(ctx, w, cfg)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, s)
+	}
+	fmt.Fprintf(e.stdout, "ingested %s events and %s dead letters into log %q in %.1fs\n", thousands(s.Events),
+		thousands(s.DeadLetters), s.Log, s.Seconds)
+	return nil
+}
+
+func partitions(s kafka.Stats) int {
+	n := 0
+	for _, ps := range s.Positions {
+		n += len(ps)
+	}
+	return n
+}
+
+func split(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func tlsConfig(on bool, ca, cert, key string) (*tls.Config, error) {
+	if !on && ca == "" && cert == "" {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if ca != "" {
+		pem, err := os.ReadFile(ca)
+		if err != nil {
+			return nil, fmt.Errorf("--tls-ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--tls-ca %s: no PEM certificates in it", ca)
+		}
+		cfg.RootCAs = pool
+	}
+	if cert != "" || key != "" {
+		if cert == "" || key == "" {
+			return nil, fmt.Errorf("--tls-cert and --tls-key go together: %w", errUsage)
+		}
+		pair, err := tls.LoadX509KeyPair(cert, key)
+		if err != nil {
+			return nil, fmt.Errorf("client certificate: %w", err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	return cfg, nil
+}
+
+func saslMechanism(mech, user, pass string) (sasl.Mechanism, error) {
+	if mech == "" {
+		return nil, nil
+	}
+	if user == "" || pass == "" {
+		return nil, errors.New("--sasl needs --sasl-user and the password in the --sasl-password-env variable")
+	}
+	switch strings.ToUpper(mech) {
+	case "PLAIN":
+		return plain.Auth{User: user, Pass: pass}.AsMechanism(), nil
+	case "SCRAM-SHA-256":
+		return scram.Auth{User: user, Pass: pass}.AsSha256Mechanism(), nil
+	case "SCRAM-SHA-512":
+		return scram.Auth{User: user, Pass: pass}.AsSha512Mechanism(), nil
+	}
+	return nil, fmt.Errorf("--sasl %q: want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512: %w", mech, errUsage)
+}
