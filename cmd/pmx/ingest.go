@@ -84,8 +84,11 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 				thousands(s.Events), thousands(s.DeadLetters), thousands(int64(s.EventsPerS)), thousands(lag), thousands(int64(partitions(s))))
 		}
 	}
-	w, err := warehouse.Open(ctx, *db)
+	w, err := openStandby(ctx, e, *db)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while standing by: nothing to drain
+		}
 		return err
 	}
 	defer w.Close()
@@ -164,4 +167,28 @@ func saslMechanism(mech, user, pass string) (sasl.Mechanism, error) {
 		return scram.Auth{User: user, Pass: pass}.AsSha512Mechanism(), nil
 	}
 	return nil, fmt.Errorf("--sasl %q: want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512: %w", mech, errUsage)
+}
+
+// openStandby opens the warehouse, waiting while another process holds it:
+// DuckDB admits one writer process, so a second ingester started for
+// availability is a standby that takes over (and joins the consumer group)
+// when the active one exits or is killed; the stored offsets make the
+// takeover exact.
+func openStandby(ctx context.Context, e *env, path string) (*warehouse.Warehouse, error) {
+	said := false
+	for {
+		w, err := warehouse.Open(ctx, path)
+		if !errors.Is(err, warehouse.ErrLocked) {
+			return w, err
+		}
+		if !said {
+			fmt.Fprintf(e.stderr, "pmx ingest: %v; standing by until it is free\n", err)
+			said = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }

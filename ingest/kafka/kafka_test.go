@@ -171,3 +171,53 @@ func TestDecode(t *testing.T) {
 		t.Fatalf("decoded %+v attrs %s", e.Event, e.Attrs)
 	}
 }
+
+// Two members of one group share the partitions; one leaves mid-stream
+// (its partitions move to the other after a flush on revoke) and more
+// messages arrive meanwhile. Every message is stored exactly once.
+func TestRebalanceBetweenTwoIngestersIsExactlyOnce(t *testing.T) {
+	ctx := context.Background()
+	brokers := cluster(t, "events", 4)
+	bad := produce(t, brokers, "events", 0, 2000, 89)
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	cfg := Config{Brokers: brokers, Topics: []string{"events"}, Group: "g", Log: "live", FlushRows: 64,
+		FlushInterval: 20 * time.Millisecond}
+	ctxA, stopA := context.WithCancel(ctx)
+	ctxB, stopB := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for _, c := range []context.Context{ctxA, ctxB} {
+		wg.Add(1)
+		go func(c context.Context) {
+			defer wg.Done()
+			_, err := Run(c, w, cfg)
+			errs <- err
+		}(c)
+	}
+	time.Sleep(150 * time.Millisecond)
+	bad += produce(t, brokers, "events", 2000, 2000, 89)
+	stopA()
+	time.Sleep(300 * time.Millisecond)
+	bad += produce(t, brokers, "events", 4000, 1000, 89)
+	time.Sleep(200 * time.Millisecond)
+	stopB()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg.UntilCaughtUp = true
+	if _, err := Run(ctx, w, cfg); err != nil {
+		t.Fatal(err)
+	}
+	ev, distinct, dead := counts(t, w)
+	if ev != 5000 || distinct != 5000 || dead != bad {
+		t.Fatalf("events %d (distinct %d), dead %d; want 5000, %d", ev, distinct, dead, bad)
+	}
+}

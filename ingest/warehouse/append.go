@@ -59,11 +59,19 @@ type Appender struct {
 	nextSeq int64
 }
 
-// OpenAppender returns an Appender for log name, creating the log (empty)
-// if it does not exist. source and format describe it in `pmx logs`.
+// OpenAppender returns the Appender for log name, creating the log (empty)
+// if it does not exist. source and format describe it in `pmx logs`. All
+// callers in a process share one Appender per log, so concurrent consumers
+// number cases consistently and their transactions never conflict. (DuckDB
+// lets one process at a time open a warehouse file for writing.)
 func (w *Warehouse) OpenAppender(ctx context.Context, name, source, format string) (*Appender, error) {
 	if name == "" {
 		return nil, errors.New("append: empty log name")
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if a := w.appenders[name]; a != nil {
+		return a, nil
 	}
 	a := &Appender{w: w, name: name, dict: newDict()}
 	err := w.withTx(ctx, nil, func(_ driver.Conn, tx *txConn) error {
@@ -117,6 +125,10 @@ func (w *Warehouse) OpenAppender(ctx context.Context, name, source, format strin
 	if err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(seq) + 1, 0) FROM events WHERE log_id = ?`, a.id).Scan(&a.nextSeq); err != nil {
 		return nil, err
 	}
+	if w.appenders == nil {
+		w.appenders = map[string]*Appender{}
+	}
+	w.appenders[name] = a
 	return a, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/marcboeker/go-duckdb"
 )
@@ -18,10 +19,18 @@ const InMemory = ""
 // ErrNoLog is returned when a named log is not in the warehouse.
 var ErrNoLog = errors.New("no such log")
 
+// ErrLocked is returned by Open when another process has the warehouse file
+// open: DuckDB allows one process at a time (a running `pmx ingest kafka`,
+// say). The wrapped text names the holder's PID.
+var ErrLocked = errors.New("warehouse is in use by another process")
+
 // Warehouse is an open DuckDB event warehouse.
 type Warehouse struct {
 	db   *sql.DB
 	path string
+
+	mu        sync.Mutex
+	appenders map[string]*Appender // one per log: they share its dictionaries and serialize its appends
 }
 
 // Open opens (creating if needed) the warehouse at path and brings its schema
@@ -35,15 +44,32 @@ func Open(ctx context.Context, path string) (*Warehouse, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("open warehouse %s: %w", describe(path), err)
+		return nil, openErr(path, err)
 	}
 	db := sql.OpenDB(connector)
 	w := &Warehouse{db: db, path: path}
 	if err := w.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open warehouse %s: %w", describe(path), err)
+		return nil, openErr(path, err)
 	}
 	return w, nil
+}
+
+// openErr words DuckDB's lock conflict for people (and as ErrLocked for
+// callers that wait for the lock).
+func openErr(path string, err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "Could not set lock on file") {
+		return fmt.Errorf("open warehouse %s: %w", describe(path), err)
+	}
+	holder := ""
+	if i := strings.Index(msg, "Conflicting lock is held in "); i >= 0 {
+		rest := msg[i+len("Conflicting lock is held in "):]
+		if j := strings.Index(rest, ")"); j >= 0 {
+			holder = " (" + rest[:j+1] + ")"
+		}
+	}
+	return fmt.Errorf("open warehouse %s: %w%s", describe(path), ErrLocked, holder)
 }
 
 func describe(path string) string {
