@@ -33,6 +33,20 @@ func (o *Object) key(k string) {
 // String adds a string member.
 func (o *Object) String(k, v string) { o.key(k); o.buf = AppendString(o.buf, v) }
 
+// RawKey is Raw with the key given as bytes (no string conversion on the
+// caller's hot path).
+func (o *Object) RawKey(k []byte, v []byte) {
+	if o.n == 0 {
+		o.buf = append(o.buf, '{')
+	} else {
+		o.buf = append(o.buf, ',')
+	}
+	o.n++
+	o.buf = appendStringBytes(o.buf, k)
+	o.buf = append(o.buf, ':')
+	o.buf = append(o.buf, v...)
+}
+
 // Raw adds a member whose value is already valid JSON (a number, true/false,
 // an array or an object).
 func (o *Object) Raw(k string, v []byte) { o.key(k); o.buf = append(o.buf, v...) }
@@ -91,6 +105,19 @@ func AppendString(dst []byte, s string) []byte {
 }
 
 const hex = "0123456789abcdef"
+
+// appendStringBytes is AppendString for a byte slice: the common case of a
+// key needing no escaping is a plain copy.
+func appendStringBytes(dst, b []byte) []byte {
+	for _, c := range b {
+		if c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			return AppendString(dst, string(b))
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, b...)
+	return append(dst, '"')
+}
 
 // AppendNumber appends a JSON number if s is one (as XES int/float values
 // are), else the string literal, so a malformed number is kept verbatim.

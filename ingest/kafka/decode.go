@@ -1,11 +1,9 @@
 package kafka
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,10 +41,27 @@ func (m Mapping) withDefaults() Mapping {
 
 // decoder turns message values into events. Not safe for concurrent use.
 type decoder struct {
-	m     Mapping
-	roles map[string]int // field name → role, for fields that are mapped
-	obj   event.Object
-	keys  []string
+	m       Mapping
+	roles   map[string]int // field name → role, for fields that are mapped
+	rank    map[string]int // field name → its preference within its role
+	obj     event.Object
+	scratch []byte
+	cbuf    []byte
+	intern  map[string]string // activities, resources, lifecycles: few distinct values
+	cand    [6]candidate
+	extra   []member // role fields that lost to a preferred name: kept as attributes
+}
+
+type candidate struct {
+	key  string
+	raw  []byte
+	rank int
+	set  bool
+}
+
+type member struct {
+	key string
+	raw []byte
 }
 
 const (
@@ -60,11 +75,11 @@ const (
 
 func newDecoder(m Mapping) *decoder {
 	m = m.withDefaults()
-	d := &decoder{m: m, roles: map[string]int{}}
+	d := &decoder{m: m, roles: map[string]int{}, rank: map[string]int{}, intern: map[string]string{}}
 	for role, names := range [][]string{m.Case, m.Activity, m.Time, m.Start, m.Resource, m.Lifecycle} {
-		for _, n := range names {
+		for i, n := range names {
 			if _, dup := d.roles[n]; !dup {
-				d.roles[n] = role
+				d.roles[n], d.rank[n] = role, i
 			}
 		}
 	}
@@ -72,141 +87,144 @@ func newDecoder(m Mapping) *decoder {
 }
 
 // decode fills e from one message value (Seq is left to the caller). The
-// error is the dead-letter reason.
+// error is the dead-letter reason. Attributes keep the message's member
+// order, so the same message always gives the same bytes.
 func (d *decoder) decode(value []byte, e *event.Event) error {
-	var fields map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(value))
-	dec.UseNumber()
-	if err := dec.Decode(&fields); err != nil {
+	d.obj.Reset()
+	d.cand = [6]candidate{}
+	d.extra = d.extra[:0]
+	err := scanObject(value, &d.scratch, func(key, raw []byte) error {
+		if role, ok := d.roles[string(key)]; ok {
+			k := string(key)
+			c := &d.cand[role]
+			r := d.rank[k]
+			switch {
+			case !c.set:
+				*c = candidate{key: k, raw: raw, rank: r, set: true}
+			case r < c.rank:
+				d.extra = append(d.extra, member{c.key, c.raw})
+				*c = candidate{key: k, raw: raw, rank: r, set: true}
+			default:
+				d.extra = append(d.extra, member{k, raw})
+			}
+			return nil
+		}
+		d.obj.RawKey(key, compact(raw, &d.cbuf))
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("not a JSON object: %v", err)
 	}
-	if fields == nil {
-		return fmt.Errorf("not a JSON object: null")
+	for _, x := range d.extra {
+		d.obj.Raw(x.key, compact(x.raw, &d.cbuf))
 	}
-	var found [6]json.RawMessage
-	var foundRank [6]int
-	d.keys = d.keys[:0]
-	for k, v := range fields {
-		role, ok := d.roles[k]
-		if !ok {
-			d.keys = append(d.keys, k)
-			continue
-		}
-		// The earliest listed name of a role wins; later ones stay attributes.
-		rank := indexOf(d.names(role), k)
-		if found[role] == nil || rank < foundRank[role] {
-			if found[role] != nil {
-				d.keys = append(d.keys, d.names(role)[foundRank[role]])
-			}
-			found[role], foundRank[role] = v, rank
-		} else {
-			d.keys = append(d.keys, k)
-		}
-	}
-	var err error
-	if e.Case, err = requiredString(found[roleCase], "case", d.m.Case); err != nil {
+	if e.Case, err = d.required(roleCase, "case", d.m.Case, false); err != nil {
 		return err
 	}
-	if e.Activity, err = requiredString(found[roleActivity], "activity", d.m.Activity); err != nil {
+	if e.Activity, err = d.required(roleActivity, "activity", d.m.Activity, true); err != nil {
 		return err
 	}
-	if found[roleTime] == nil || isNull(found[roleTime]) {
+	tc := d.cand[roleTime]
+	if !tc.set || isNull(tc.raw) {
 		return fmt.Errorf("no timestamp (looked for %s)", strings.Join(d.m.Time, ", "))
 	}
-	if e.Time, err = parseTime(found[roleTime]); err != nil {
+	if e.Time, err = d.parseTime(tc.raw); err != nil {
 		return fmt.Errorf("timestamp: %v", err)
 	}
 	e.Start = event.NoTime
-	if v := found[roleStart]; v != nil && !isNull(v) {
-		if e.Start, err = parseTime(v); err != nil {
+	if sc := d.cand[roleStart]; sc.set && !isNull(sc.raw) {
+		if e.Start, err = d.parseTime(sc.raw); err != nil {
 			return fmt.Errorf("start timestamp: %v", err)
 		}
 	}
-	e.Resource, _ = optionalString(found[roleResource])
-	e.Lifecycle, _ = optionalString(found[roleLifecycle])
-	sort.Strings(d.keys) // deterministic attrs whatever the map order
-	d.obj.Reset()
-	for _, k := range d.keys {
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, fields[k]); err != nil {
-			return fmt.Errorf("field %q: %v", k, err)
-		}
-		d.obj.Raw(k, buf.Bytes())
+	if e.Resource, err = d.optional(roleResource, true); err != nil {
+		return fmt.Errorf("resource: %v", err)
+	}
+	if e.Lifecycle, err = d.optional(roleLifecycle, true); err != nil {
+		return fmt.Errorf("lifecycle: %v", err)
 	}
 	e.Attrs = d.obj.Bytes()
 	return nil
 }
 
-func (d *decoder) names(role int) []string {
-	return [][]string{d.m.Case, d.m.Activity, d.m.Time, d.m.Start, d.m.Resource, d.m.Lifecycle}[role]
-}
-
-func indexOf(xs []string, s string) int {
-	for i, x := range xs {
-		if x == s {
-			return i
-		}
+// required reads a role's value, a string (or a number, kept as written)
+// that must be present and non-empty.
+func (d *decoder) required(role int, what string, names []string, intern bool) (string, error) {
+	c := d.cand[role]
+	if !c.set || isNull(c.raw) {
+		return "", fmt.Errorf("no %s (looked for %s)", what, strings.Join(names, ", "))
 	}
-	return len(xs)
-}
-
-func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
-
-// requiredString reads a string (or a number, kept as written) that must be
-// present and non-empty.
-func requiredString(v json.RawMessage, role string, names []string) (string, error) {
-	if v == nil || isNull(v) {
-		return "", fmt.Errorf("no %s (looked for %s)", role, strings.Join(names, ", "))
-	}
-	s, err := optionalString(v)
+	s, err := d.optional(role, intern)
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", role, err)
+		return "", fmt.Errorf("%s: %v", what, err)
 	}
 	if s == "" {
-		return "", fmt.Errorf("empty %s", role)
+		return "", fmt.Errorf("empty %s", what)
 	}
 	return s, nil
 }
 
-func optionalString(v json.RawMessage) (string, error) {
-	if v == nil || isNull(v) {
+func (d *decoder) optional(role int, intern bool) (string, error) {
+	c := d.cand[role]
+	if !c.set || isNull(c.raw) {
 		return "", nil
 	}
-	var s string
-	if err := json.Unmarshal(v, &s); err == nil {
+	raw := c.raw
+	var b []byte
+	switch raw[0] {
+	case '"':
+		var err error
+		if b, err = unquote(raw, &d.scratch); err != nil {
+			return "", err
+		}
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		b = raw
+	default:
+		return "", fmt.Errorf("want a string, got %s", truncate(string(raw), 40))
+	}
+	if !intern {
+		return string(b), nil
+	}
+	if s, ok := d.intern[string(b)]; ok {
 		return s, nil
 	}
-	var n json.Number
-	if err := json.Unmarshal(v, &n); err == nil {
-		return n.String(), nil
+	s := string(b)
+	if len(d.intern) < 1<<16 { // bounded: a high-cardinality field must not grow memory forever
+		d.intern[s] = s
 	}
-	return "", fmt.Errorf("want a string, got %s", truncate(string(v), 40))
+	return s, nil
 }
-
-var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999"}
 
 // parseTime reads an ISO 8601 / RFC 3339 string (no offset = UTC) or a Unix
 // epoch number (milliseconds when larger than 1e11, else seconds) as UTC µs.
-func parseTime(v json.RawMessage) (int64, error) {
-	var s string
-	if err := json.Unmarshal(v, &s); err == nil {
+func (d *decoder) parseTime(raw []byte) (int64, error) {
+	if raw[0] == '"' {
+		b, err := unquote(raw, &d.scratch)
+		if err != nil {
+			return 0, err
+		}
+		s := strings.TrimSpace(string(b))
 		for _, l := range timeLayouts {
-			if t, err := time.Parse(l, strings.TrimSpace(s)); err == nil {
+			if t, err := time.Parse(l, s); err == nil {
 				return t.UnixMicro(), nil
 			}
 		}
 		return 0, fmt.Errorf("cannot read %q as an ISO 8601 timestamp", truncate(s, 40))
 	}
-	var f float64
-	if err := json.Unmarshal(v, &f); err == nil && !math.IsInf(f, 0) && math.Abs(f) < 1e17 {
-		if math.Abs(f) > 1e11 {
-			return int64(f * 1e3), nil
-		}
-		return int64(f * 1e6), nil
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || math.IsInf(f, 0) || math.Abs(f) >= 1e17 {
+		return 0, fmt.Errorf("want an ISO 8601 string or epoch number, got %s", truncate(string(raw), 40))
 	}
-	return 0, fmt.Errorf("want an ISO 8601 string or epoch number, got %s", truncate(string(v), 40))
+	if math.Abs(f) > 1e11 {
+		return int64(math.Round(f * 1e3)), nil
+	}
+	return int64(math.Round(f * 1e6)), nil
 }
+
+func isNull(v []byte) bool { return string(v) == "null" }
+
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999"}
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
