@@ -26,6 +26,7 @@ type command struct {
 var commands = map[string]command{
 	"import":   {"import event log files (XES, XES.gz, CSV, Parquet) into the warehouse", runImport},
 	"ingest":   {"ingest kafka: append JSON events from Kafka topics, exactly once", runIngest},
+	"replay":   {"publish a log's events to a Kafka topic in time order (as fast as possible or time-scaled)", runReplay},
 	"logs":     {"list the logs in the warehouse", runLogs},
 	"stats":    {"log statistics: cases, events, activities, variants, durations", runStats},
 	"variants": {"the most frequent variants (activity sequences)", runVariants},

@@ -1,0 +1,280 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+// BenchmarkIngest measures, in one run, against a real broker when
+// PMX_KAFKA_BOOTSTRAP is set and else against kfake (in process, so it
+// shares the CPUs with what it serves):
+//
+//   - baseline-events/s: a franz-go group consumer that only polls and
+//     discards, until it has seen all N messages;
+//   - events/s: kafka.Run with UntilCaughtUp into a fresh warehouse file, N
+//     divided by its wall time (group join to last commit), and ratio, its
+//     share of the baseline (targets: 250k events/s, ratio 0.5);
+//   - p50-ms, p99-ms: produce→queryable latency of a producer at a steady
+//     rate (PMX_BENCH_RATE, default 50,000 msgs/s, for 5 s) while Run
+//     flushes every 200 ms, from Config.OnFlush.
+//
+// N is PMX_BENCH_EVENTS (default 1,000,000) JSON messages of about 200
+// bytes. Phases are labelled for profiles: go tool pprof -tagfocus phase=run.
+// Run it with -benchtime 1x: each phase already measures one whole pass.
+func BenchmarkIngest(b *testing.B) {
+	n := benchEnvInt(b, "PMX_BENCH_EVENTS", 1_000_000)
+	rate := benchEnvInt(b, "PMX_BENCH_RATE", 50_000)
+	brokers, where := benchBrokers(b)
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	topic, latTopic := "pmx-bench-"+run, "pmx-bench-lat-"+run
+	benchCreateTopics(b, brokers, topic, latTopic)
+	ctx := context.Background()
+
+	b.StopTimer()
+	start := time.Now()
+	benchLabel("produce", func() { benchProduce(b, brokers, topic, 0, n, nil) })
+	b.Logf("%s: produced %d messages to %s in %.1fs (%.0f/s)", where, n, topic, time.Since(start).Seconds(),
+		float64(n)/time.Since(start).Seconds())
+	b.StartTimer()
+
+	var baseline float64
+	benchLabel("baseline", func() { baseline = benchConsumeOnly(b, brokers, topic, n, "pmx-bench-base-"+run) })
+
+	var ingest float64
+	benchLabel("run", func() {
+		w, err := warehouse.Open(ctx, filepath.Join(b.TempDir(), "w.duckdb"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer w.Close()
+		start := time.Now()
+		s, err := Run(ctx, w, Config{Brokers: brokers, Topics: []string{topic}, Group: "pmx-bench-run-" + run,
+			Log: "bench", UntilCaughtUp: true})
+		el := time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var stored, distinct int64
+		if err := w.DB().QueryRow(`SELECT count(*), count(DISTINCT json_extract(attrs, '$.uid')) FROM events`).
+			Scan(&stored, &distinct); err != nil {
+			b.Fatal(err)
+		}
+		if s.Events != int64(n) || stored != int64(n) || distinct != int64(n) || s.DeadLetters != 0 {
+			b.Fatalf("Run stored %d events (%d distinct, stats %d, %d dead letters), want %d", stored, distinct, s.Events, s.DeadLetters, n)
+		}
+		ingest = float64(n) / el.Seconds()
+		b.Logf("%s: Run stored %d events in %.2fs, %d flushes", where, n, el.Seconds(), s.Flushes)
+	})
+
+	var p50, p99 time.Duration
+	benchLabel("latency", func() { p50, p99 = benchLatency(b, brokers, latTopic, rate, "pmx-bench-lat-"+run) })
+
+	b.ReportMetric(ingest, "events/s")
+	b.ReportMetric(baseline, "baseline-events/s")
+	b.ReportMetric(ingest/baseline, "ratio")
+	b.ReportMetric(float64(p50.Microseconds())/1e3, "p50-ms")
+	b.ReportMetric(float64(p99.Microseconds())/1e3, "p99-ms")
+	b.Logf("%s: Run %.0f events/s, consume-only %.0f events/s, ratio %.2f; latency at %d msgs/s: p50 %v, p99 %v",
+		where, ingest, baseline, ingest/baseline, rate, p50, p99)
+	if ingest < 250_000 || ingest/baseline < 0.5 {
+		b.Logf("below the targets (250,000 events/s and half the consume-only rate)")
+	}
+}
+
+func benchLabel(phase string, fn func()) {
+	pprof.Do(context.Background(), pprof.Labels("phase", phase), func(context.Context) { fn() })
+}
+
+func benchEnvInt(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		b.Fatalf("%s=%q: want a positive integer", name, v)
+	}
+	return n
+}
+
+func benchBrokers(b *testing.B) ([]string, string) {
+	if bs := os.Getenv("PMX_KAFKA_BOOTSTRAP"); bs != "" {
+		return []string{bs}, "broker " + bs
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(c.Close)
+	return c.ListenAddrs(), "kfake"
+}
+
+func benchCreateTopics(b *testing.B, brokers []string, topics ...string) {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := kadm.NewClient(cl).CreateTopics(ctx, 4, 1, nil, topics...)
+	if err == nil {
+		err = res.Error()
+	}
+	if err != nil {
+		b.Fatalf("create topics %v: %v", topics, err)
+	}
+}
+
+// benchValue appends message i: about 200 bytes of a realistic event. Ten
+// thousand cases are open at a time, ten events each; uid is unique.
+func benchValue(dst []byte, i int) (value []byte, key string) {
+	c := i%10_000 + i/100_000*10_000
+	key = fmt.Sprintf("case-%07d", c)
+	acts := [...]string{"Register request", "Check credit", "Examine casually", "Examine thoroughly", "Check ticket",
+		"Decide", "Reinitiate request", "Pay compensation", "Reject request", "Archive"}
+	ts := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * 100 * time.Millisecond)
+	dst = fmt.Appendf(dst, `{"case:concept:name":%q,"concept:name":%q,"time:timestamp":%q,"org:resource":"clerk-%02d",`+
+		`"lifecycle:transition":"complete","amount":%d.%02d,"channel":%q,"priority":%d,"region":"EMEA-north","uid":%d}`,
+		key, acts[i/10_000%10], ts.Format("2006-01-02T15:04:05.000000Z07:00"), i*7%50, i%5000, i%100,
+		[...]string{"web", "phone", "branch"}[i%3], i%4, i)
+	return dst, key
+}
+
+// benchProduce produces messages from..from+n as fast as the client takes
+// them. With every set, it paces them at that many per second instead.
+func benchProduce(b *testing.B, brokers []string, topic string, from, n int, every *int) {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Close()
+	var firstErr atomic.Pointer[error]
+	done := func(_ *kgo.Record, err error) {
+		if err != nil {
+			firstErr.CompareAndSwap(nil, &err)
+		}
+	}
+	start := time.Now()
+	for i := from; i < from+n; i++ {
+		if every != nil && (i-from)%100 == 0 {
+			due := start.Add(time.Duration(float64(i-from) / float64(*every) * float64(time.Second)))
+			time.Sleep(time.Until(due))
+		}
+		v, k := benchValue(nil, i)
+		cl.Produce(context.Background(), &kgo.Record{Key: []byte(k), Value: v}, done)
+	}
+	if err := cl.Flush(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	if p := firstErr.Load(); p != nil {
+		b.Fatalf("produce: %v", *p)
+	}
+}
+
+// benchConsumeOnly is the ceiling: a group consumer that decodes nothing
+// and stores nothing. Its time runs from client creation, like Run's.
+func benchConsumeOnly(b *testing.B, brokers []string, topic string, n int, group string) float64 {
+	start := time.Now()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumerGroup(group), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.DisableAutoCommit(), kgo.FetchMaxWait(250*time.Millisecond))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	seen := 0
+	for seen < n {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			b.Fatalf("consume-only: %d of %d records: %v", seen, n, ctx.Err())
+		}
+		fs.EachError(func(t string, p int32, err error) { b.Fatalf("consume-only %s/%d: %v", t, p, err) })
+		seen += fs.NumRecords()
+	}
+	el := time.Since(start)
+	b.Logf("consume-only: %d records in %.2fs", seen, el.Seconds())
+	return float64(n) / el.Seconds()
+}
+
+// benchLatency runs Run with a 200 ms flush interval while a producer
+// writes rate messages per second for five seconds, and returns the p50 and
+// p99 of commit time minus produce time.
+func benchLatency(b *testing.B, brokers []string, topic string, rate int, group string) (p50, p99 time.Duration) {
+	w, err := warehouse.Open(context.Background(), filepath.Join(b.TempDir(), "lat.duckdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	var mu sync.Mutex
+	var lat []time.Duration
+	var stored atomic.Int64
+	var since atomic.Pointer[time.Time] // only records produced after the warm-up count
+	cfg := Config{Brokers: brokers, Topics: []string{topic}, Group: group, Log: "lat", FlushInterval: 200 * time.Millisecond,
+		OnFlush: func(produced []time.Time, committed time.Time) {
+			t0 := since.Load()
+			mu.Lock()
+			for _, p := range produced {
+				if t0 != nil && !p.Before(*t0) {
+					lat = append(lat, committed.Sub(p))
+				}
+			}
+			mu.Unlock()
+			stored.Add(int64(len(produced)))
+		}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, w, cfg)
+		runErr <- err
+	}()
+	// Warm-up: one message through, so the group is joined before timing.
+	benchProduce(b, brokers, topic, 0, 1, nil)
+	benchWaitFor(b, func() bool { return stored.Load() >= 1 }, 60*time.Second, "warm-up message")
+	// Record timestamps are milliseconds: truncate, or the first
+	// millisecond's messages would seem produced before the start.
+	t0 := time.Now().Truncate(time.Millisecond)
+	since.Store(&t0)
+	total := rate * 5
+	benchProduce(b, brokers, topic, 1, total, &rate)
+	b.Logf("latency: produced %d messages in %.2fs", total, time.Since(t0).Seconds())
+	benchWaitFor(b, func() bool { return stored.Load() >= int64(total+1) }, 120*time.Second, "all latency messages stored")
+	cancel()
+	if err := <-runErr; err != nil {
+		b.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lat) != total {
+		b.Fatalf("latency: %d samples, want %d", len(lat), total)
+	}
+	slices.Sort(lat)
+	return lat[len(lat)/2], lat[len(lat)*99/100]
+}
+
+func benchWaitFor(b *testing.B, cond func() bool, limit time.Duration, what string) {
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			b.Fatalf("timed out after %v waiting for %s", limit, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
