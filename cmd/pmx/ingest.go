@@ -33,6 +33,8 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	untilCaughtUp := fs.Bool("until-caught-up", false, "stop once every assigned partition is read to its high watermark")
 	dlq := fs.String("dlq-topic", "", "also produce dead letters to this topic")
 	clientID := fs.String("client-id", "pmx", "Kafka client id")
+	sessionTimeout := fs.Duration("session-timeout", 0, "how long the group waits for a silent member before moving its partitions (0 = 45s)")
+	instanceID := fs.String("instance-id", "", "static group membership id: a restarted member gets its partitions back at once")
 	fetchMax := fs.Int("fetch-max-bytes", 0, "max bytes per fetch response (0 = franz-go default, 50 MiB)")
 	tlsCA := fs.String("tls-ca", "", "PEM CA bundle: enables TLS")
 	tlsCert := fs.String("tls-cert", "", "PEM client certificate (mutual TLS; with --tls-key)")
@@ -59,7 +61,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	cfg := kafka.Config{Brokers: split(*brokers), Topics: split(*topics), Group: *group, Log: *logName,
 		FlushRows: *flushRows, FlushInterval: *flushInterval, UntilCaughtUp: *untilCaughtUp, DLQTopic: *dlq,
-		ClientID: *clientID, FetchMaxBytes: int32(*fetchMax)}
+		ClientID: *clientID, FetchMaxBytes: int32(*fetchMax), SessionTimeout: *sessionTimeout, InstanceID: *instanceID}
 	if cfg.Log == "" {
 		cfg.Log = cfg.Topics[0]
 	}

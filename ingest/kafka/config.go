@@ -24,7 +24,9 @@ type Config struct {
 	FlushInterval time.Duration
 
 	// UntilCaughtUp stops once every assigned partition has been read up to
-	// the high watermark it had when it was assigned (batch catch-up).
+	// the high watermark it had when it was assigned (batch catch-up). The
+	// offsets of transaction markers never arrive as records, so a partition
+	// also counts as caught up when three polls in a row bring nothing.
 	UntilCaughtUp bool
 
 	// DLQTopic, when set, also receives every dead letter (value as read,
@@ -32,7 +34,13 @@ type Config struct {
 	// before the batch commits: at least once.
 	DLQTopic string
 
-	ClientID      string      // default "pmx"
+	ClientID string // default "pmx"
+	// SessionTimeout is how long the group waits for a silent member before
+	// moving its partitions (0 = franz-go's 45s; brokers allow ≥ 6s).
+	SessionTimeout time.Duration
+	// InstanceID enables static membership: a member restarted under the
+	// same id gets its partitions back at once instead of after the timeout.
+	InstanceID    string
 	TLS           *tls.Config // nil = plaintext
 	SASL          sasl.Mechanism
 	FetchMaxBytes int32 // 0 = franz-go default (50 MiB)

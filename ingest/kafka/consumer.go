@@ -46,6 +46,9 @@ type consumer struct {
 	start    map[tp]int64 // log start offsets, for never-read partitions
 	end      map[tp]int64 // high watermarks when assigned (UntilCaughtUp)
 	lastErr  error
+	fatal    error       // a failure inside a rebalance callback, returned by the poll loop
+	idle     int         // consecutive polls that returned no record
+	changed  time.Time   // last assignment change
 	produced []time.Time // record timestamps of the batch, only with OnFlush
 
 	stats      Stats
@@ -73,6 +76,13 @@ func Run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 	if err != nil {
 		return Stats{}, err
 	}
+	// Small frequent commits would otherwise each trigger DuckDB's automatic
+	// checkpoint once the WAL passes 16 MB, stalling the stream (a p99 of
+	// ~0.6 s against ~0.27 s without): checkpoint once, when the run ends.
+	if _, err := w.DB().ExecContext(ctx, `SET checkpoint_threshold = '1GB'`); err != nil {
+		return Stats{}, fmt.Errorf("kafka: %w", err)
+	}
+	defer w.DB().ExecContext(context.WithoutCancel(ctx), `CHECKPOINT`)
 	c := &consumer{cfg: cfg, app: app, dec: newDecoder(cfg.Mapping), sink: &collect{},
 		stored: map[tp]int64{}, pos: map[tp]int64{}, last: map[tp]*kgo.Record{}, assigned: map[tp]bool{},
 		start: map[tp]int64{}, end: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{})}
@@ -89,6 +99,14 @@ func Run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 		kgo.AdjustFetchOffsetsFn(c.adjust),
 		kgo.OnPartitionsAssigned(c.assignedCB), kgo.OnPartitionsRevoked(c.revokedCB), kgo.OnPartitionsLost(c.revokedCB),
 		kgo.FetchMaxWait(250 * time.Millisecond),
+		// Records of aborted or still-open transactions are not events.
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+	}
+	if cfg.SessionTimeout > 0 {
+		opts = append(opts, kgo.SessionTimeout(cfg.SessionTimeout))
+	}
+	if cfg.InstanceID != "" {
+		opts = append(opts, kgo.InstanceID(cfg.InstanceID))
 	}
 	if cfg.TLS != nil {
 		opts = append(opts, kgo.DialTLSConfig(cfg.TLS))
@@ -146,7 +164,16 @@ func (c *consumer) loop(ctx context.Context) error {
 				fatal = c.lastErr
 			}
 		})
-		fetches.EachRecord(c.add)
+		n := 0
+		fetches.EachRecord(func(r *kgo.Record) { n++; c.add(r) })
+		if n == 0 {
+			c.idle++
+		} else {
+			c.idle = 0
+		}
+		if c.fatal != nil && fatal == nil {
+			fatal = c.fatal
+		}
 		var err error
 		if c.buffered >= c.cfg.FlushRows || time.Since(c.lastFlush) >= c.cfg.FlushInterval {
 			err = c.flush(ctx)
@@ -284,9 +311,34 @@ func (c *consumer) produceDLQ(ctx context.Context) error {
 	return nil
 }
 
+// dropBuffer forgets everything read since the last flush and rewinds the
+// read positions to the stored ones (the partitions are then re-read from
+// there). Called with mu held.
+func (c *consumer) dropBuffer() {
+	c.builder.Flush() // hand the partial batch to the sink so it is released below
+	for _, r := range c.sink.recs {
+		r.Release()
+	}
+	c.sink.recs, c.buffered, c.dead, c.produced = nil, 0, nil, c.produced[:0]
+	seek := map[string]map[int32]kgo.EpochOffset{}
+	for k := range c.assigned {
+		next := c.stored[k]
+		if next == warehouse.NoPosition {
+			next = c.start[k]
+		}
+		c.pos[k] = next
+		if seek[k.topic] == nil {
+			seek[k.topic] = map[int32]kgo.EpochOffset{}
+		}
+		seek[k.topic][k.partition] = kgo.EpochOffset{Epoch: -1, Offset: next}
+	}
+	c.cl.SetOffsets(seek)
+}
+
 // resync discards the buffer and seeks every assigned partition to its
 // stored offset. Called with mu held.
 func (c *consumer) resync(ctx context.Context) error {
+	c.builder.Flush()
 	for _, r := range c.sink.recs {
 		r.Release()
 	}

@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -63,6 +64,7 @@ func (c *consumer) assignedCB(_ context.Context, _ *kgo.Client, assigned map[str
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.joined = true
+	c.changed = time.Now()
 	for t, ps := range assigned {
 		for _, p := range ps {
 			c.assigned[tp{t, p}] = true
@@ -77,8 +79,13 @@ func (c *consumer) assignedCB(_ context.Context, _ *kgo.Client, assigned map[str
 func (c *consumer) revokedCB(ctx context.Context, _ *kgo.Client, revoked map[string][]int32) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.changed = time.Now()
 	if err := c.flush(ctx); err != nil {
-		c.lastErr = fmt.Errorf("flush on revoke: %w", err)
+		// What we read of the revoked partitions must not be stored later
+		// without its offset check: drop the whole buffer, resume the
+		// partitions we keep from what is stored, and stop with the error.
+		c.fatal = fmt.Errorf("flush on revoke: %w", err)
+		c.dropBuffer()
 	}
 	for t, ps := range revoked {
 		for _, p := range ps {
@@ -94,18 +101,25 @@ func (c *consumer) revokedCB(ctx context.Context, _ *kgo.Client, revoked map[str
 
 // caughtUp reports whether every assigned partition has been read up to the
 // high watermark it had when assigned (Run's final flush stores it).
+//
+// An empty assignment is not final while a cooperative rebalance moves
+// partitions in steps, so it only counts once the assignment has been
+// stable for a few poll intervals. Transaction markers occupy offsets but
+// never arrive as records; when polls keep coming back empty the partitions
+// are read as far as they can be.
 func (c *consumer) caughtUp(context.Context) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.joined {
+	settle := 3 * c.cfg.FlushInterval
+	if !c.joined || time.Since(c.changed) < settle && len(c.assigned) == 0 {
 		return false, nil
+	}
+	if c.idle >= 3 && time.Since(c.changed) >= settle {
+		return true, nil
 	}
 	for k := range c.assigned {
 		end, ok := c.end[k]
-		if !ok {
-			return false, nil
-		}
-		if c.pos[k] < end {
+		if !ok || c.pos[k] < end {
 			return false, nil
 		}
 	}

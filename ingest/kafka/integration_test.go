@@ -167,7 +167,8 @@ func newIT(t *testing.T, bin, bs string) *itEnv {
 // the test if still running.
 func (it *itEnv) ingest(db string, extra ...string) *itProc {
 	args := append([]string{"ingest", "kafka", "--db", db, "--brokers", it.bs, "--topic", it.topic, "--group", it.group,
-		"--log", "live", "--flush-rows", "500", "--flush-interval", "100ms", "--progress", "50ms"}, extra...)
+		"--log", "live", "--flush-rows", "500", "--flush-interval", "100ms", "--progress", "50ms",
+		"--session-timeout", "6s"}, extra...)
 	p := &itProc{t: it.t, cmd: exec.Command(it.bin, args...), done: make(chan struct{})}
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {

@@ -221,3 +221,47 @@ func TestRebalanceBetweenTwoIngestersIsExactlyOnce(t *testing.T) {
 		t.Fatalf("events %d (distinct %d), dead %d; want 5000, %d", ev, distinct, dead, bad)
 	}
 }
+
+// Records of aborted transactions are not events, and the markers that end
+// transactions (offsets that never arrive as records) do not keep
+// --until-caught-up from finishing.
+func TestTransactionsReadCommitted(t *testing.T) {
+	ctx := context.Background()
+	brokers := cluster(t, "events", 1)
+	p, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic("events"), kgo.TransactionalID("tx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	send := func(from, n int, commit kgo.TransactionEndTry) {
+		if err := p.BeginTransaction(); err != nil {
+			t.Fatal(err)
+		}
+		for i := from; i < from+n; i++ {
+			v := fmt.Sprintf(`{"case":"c%d","activity":"A","time":%d,"amount":%d}`, i, 1700000000+i, i)
+			if err := p.ProduceSync(ctx, &kgo.Record{Value: []byte(v)}).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.EndTransaction(ctx, commit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(0, 10, kgo.TryCommit)
+	send(10, 5, kgo.TryAbort)
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	cfg := Config{Brokers: brokers, Topics: []string{"events"}, Group: "g", Log: "live", UntilCaughtUp: true,
+		FlushInterval: 100 * time.Millisecond}
+	if _, err := Run(rctx, w, cfg); err != nil || rctx.Err() != nil {
+		t.Fatalf("run: %v (context: %v)", err, rctx.Err())
+	}
+	if ev, distinct, _ := counts(t, w); ev != 10 || distinct != 10 {
+		t.Fatalf("stored %d events (%d distinct), want the 10 committed ones", ev, distinct)
+	}
+}
