@@ -39,6 +39,8 @@ type consumer struct {
 	buffered int
 	dead     []warehouse.DeadLetter
 	stored   map[tp]int64 // next offset stored in the warehouse (NoPosition: none)
+	expected map[tp]int64 // stored once the batch in flight is: the Prev of the next batch
+	inflight chan written // the batch being written, nil when none
 	pos      map[tp]int64 // next offset after what is buffered
 	last     map[tp]*kgo.Record
 	assigned map[tp]bool
@@ -84,7 +86,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 	}
 	defer w.DB().ExecContext(context.WithoutCancel(ctx), `CHECKPOINT`)
 	c := &consumer{cfg: cfg, app: app, dec: newDecoder(cfg.Mapping), sink: &collect{},
-		stored: map[tp]int64{}, pos: map[tp]int64{}, last: map[tp]*kgo.Record{}, assigned: map[tp]bool{},
+		stored: map[tp]int64{}, expected: map[tp]int64{}, pos: map[tp]int64{}, last: map[tp]*kgo.Record{}, assigned: map[tp]bool{},
 		start: map[tp]int64{}, end: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{})}
 	c.builder = event.NewBuilder(c.sink, 0)
 	defer c.builder.Release()
@@ -176,7 +178,7 @@ func (c *consumer) loop(ctx context.Context) error {
 		}
 		var err error
 		if c.buffered >= c.cfg.FlushRows || time.Since(c.lastFlush) >= c.cfg.FlushInterval {
-			err = c.flush(ctx)
+			err = c.flushAsync(ctx)
 		}
 		c.mu.Unlock()
 		c.cl.AllowRebalance()
@@ -232,72 +234,155 @@ func (c *consumer) add(r *kgo.Record) {
 	}
 }
 
-// flush stores what is buffered, atomically with the positions it reached.
-// Called with mu held. A failed flush keeps the batch for the next attempt:
-// positions must never be stored without the events before them.
-func (c *consumer) flush(ctx context.Context) error {
-	// A drain after SIGINT flushes with the canceled context's values but
-	// not its cancellation: the write is short and is the point of draining.
-	ctx = context.WithoutCancel(ctx)
+// A flush seals the buffer into a batch and writes it. The poll loop writes
+// asynchronously: one batch is stored on its own goroutine while the next is
+// decoded, so decoding and DuckDB's insert and commit overlap on two cores.
+// Exactly once still holds: batches are written one at a time and in order,
+// each stores its positions with a compare-and-set against the previous
+// batch's, and any failure stops the chain (a later batch's check then fails
+// and it is dropped, to be re-read from what is stored).
+
+// batch is a sealed flush on its way to the warehouse.
+type batch struct {
+	recs     []arrow.Record
+	dead     []warehouse.DeadLetter
+	pos      []warehouse.Position
+	commit   []*kgo.Record
+	produced []time.Time
+	events   int
+}
+
+// written is a batch's outcome.
+type written struct {
+	b         *batch
+	err       error
+	commitErr error
+	at        time.Time
+}
+
+// seal takes what is buffered as a batch whose positions continue from the
+// expected stored ones (the batch in flight's, if any). Called with mu held.
+func (c *consumer) seal() (*batch, error) {
 	c.lastFlush = time.Now()
-	var positions []warehouse.Position
+	b := &batch{}
 	for k, next := range c.pos {
-		if prev := c.stored[k]; next != prev {
-			positions = append(positions, warehouse.Position{Topic: k.topic, Partition: k.partition, Prev: prev, Next: next})
+		if prev := c.expected[k]; next != prev {
+			b.pos = append(b.pos, warehouse.Position{Topic: k.topic, Partition: k.partition, Prev: prev, Next: next})
+			if r := c.last[k]; r != nil {
+				b.commit = append(b.commit, r)
+			}
 		}
 	}
-	if len(positions) == 0 && c.buffered == 0 && len(c.dead) == 0 {
-		return nil
+	if len(b.pos) == 0 && c.buffered == 0 && len(c.dead) == 0 {
+		return nil, nil
 	}
 	if err := c.builder.Flush(); err != nil {
-		return err
+		return nil, err
 	}
-	if c.cfg.DLQTopic != "" && len(c.dead) > 0 {
-		if err := c.produceDLQ(ctx); err != nil {
-			return err
+	for _, p := range b.pos {
+		c.expected[tp{p.Topic, p.Partition}] = p.Next
+	}
+	b.recs, c.sink.recs = c.sink.recs, nil
+	b.dead, c.dead = c.dead, nil
+	b.events, c.buffered = c.buffered, 0
+	if c.cfg.OnFlush != nil {
+		b.produced = append([]time.Time(nil), c.produced...)
+		c.produced = c.produced[:0]
+	}
+	return b, nil
+}
+
+// write stores a sealed batch. It does not touch the consumer's state, so
+// it runs without mu. A drain after SIGINT writes with the canceled
+// context's values but not its cancellation: storing is the point of it.
+func (c *consumer) write(ctx context.Context, b *batch) written {
+	ctx = context.WithoutCancel(ctx)
+	defer func() {
+		for _, r := range b.recs {
+			r.Release()
+		}
+	}()
+	if c.cfg.DLQTopic != "" && len(b.dead) > 0 {
+		if err := c.produceDLQ(ctx, b.dead); err != nil {
+			return written{b: b, err: err}
 		}
 	}
-	err := c.app.Append(ctx, c.sink.recs, c.dead, positions)
-	if errors.Is(err, warehouse.ErrPositionMoved) {
+	w := written{b: b, err: c.app.Append(ctx, b.recs, b.dead, b.pos), at: time.Now()}
+	// Broker commits only inform lag tooling; the warehouse is authoritative.
+	if w.err == nil && len(b.commit) > 0 {
+		w.commitErr = c.cl.CommitRecords(ctx, b.commit...)
+	}
+	return w
+}
+
+// settle applies a written batch's outcome. Called with mu held.
+func (c *consumer) settle(ctx context.Context, w written) error {
+	if errors.Is(w.err, warehouse.ErrPositionMoved) {
 		// Another ingester stored these partitions meanwhile: drop what we
 		// read and resume from what is stored.
 		return c.resync(ctx)
 	}
-	if err != nil {
-		return err
+	if w.err != nil {
+		return w.err
 	}
-	for _, r := range c.sink.recs {
-		r.Release()
+	for _, p := range w.b.pos {
+		c.stored[tp{p.Topic, p.Partition}] = p.Next
 	}
-	c.sink.recs = nil
-	if c.cfg.OnFlush != nil {
-		c.cfg.OnFlush(c.produced, time.Now())
-		c.produced = c.produced[:0]
-	}
-	c.stats.Events += int64(c.buffered)
-	c.stats.DeadLetters += int64(len(c.dead))
+	c.stats.Events += int64(w.b.events)
+	c.stats.DeadLetters += int64(len(w.b.dead))
 	c.stats.Flushes++
-	c.buffered, c.dead = 0, nil
-	var commit []*kgo.Record
-	for _, p := range positions {
-		k := tp{p.Topic, p.Partition}
-		c.stored[k] = p.Next
-		if r := c.last[k]; r != nil {
-			commit = append(commit, r)
-		}
+	if w.commitErr != nil {
+		c.lastErr = fmt.Errorf("commit offsets to the group (informational): %w", w.commitErr)
 	}
-	// Broker commits only inform lag tooling; the warehouse is authoritative.
-	if len(commit) > 0 {
-		if err := c.cl.CommitRecords(ctx, commit...); err != nil {
-			c.lastErr = fmt.Errorf("commit offsets to the group (informational): %w", err)
-		}
+	if c.cfg.OnFlush != nil {
+		c.cfg.OnFlush(w.b.produced, w.at)
 	}
 	return nil
 }
 
-func (c *consumer) produceDLQ(ctx context.Context) error {
-	recs := make([]*kgo.Record, len(c.dead))
-	for i, d := range c.dead {
+// await waits for the batch in flight, if any, and settles it. Called with
+// mu held.
+func (c *consumer) await(ctx context.Context) error {
+	if c.inflight == nil {
+		return nil
+	}
+	w := <-c.inflight
+	c.inflight = nil
+	return c.settle(ctx, w)
+}
+
+// flushAsync seals the buffer and writes it in the background once the
+// previous batch is stored. Called with mu held.
+func (c *consumer) flushAsync(ctx context.Context) error {
+	if err := c.await(ctx); err != nil {
+		return err
+	}
+	b, err := c.seal()
+	if err != nil || b == nil {
+		return err
+	}
+	ch := make(chan written, 1)
+	go func() { ch <- c.write(ctx, b) }()
+	c.inflight = ch
+	return nil
+}
+
+// flush stores everything read so far and returns once it is stored.
+// Called with mu held.
+func (c *consumer) flush(ctx context.Context) error {
+	if err := c.await(ctx); err != nil {
+		return err
+	}
+	b, err := c.seal()
+	if err != nil || b == nil {
+		return err
+	}
+	return c.settle(ctx, c.write(ctx, b))
+}
+
+func (c *consumer) produceDLQ(ctx context.Context, dead []warehouse.DeadLetter) error {
+	recs := make([]*kgo.Record, len(dead))
+	for i, d := range dead {
 		recs[i] = &kgo.Record{Topic: c.cfg.DLQTopic, Key: d.Key, Value: d.Value, Headers: []kgo.RecordHeader{
 			{Key: "pmx-topic", Value: []byte(d.Topic)},
 			{Key: "pmx-partition", Value: []byte(strconv.Itoa(int(d.Partition)))},
@@ -322,6 +407,7 @@ func (c *consumer) dropBuffer() {
 	c.sink.recs, c.buffered, c.dead, c.produced = nil, 0, nil, c.produced[:0]
 	seek := map[string]map[int32]kgo.EpochOffset{}
 	for k := range c.assigned {
+		c.expected[k] = c.stored[k]
 		next := c.stored[k]
 		if next == warehouse.NoPosition {
 			next = c.start[k]
@@ -360,6 +446,7 @@ func (c *consumer) resync(ctx context.Context) error {
 			} else {
 				c.stored[k] = next
 			}
+			c.expected[k] = c.stored[k]
 			c.pos[k] = next
 			if seek[t] == nil {
 				seek[t] = map[int32]kgo.EpochOffset{}

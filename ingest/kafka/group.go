@@ -49,10 +49,10 @@ func (c *consumer) adjust(ctx context.Context, offsets map[string]map[int32]kgo.
 				c.end[k] = o.Offset
 			}
 			if next, ok := stored[p]; ok {
-				c.stored[k], c.pos[k] = next, next
+				c.stored[k], c.expected[k], c.pos[k] = next, next, next
 				parts[p] = kgo.NewOffset().At(next).WithEpoch(-1)
 			} else {
-				c.stored[k], c.pos[k] = warehouse.NoPosition, c.start[k]
+				c.stored[k], c.expected[k], c.pos[k] = warehouse.NoPosition, warehouse.NoPosition, c.start[k]
 				parts[p] = kgo.NewOffset().AtStart()
 			}
 		}
@@ -93,6 +93,7 @@ func (c *consumer) revokedCB(ctx context.Context, _ *kgo.Client, revoked map[str
 			delete(c.assigned, k)
 			delete(c.pos, k)
 			delete(c.stored, k)
+			delete(c.expected, k)
 			delete(c.last, k)
 			delete(c.end, k)
 		}
