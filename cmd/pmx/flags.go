@@ -119,48 +119,68 @@ func (s *source) parseAndOpen(ctx context.Context, e *env, fs *flag.FlagSet, arg
 	return s.open(ctx, e, pos)
 }
 
-// open resolves the log. The returned close releases the warehouse.
+// open resolves the log. The returned close releases the warehouse. A log
+// in the warehouse file gets its derived tables refreshed first (it may have
+// been appended to by pmx ingest kafka).
 func (s *source) open(ctx context.Context, e *env, pos []string) (facts.Log, func(), error) {
-	switch {
-	case s.log != "" && len(pos) > 0:
-		return facts.Log{}, nil, fmt.Errorf("give either --log NAME or a FILE, not both: %w", errUsage)
-	case s.log == "" && len(pos) == 0:
-		return facts.Log{}, nil, fmt.Errorf("no log: give --log NAME (see pmx logs) or a FILE: %w", errUsage)
-	case len(pos) > 1:
-		return facts.Log{}, nil, fmt.Errorf("one FILE at a time (got %d): %w", len(pos), errUsage)
+	w, name, err := s.openWarehouse(ctx, e, pos)
+	if err != nil {
+		return facts.Log{}, nil, err
 	}
 	if s.log != "" {
-		if _, err := os.Stat(s.db); err != nil {
-			return facts.Log{}, nil, fmt.Errorf("no warehouse at %s (run pmx import first, or pass --db)", s.db)
-		}
-		w, err := warehouse.Open(ctx, s.db)
-		if err != nil {
-			return facts.Log{}, nil, err
-		}
-		id, err := w.LogID(ctx, s.log)
-		if err == nil {
-			err = w.Refresh(ctx, s.log) // a log being ingested continuously
-		}
-		if err != nil {
-			w.Close()
-			return facts.Log{}, nil, err
-		}
-		return facts.Log{DB: w.DB(), ID: id, Name: s.log}, func() { w.Close() }, nil
+		err = w.Refresh(ctx, name)
 	}
-	opt, err := s.imp.options()
-	if err != nil {
-		return facts.Log{}, nil, err
+	var id int64
+	if err == nil {
+		id, err = w.LogID(ctx, name)
 	}
-	w, err := warehouse.Open(ctx, warehouse.InMemory)
-	if err != nil {
-		return facts.Log{}, nil, err
-	}
-	info, err := importWithProgress(ctx, e, w, pos[0], opt)
 	if err != nil {
 		w.Close()
 		return facts.Log{}, nil, err
 	}
-	return facts.Log{DB: w.DB(), ID: info.ID, Name: info.Name}, func() { w.Close() }, nil
+	return facts.Log{DB: w.DB(), ID: id, Name: name}, func() { w.Close() }, nil
+}
+
+// openWarehouse is source.open for commands that need the warehouse itself
+// rather than facts.Log: the named log's warehouse, or the FILE imported
+// into an in-memory one. It returns the log's name.
+func (s *source) openWarehouse(ctx context.Context, e *env, pos []string) (*warehouse.Warehouse, string, error) {
+	switch {
+	case s.log != "" && len(pos) > 0:
+		return nil, "", fmt.Errorf("give either --log NAME or a FILE, not both: %w", errUsage)
+	case s.log == "" && len(pos) == 0:
+		return nil, "", fmt.Errorf("no log: give --log NAME (see pmx logs) or a FILE: %w", errUsage)
+	case len(pos) > 1:
+		return nil, "", fmt.Errorf("one FILE at a time (got %d): %w", len(pos), errUsage)
+	}
+	if s.log != "" {
+		if _, err := os.Stat(s.db); err != nil {
+			return nil, "", fmt.Errorf("no warehouse at %s (run pmx import first, or pass --db)", s.db)
+		}
+		w, err := warehouse.Open(ctx, s.db)
+		if err != nil {
+			return nil, "", err
+		}
+		if _, err := w.LogID(ctx, s.log); err != nil {
+			w.Close()
+			return nil, "", err
+		}
+		return w, s.log, nil
+	}
+	opt, err := s.imp.options()
+	if err != nil {
+		return nil, "", err
+	}
+	w, err := warehouse.Open(ctx, warehouse.InMemory)
+	if err != nil {
+		return nil, "", err
+	}
+	info, err := importWithProgress(ctx, e, w, pos[0], opt)
+	if err != nil {
+		w.Close()
+		return nil, "", err
+	}
+	return w, info.Name, nil
 }
 
 func writeJSON(w io.Writer, v any) error {

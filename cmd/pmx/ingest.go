@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -36,13 +37,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	sessionTimeout := fs.Duration("session-timeout", 0, "how long the group waits for a silent member before moving its partitions (0 = 45s)")
 	instanceID := fs.String("instance-id", "", "static group membership id: a restarted member gets its partitions back at once")
 	fetchMax := fs.Int("fetch-max-bytes", 0, "max bytes per fetch response (0 = franz-go default, 50 MiB)")
-	tlsCA := fs.String("tls-ca", "", "PEM CA bundle: enables TLS")
-	tlsCert := fs.String("tls-cert", "", "PEM client certificate (mutual TLS; with --tls-key)")
-	tlsKey := fs.String("tls-key", "", "PEM client key")
-	useTLS := fs.Bool("tls", false, "TLS with the system CAs")
-	saslMech := fs.String("sasl", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
-	saslUser := fs.String("sasl-user", "", "SASL user")
-	saslPassEnv := fs.String("sasl-password-env", "PMX_SASL_PASSWORD", "environment variable holding the SASL password")
+	sec := addSecurityFlags(fs)
 	progress := fs.Duration("progress", 5*time.Second, "interval of the live figures line on stderr (0 = off)")
 	asJSON := fs.Bool("json", false, "print the final summary as JSON (schema in README)")
 	fields := map[string]*string{}
@@ -67,10 +62,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	cfg.Mapping = kafka.Mapping{Case: split(*fields["case"]), Activity: split(*fields["activity"]), Time: split(*fields["timestamp"]),
 		Start: split(*fields["start"]), Resource: split(*fields["resource"]), Lifecycle: split(*fields["lifecycle"])}
-	if cfg.TLS, err = tlsConfig(*useTLS, *tlsCA, *tlsCert, *tlsKey); err != nil {
-		return err
-	}
-	if cfg.SASL, err = saslMechanism(*saslMech, *saslUser, os.Getenv(*saslPassEnv)); err != nil {
+	if cfg.TLS, cfg.SASL, err = sec.config(); err != nil {
 		return err
 	}
 	if *progress > 0 {
@@ -122,6 +114,33 @@ func split(s string) []string {
 		}
 	}
 	return out
+}
+
+// securityFlags are the connection-security flags of the Kafka commands.
+type securityFlags struct {
+	tls                                bool
+	ca, cert, key, mech, user, passEnv string
+}
+
+func addSecurityFlags(fs *flag.FlagSet) *securityFlags {
+	f := &securityFlags{}
+	fs.StringVar(&f.ca, "tls-ca", "", "PEM CA bundle: enables TLS")
+	fs.StringVar(&f.cert, "tls-cert", "", "PEM client certificate (mutual TLS; with --tls-key)")
+	fs.StringVar(&f.key, "tls-key", "", "PEM client key")
+	fs.BoolVar(&f.tls, "tls", false, "TLS with the system CAs")
+	fs.StringVar(&f.mech, "sasl", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+	fs.StringVar(&f.user, "sasl-user", "", "SASL user")
+	fs.StringVar(&f.passEnv, "sasl-password-env", "PMX_SASL_PASSWORD", "environment variable holding the SASL password")
+	return f
+}
+
+func (f *securityFlags) config() (*tls.Config, sasl.Mechanism, error) {
+	t, err := tlsConfig(f.tls, f.ca, f.cert, f.key)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := saslMechanism(f.mech, f.user, os.Getenv(f.passEnv))
+	return t, m, err
 }
 
 func tlsConfig(on bool, ca, cert, key string) (*tls.Config, error) {
