@@ -31,7 +31,7 @@ func appendAttrs(blk *block, r *rowRef, cols []attrCol) []byte {
 		n++
 		a = append(a, cols[i].json...)
 		switch {
-		case jsonNumber(v):
+		case event.IsJSONNumber(v):
 			a = event.AppendNumber(a, str(v))
 		case plainJSON(v):
 			a = append(a, '"')
@@ -72,47 +72,4 @@ func plainJSON(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// jsonNumber reports whether s is a number by JSON's grammar (no leading
-// '+' or zeros, no bare '.', no NaN/Inf/hex).
-func jsonNumber(s []byte) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	if i >= len(s) || s[i]-'0' > 9 {
-		return false
-	}
-	if s[i] == '0' {
-		i++
-	} else {
-		for i < len(s) && s[i]-'0' <= 9 {
-			i++
-		}
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		d := i
-		for i < len(s) && s[i]-'0' <= 9 {
-			i++
-		}
-		if i == d {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		d := i
-		for i < len(s) && s[i]-'0' <= 9 {
-			i++
-		}
-		if i == d {
-			return false
-		}
-	}
-	return i == len(s)
 }

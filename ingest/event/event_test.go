@@ -106,3 +106,11 @@ func TestIsStandardLifecycle(t *testing.T) {
 		}
 	}
 }
+
+func TestIsJSONNumberRange(t *testing.T) {
+	for s, want := range map[string]bool{"1e999": false, "-1e308": true, "123456789012345678901234567890": true, "1.5": true} {
+		if IsJSONNumber(s) != want || IsJSONNumber([]byte(s)) != want {
+			t.Errorf("IsJSONNumber(%q) = %v, want %v", s, !want, want)
+		}
+	}
+}

@@ -122,15 +122,16 @@ func appendStringBytes(dst, b []byte) []byte {
 // AppendNumber appends a JSON number if s is one (as XES int/float values
 // are), else the string literal, so a malformed number is kept verbatim.
 func AppendNumber(dst []byte, s string) []byte {
-	if _, err := strconv.ParseFloat(s, 64); err == nil && isJSONNumber(s) {
+	if IsJSONNumber(s) {
 		return append(dst, s...)
 	}
 	return AppendString(dst, s)
 }
 
-// isJSONNumber rejects forms ParseFloat accepts but JSON does not (NaN, Inf,
-// hex, leading '+', leading zeros, '.5').
-func isJSONNumber(s string) bool {
+// IsJSONNumber reports whether s is a number by JSON's grammar: it rejects
+// forms strconv accepts but JSON does not (NaN, Inf, hex, leading '+',
+// leading zeros, '.5', '1.').
+func IsJSONNumber[T string | []byte](s T) bool {
 	i := 0
 	if i < len(s) && s[i] == '-' {
 		i++
@@ -157,7 +158,9 @@ func isJSONNumber(s string) bool {
 			return false
 		}
 	}
+	exp := false
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		exp = true
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
@@ -170,5 +173,15 @@ func isJSONNumber(s string) bool {
 			return false
 		}
 	}
-	return i == len(s)
+	if i != len(s) {
+		return false
+	}
+	// Grammatical but beyond float64 (1e999): a JSON reader may refuse it,
+	// and one refused value would fail a whole batch, so keep it as text.
+	if exp || len(s) > 20 {
+		if _, err := strconv.ParseFloat(string(s), 64); err != nil {
+			return false
+		}
+	}
+	return true
 }
