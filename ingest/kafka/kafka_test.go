@@ -265,3 +265,52 @@ func TestTransactionsReadCommitted(t *testing.T) {
 		t.Fatalf("stored %d events (%d distinct), want the 10 committed ones", ev, distinct)
 	}
 }
+
+// Dead letters also reach the dead-letter topic, with their source position
+// and reason in headers.
+func TestDeadLetterTopic(t *testing.T) {
+	ctx := context.Background()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "events"), kfake.SeedTopics(1, "events.dlq"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	brokers := c.ListenAddrs()
+	bad := produce(t, brokers, "events", 0, 300, 50)
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := Run(ctx, w, Config{Brokers: brokers, Topics: []string{"events"}, Group: "g", Log: "live",
+		UntilCaughtUp: true, DLQTopic: "events.dlq"}); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics("events.dlq"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	got := 0
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for got < bad {
+		fs := cl.PollFetches(pctx)
+		if pctx.Err() != nil {
+			break
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			h := map[string]string{}
+			for _, x := range r.Headers {
+				h[x.Key] = string(x.Value)
+			}
+			if h["pmx-topic"] != "events" || h["pmx-offset"] == "" || h["pmx-reason"] == "" {
+				t.Errorf("dead letter headers %v", h)
+			}
+			got++
+		})
+	}
+	if got != bad {
+		t.Fatalf("%d messages on the dead-letter topic, want %d", got, bad)
+	}
+}
