@@ -126,6 +126,9 @@ func Run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 	c.cl, c.adm = cl, kadm.NewClient(cl)
 	close(c.ready)
 	defer cl.Close()
+	if err := c.checkTopics(ctx); err != nil {
+		return Stats{}, err
+	}
 
 	err = c.loop(ctx)
 	c.mu.Lock()
@@ -479,4 +482,23 @@ func (c *consumer) snapshot() Stats {
 		}
 	}
 	return s
+}
+
+// checkTopics fails fast, with a clear reason, when the brokers cannot be
+// reached or a topic does not exist: otherwise the client would retry
+// forever and the user would only see "0 events".
+func (c *consumer) checkTopics(ctx context.Context) error {
+	tctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	topics, err := c.adm.ListTopics(tctx, c.cfg.Topics...)
+	if err != nil {
+		return fmt.Errorf("kafka: cannot reach brokers %s: %w", strings.Join(c.cfg.Brokers, ","), err)
+	}
+	for _, t := range c.cfg.Topics {
+		d, ok := topics[t]
+		if !ok || d.Err != nil {
+			return fmt.Errorf("kafka: topic %q does not exist (pmx never creates topics; create it with the partitions and replication you want)", t)
+		}
+	}
+	return nil
 }

@@ -314,3 +314,22 @@ func TestDeadLetterTopic(t *testing.T) {
 		t.Fatalf("%d messages on the dead-letter topic, want %d", got, bad)
 	}
 }
+
+func TestMissingTopicAndUnreachableBrokersFailFast(t *testing.T) {
+	ctx := context.Background()
+	brokers := cluster(t, "events", 1)
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	_, err = Run(ctx, w, Config{Brokers: brokers, Topics: []string{"nope"}, Group: "g", Log: "live", UntilCaughtUp: true})
+	if err == nil || !contains(err.Error(), `topic "nope" does not exist`) {
+		t.Fatalf("missing topic: err = %v", err)
+	}
+	start := time.Now()
+	_, err = Run(ctx, w, Config{Brokers: []string{"127.0.0.1:1"}, Topics: []string{"events"}, Group: "g", Log: "live"})
+	if err == nil || !contains(err.Error(), "cannot reach brokers") || time.Since(start) > 30*time.Second {
+		t.Fatalf("unreachable: err = %v after %v", err, time.Since(start))
+	}
+}
