@@ -74,8 +74,12 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 					lag += l
 				}
 			}
-			fmt.Fprintf(e.stderr, "pmx ingest: %s events, %s dead letters, %s events/s, lag %s (%s partitions)\n",
-				thousands(s.Events), thousands(s.DeadLetters), thousands(int64(s.EventsPerS)), thousands(lag), thousands(int64(partitions(s))))
+			last := ""
+			if s.LastError != "" {
+				last = "; last error: " + s.LastError
+			}
+			fmt.Fprintf(e.stderr, "pmx ingest: %s events, %s dead letters, %s events/s, lag %s (%s partitions)%s\n",
+				thousands(s.Events), thousands(s.DeadLetters), thousands(int64(s.EventsPerS)), thousands(lag), thousands(int64(partitions(s))), last)
 		}
 	}
 	w, err := openStandby(ctx, e, *db)

@@ -94,4 +94,7 @@ type Stats struct {
 	EventsPerS  float64                    `json:"events_per_second"`
 	Lag         map[string]map[int32]int64 `json:"lag"`       // topic → partition → messages behind the high watermark
 	Positions   map[string]map[int32]int64 `json:"positions"` // topic → partition → next offset stored
+	// LastError is the latest error the stream survived (a partition's fetch
+	// error, a failed informational offset commit), "" when none.
+	LastError string `json:"last_error,omitempty"`
 }

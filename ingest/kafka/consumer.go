@@ -463,6 +463,9 @@ func (c *consumer) resync(ctx context.Context) error {
 
 func (c *consumer) snapshot() Stats {
 	s := c.stats
+	if c.lastErr != nil {
+		s.LastError = c.lastErr.Error()
+	}
 	s.Seconds = time.Since(c.began).Seconds()
 	if s.Seconds > 0 {
 		s.EventsPerS = float64(s.Events) / s.Seconds
