@@ -39,8 +39,18 @@ func runLogs(ctx context.Context, e *env, args []string) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tFORMAT\tEVENTS\tINSTANCES\tCASES\tREJECTS\tLIFECYCLE\tIMPORTED\tSOURCE")
 	for _, l := range logs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Name, l.Format, thousands(l.Events), thousands(l.Instances),
-			thousands(l.Cases), thousands(l.Rejects), l.Lifecycle, l.ImportedAt, l.Source)
+		inst, cases := thousands(l.Instances), thousands(l.Cases)
+		if l.Stale { // appended to since derived: the figures are from the last analysis
+			inst, cases = inst+"*", cases+"*"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Name, l.Format, thousands(l.Events), inst,
+			cases, thousands(l.Rejects), l.Lifecycle, l.ImportedAt, l.Source)
+	}
+	for _, l := range logs {
+		if l.Stale {
+			fmt.Fprintln(tw, "* events were streamed in since; the next analysis of the log refreshes these figures")
+			break
+		}
 	}
 	return tw.Flush()
 }

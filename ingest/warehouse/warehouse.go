@@ -136,13 +136,16 @@ type LogInfo struct {
 	Rejects    int64  `json:"rejects"`
 	Lifecycle  string `json:"lifecycle"` // "standard" or "non-standard"
 	Classifier string `json:"classifier,omitempty"`
+	// Stale: events were appended (pmx ingest kafka) since instances and
+	// facts were derived; the next analysis of the log rebuilds them.
+	Stale bool `json:"stale"`
 }
 
 // Logs lists the imported logs by name.
 func (w *Warehouse) Logs(ctx context.Context) ([]LogInfo, error) {
 	rows, err := w.db.QueryContext(ctx, `SELECT log_id, name, source, format,
 		strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ'), events, instances, cases, rejects, lifecycle,
-		coalesce(classifier, '') FROM logs ORDER BY name`)
+		coalesce(classifier, ''), coalesce(stale, false) FROM logs ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list logs: %w", err)
 	}
@@ -151,7 +154,7 @@ func (w *Warehouse) Logs(ctx context.Context) ([]LogInfo, error) {
 	for rows.Next() {
 		var l LogInfo
 		if err := rows.Scan(&l.ID, &l.Name, &l.Source, &l.Format, &l.ImportedAt, &l.Events, &l.Instances,
-			&l.Cases, &l.Rejects, &l.Lifecycle, &l.Classifier); err != nil {
+			&l.Cases, &l.Rejects, &l.Lifecycle, &l.Classifier, &l.Stale); err != nil {
 			return nil, fmt.Errorf("list logs: %w", err)
 		}
 		out = append(out, l)
