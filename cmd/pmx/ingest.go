@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -68,18 +69,8 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if *progress > 0 {
 		cfg.ProgressInterval = *progress
 		cfg.Progress = func(s kafka.Stats) {
-			var lag int64
-			for _, ps := range s.Lag {
-				for _, l := range ps {
-					lag += l
-				}
-			}
-			last := ""
-			if s.LastError != "" {
-				last = "; last error: " + s.LastError
-			}
-			fmt.Fprintf(e.stderr, "pmx ingest: %s events, %s dead letters, %s events/s, lag %s (%s partitions)%s\n",
-				thousands(s.Events), thousands(s.DeadLetters), thousands(int64(s.EventsPerS)), thousands(lag), thousands(int64(partitions(s))), last)
+			fmt.Fprintf(e.stderr, "pmx ingest: %s events, %s dead letters, %s events/s, lag %s\n",
+				thousands(s.Events), thousands(s.DeadLetters), thousands(int64(s.EventsPerS)), lagText(s))
 		}
 	}
 	w, err := openStandby(ctx, e, *db)
@@ -102,12 +93,38 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func partitions(s kafka.Stats) int {
-	n := 0
-	for _, ps := range s.Positions {
-		n += len(ps)
+// lagText is the total lag and, for up to 12 partitions, each partition's
+// (topic/partition=messages), in a stable order; plus the last survived
+// error, if any.
+func lagText(s kafka.Stats) string {
+	var total int64
+	var parts []string
+	topics := make([]string, 0, len(s.Lag))
+	for t := range s.Lag {
+		topics = append(topics, t)
 	}
-	return n
+	sort.Strings(topics)
+	for _, t := range topics {
+		ps := make([]int32, 0, len(s.Lag[t]))
+		for p := range s.Lag[t] {
+			ps = append(ps, p)
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
+		for _, p := range ps {
+			total += s.Lag[t][p]
+			parts = append(parts, fmt.Sprintf("%s/%d=%d", t, p, s.Lag[t][p]))
+		}
+	}
+	out := thousands(total)
+	if len(parts) > 0 && len(parts) <= 12 {
+		out += " (" + strings.Join(parts, " ") + ")"
+	} else if len(parts) > 12 {
+		out += fmt.Sprintf(" over %d partitions", len(parts))
+	}
+	if s.LastError != "" {
+		out += "; last error: " + s.LastError
+	}
+	return out
 }
 
 func split(s string) []string {
