@@ -202,7 +202,8 @@ type itProc struct {
 	events, lag, partitions int64
 }
 
-var itProgress = regexp.MustCompile(`pmx ingest: ([\d,]+) events, .* lag ([\d,]+) \(([\d,]+) partitions\)`)
+// itProgress reads pmx ingest's live line: "... N events, ... lag L (t/0=a t/1=b ...)".
+var itProgress = regexp.MustCompile(`pmx ingest: ([\d,]+) events, .* lag ([\d,]+)(?: \(([^)]*)\))?`)
 
 func (p *itProc) read(r interface{ Read([]byte) (int, error) }) {
 	sc := bufio.NewScanner(r)
@@ -212,7 +213,7 @@ func (p *itProc) read(r interface{ Read([]byte) (int, error) }) {
 		p.lines = append(p.lines, line)
 		if m := itProgress.FindStringSubmatch(line); m != nil {
 			num := func(s string) int64 { n, _ := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64); return n }
-			p.events, p.lag, p.partitions = num(m[1]), num(m[2]), num(m[3])
+			p.events, p.lag, p.partitions = num(m[1]), num(m[2]), int64(strings.Count(m[3], "="))
 		}
 		p.mu.Unlock()
 	}
