@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -54,9 +55,9 @@ type Appender struct {
 	id   int64
 	name string
 
-	mu      sync.Mutex
+	mu      sync.Mutex // serializes Append (and guards dict)
 	dict    *dict
-	nextSeq int64
+	nextSeq atomic.Int64 // not under mu: consumers number events while a batch is being written
 }
 
 // OpenAppender returns the Appender for log name, creating the log (empty)
@@ -122,9 +123,11 @@ func (w *Warehouse) OpenAppender(ctx context.Context, name, source, format strin
 		a.dict.acts[act] = no
 	}
 	rows.Close()
-	if err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(seq) + 1, 0) FROM events WHERE log_id = ?`, a.id).Scan(&a.nextSeq); err != nil {
+	var next int64
+	if err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(seq) + 1, 0) FROM events WHERE log_id = ?`, a.id).Scan(&next); err != nil {
 		return nil, err
 	}
+	a.nextSeq.Store(next)
 	if w.appenders == nil {
 		w.appenders = map[string]*Appender{}
 	}
@@ -138,10 +141,7 @@ func (a *Appender) Name() string { return a.name }
 // NextSeq hands out the seq of the next event; seq orders events with equal
 // timestamps by arrival.
 func (a *Appender) NextSeq() int64 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.nextSeq++
-	return a.nextSeq - 1
+	return a.nextSeq.Add(1) - 1
 }
 
 // Positions returns the stored next offsets of topic's partitions.
