@@ -170,7 +170,10 @@ func (c *consumer) loop(ctx context.Context) error {
 			}
 		})
 		n := 0
-		fetches.EachRecord(func(r *kgo.Record) { n++; c.add(r) })
+		fetches.EachPartition(func(p kgo.FetchTopicPartition) {
+			n += len(p.Records)
+			c.addPartition(p.Topic, p.Partition, p.Records)
+		})
 		if n == 0 {
 			c.idle++
 		} else {
@@ -210,30 +213,38 @@ func (c *consumer) loop(ctx context.Context) error {
 	}
 }
 
-// add decodes one record into the buffer, or into the dead letters.
-func (c *consumer) add(r *kgo.Record) {
-	k := tp{r.Topic, r.Partition}
-	if _, ok := c.assigned[k]; !ok {
+// addPartition decodes one partition's fetched records into the buffer, or
+// into the dead letters. Per-partition state is looked up once per fetch,
+// not per record.
+func (c *consumer) addPartition(topic string, partition int32, recs []*kgo.Record) {
+	k := tp{topic, partition}
+	if !c.assigned[k] {
 		return // revoked while this fetch was in flight: its new owner reads it
 	}
-	if p, ok := c.pos[k]; ok && r.Offset < p {
-		return // already buffered or stored (a fetch that raced a reset)
-	}
-	var e event.Event
-	if err := c.dec.decode(r.Value, &e); err != nil {
-		c.dead = append(c.dead, warehouse.DeadLetter{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
-			Key: r.Key, Value: r.Value, Reason: err.Error()})
-	} else {
-		e.Seq = c.app.NextSeq()
-		if err := c.builder.Append(&e); err != nil {
-			c.lastErr = err
+	pos, hasPos := c.pos[k]
+	var last *kgo.Record
+	for _, r := range recs {
+		if hasPos && r.Offset < pos {
+			continue // already buffered or stored (a fetch that raced a reset)
 		}
-		c.buffered++
+		var e event.Event
+		if err := c.dec.decode(r.Value, &e); err != nil {
+			c.dead = append(c.dead, warehouse.DeadLetter{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+				Key: r.Key, Value: r.Value, Reason: err.Error()})
+		} else {
+			e.Seq = c.app.NextSeq()
+			if err := c.builder.Append(&e); err != nil {
+				c.lastErr = err
+			}
+			c.buffered++
+		}
+		pos, hasPos, last = r.Offset+1, true, r
+		if c.cfg.OnFlush != nil {
+			c.produced = append(c.produced, r.Timestamp)
+		}
 	}
-	c.pos[k] = r.Offset + 1
-	c.last[k] = r
-	if c.cfg.OnFlush != nil {
-		c.produced = append(c.produced, r.Timestamp)
+	if last != nil {
+		c.pos[k], c.last[k] = pos, last
 	}
 }
 
