@@ -184,7 +184,15 @@ func (c *consumer) loop(ctx context.Context) error {
 		}
 		var err error
 		if c.buffered >= c.cfg.FlushRows || time.Since(c.lastFlush) >= c.cfg.FlushInterval {
-			err = c.flushAsync(ctx)
+			// While the previous batch is still being written, keep reading
+			// instead of waiting for it (up to maxBufferFactor × FlushRows).
+			// Catching up, batches then grow past DuckDB's row-group size
+			// (122,880 rows), which it writes straight to the file at commit
+			// instead of through the WAL and again at checkpoint.
+			var busy bool
+			if busy, err = c.writing(ctx); err == nil && (!busy || c.buffered >= maxBufferFactor*c.cfg.FlushRows) {
+				err = c.flushAsync(ctx)
+			}
 		}
 		c.mu.Unlock()
 		c.cl.AllowRebalance()
@@ -363,6 +371,25 @@ func (c *consumer) await(ctx context.Context) error {
 	w := <-c.inflight
 	c.inflight = nil
 	return c.settle(ctx, w)
+}
+
+// maxBufferFactor bounds how far the buffer grows past FlushRows while a
+// batch is being written (memory: about 250 bytes per buffered event).
+const maxBufferFactor = 6
+
+// writing reports whether a batch is still being written; a finished one
+// is settled. Called with mu held.
+func (c *consumer) writing(ctx context.Context) (bool, error) {
+	if c.inflight == nil {
+		return false, nil
+	}
+	select {
+	case w := <-c.inflight:
+		c.inflight = nil
+		return false, c.settle(ctx, w)
+	default:
+		return true, nil
+	}
 }
 
 // flushAsync seals the buffer and writes it in the background once the
