@@ -5,5 +5,7 @@
 // Invariant: algorithms are pure Go over a compact in-memory log (activity
 // dictionary, variants as integer sequences with counts) and return plain
 // values. No SQL, no files, no printing: mining must not import
-// database/sql, the DuckDB driver, ingest/warehouse, report or cmd.
+// database/sql, the DuckDB driver, ingest, report or cmd (the one exception
+// is the test-support package mining/internal/testlogs, which reads the
+// shared XES logs for tests and benchmarks).
 package mining

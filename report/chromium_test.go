@@ -39,6 +39,7 @@ func TestChromium(t *testing.T) {
 		{"synthetic", synthetic(30, 150), "", true},
 		{"synthetic_time", synthetic(30, 150), "#time", true},
 		{"hostile", hostileInput(), "#time", true},
+		{"model", modelInput(), "", true},
 		{"zero_cases", Input{Title: "empty"}, "", false},
 		{"interaction", synthetic(30, 150), "", true},
 	}
@@ -97,6 +98,9 @@ func TestChromium(t *testing.T) {
 			// would now hold a real element for it.
 			if strings.Contains(dom, "<script>alert") {
 				t.Error("hostile activity name became markup in the live DOM")
+			}
+			if tc.in.Model != nil && (!strings.Contains(dom, `id="pmx-model"`) || strings.Count(dom, "<svg") < 2) {
+				t.Error("model section's SVG missing from the live DOM")
 			}
 
 			png := filepath.Join(dir, tc.name+".png")

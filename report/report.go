@@ -25,6 +25,7 @@ type Input struct {
 	Variants  []facts.Variant // already sorted by count desc
 	DFG       facts.DFG       // the process map
 	Durations facts.Histogram // case-duration histogram (log-scale buckets)
+	Model     *Model          // optional process-model section
 }
 
 //go:embed assets/report.html.tmpl assets/report.css assets/report.js assets/echarts.min.js
@@ -87,6 +88,7 @@ type page struct {
 	CSS                      template.CSS
 	Script, Echarts          template.JS
 	EchartsVersion           string
+	Model                    *modelPage
 }
 
 type kpi struct{ Label, Value, Hint string }
@@ -142,6 +144,10 @@ func Write(w io.Writer, in Input) error {
 			return err
 		}
 		p.MapSVG, p.HasMap = template.HTML(svg), true
+	}
+
+	if p.Model, err = modelSection(in.Model); err != nil {
+		return err
 	}
 
 	p.Variants, p.VariantsHidden = variantRows(in.Variants)

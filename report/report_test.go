@@ -156,7 +156,7 @@ func TestHostileNameEscaped(t *testing.T) {
 // TestDeterministic: same Input, same bytes, including the Graphviz layout
 // (the wasm instance keeps state between calls, so render several times).
 func TestDeterministic(t *testing.T) {
-	for name, in := range map[string]Input{"running example": runningExample(), "synthetic": synthetic(30, 150), "hostile": hostileInput()} {
+	for name, in := range map[string]Input{"running example": runningExample(), "synthetic": synthetic(30, 150), "hostile": hostileInput(), "model": modelInput()} {
 		t.Run(name, func(t *testing.T) {
 			first := render(t, in)
 			for i := 0; i < 2; i++ {
@@ -173,7 +173,7 @@ func TestDeterministic(t *testing.T) {
 // intended change and review the diff.
 func TestGolden(t *testing.T) {
 	ech := echartsJS(t)
-	for name, in := range map[string]Input{"running_example": runningExample(), "hostile": hostileInput()} {
+	for name, in := range map[string]Input{"running_example": runningExample(), "hostile": hostileInput(), "model": modelInput()} {
 		t.Run(name, func(t *testing.T) {
 			got := []byte(strings.Replace(render(t, in), ech, "/* echarts.min.js elided */", 1))
 			path := filepath.Join("testdata", name+".golden.html")

@@ -55,10 +55,12 @@ type importFlags struct {
 	mapping                                             csv.Mapping
 }
 
-func addImportFlags(fs *flag.FlagSet) *importFlags {
+// addImportFlags adds the import flags; formatFlag names the input-format
+// flag ("format", or "input-format" where --format means the output).
+func addImportFlags(fs *flag.FlagSet, formatFlag string) *importFlags {
 	f := &importFlags{}
 	fs.StringVar(&f.classifier, "classifier", "", "XES: activity = this declared classifier (default concept:name)")
-	fs.StringVar(&f.format, "format", "", "input format: xes, csv or parquet (default: from the file name/content)")
+	fs.StringVar(&f.format, formatFlag, "", "input format: xes, csv or parquet (default: from the file name/content)")
 	fs.BoolVar(&f.rejects, "rejects", false, "keep bad rows in the rejects table with the reason, import the rest")
 	fs.StringVar(&f.mapping.Case, "case", "", "CSV/Parquet: case id column (default: detected)")
 	fs.StringVar(&f.mapping.Activity, "activity", "", "CSV/Parquet: activity column (default: detected)")
@@ -101,12 +103,15 @@ type source struct {
 	imp     *importFlags
 }
 
-func addSourceFlags(fs *flag.FlagSet) *source {
+func addSourceFlags(fs *flag.FlagSet) *source { return addSourceFlagsAs(fs, "format") }
+
+// addSourceFlagsAs is addSourceFlags with the input-format flag renamed.
+func addSourceFlagsAs(fs *flag.FlagSet, formatFlag string) *source {
 	s := &source{}
 	fs.StringVar(&s.db, "db", defaultDB, "warehouse file")
 	fs.StringVar(&s.log, "log", "", "log name in the warehouse (or give a FILE instead)")
 	fs.BoolVar(&s.json, "json", false, "print JSON (schema in README)")
-	s.imp = addImportFlags(fs)
+	s.imp = addImportFlags(fs, formatFlag)
 	return s
 }
 

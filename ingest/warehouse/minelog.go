@@ -1,0 +1,101 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/marcboeker/go-duckdb"
+
+	"github.com/pmx-dev/pmx/mining/eventlog"
+)
+
+// LoadLog reads a log's activity dictionary and variants into the compact
+// in-memory log the mining algorithms take. The variants come from the
+// derived tables (activity instances, in case order), so the log is what
+// stats, variants and dfg describe. Activity i of the result is act_no i
+// (name order).
+//
+// Both tables travel through DuckDB's Arrow interface; the variant lists
+// arrive as one list<int32> column and are copied out once.
+func (w *Warehouse) LoadLog(ctx context.Context, name string) (*eventlog.Log, error) {
+	id, err := w.LogID(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Refresh(ctx, name); err != nil {
+		return nil, err
+	}
+	l := &eventlog.Log{}
+	err = w.withTx(ctx, nil, func(conn driver.Conn, tx *txConn) error {
+		ar, err := duckdb.NewArrowFromConn(conn)
+		if err != nil {
+			return err
+		}
+		err = arrowRows(ctx, ar, fmt.Sprintf(`SELECT act_no, activity FROM activities WHERE log_id = %d ORDER BY act_no`, id),
+			func(rec arrow.Record) error {
+				no, okNo := rec.Column(0).(*array.Int32)
+				act, okAct := rec.Column(1).(*array.String)
+				if !okNo || !okAct {
+					return fmt.Errorf("activities: unexpected column types %s", rec.Schema())
+				}
+				for i := 0; i < act.Len(); i++ {
+					if int(no.Value(i)) != len(l.Activities) {
+						return fmt.Errorf("activities: act_no %d out of sequence", no.Value(i))
+					}
+					// Value aliases Arrow memory that DuckDB frees after the call.
+					l.Activities = append(l.Activities, strings.Clone(act.Value(i)))
+				}
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		return arrowRows(ctx, ar, fmt.Sprintf(`SELECT acts, cases FROM variants WHERE log_id = %d ORDER BY variant_id`, id),
+			func(rec arrow.Record) error {
+				lists, okL := rec.Column(0).(*array.List)
+				cases, okC := rec.Column(1).(*array.Int64)
+				if !okL || !okC {
+					return fmt.Errorf("variants: unexpected column types %s", rec.Schema())
+				}
+				vals, ok := lists.ListValues().(*array.Int32)
+				if !ok {
+					return fmt.Errorf("variants: acts are %s, want int32", lists.ListValues().DataType())
+				}
+				raw := vals.Int32Values()
+				for i := 0; i < lists.Len(); i++ {
+					from, to := lists.ValueOffsets(i)
+					acts := make([]int32, to-from)
+					copy(acts, raw[from:to])
+					for _, a := range acts {
+						if a < 0 || int(a) >= len(l.Activities) {
+							return fmt.Errorf("variants: activity %d outside the dictionary", a)
+						}
+					}
+					l.Variants = append(l.Variants, eventlog.Variant{Acts: acts, Count: cases.Value(i)})
+				}
+				return nil
+			})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load log %q for mining: %w", name, err)
+	}
+	return l, nil
+}
+
+func arrowRows(ctx context.Context, ar *duckdb.Arrow, q string, fn func(arrow.Record) error) error {
+	rr, err := ar.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	for rr.Next() {
+		if err := fn(rr.Record()); err != nil {
+			return err
+		}
+	}
+	return rr.Err()
+}

@@ -1,0 +1,59 @@
+package report
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// modelInput is runningExample with a model section whose labels, notation
+// and deviations carry the hostile name.
+func modelInput() Input {
+	in := runningExample()
+	in.Model = &Model{
+		Algorithm: "Inductive Miner – infrequent (noise 0.20)",
+		Notation:  "->( 'register request', X( '" + hostile + "', tau ) )",
+		DOT: `digraph { rankdir=LR; p0 [shape=circle label="●"]; t0 [shape=box label="register request"];
+			t1 [shape=box label="` + strings.ReplaceAll(hostile, `"`, `\"`) + `"]; p1 [shape=circle label=""];
+			p0 -> t0; t0 -> p1; p1 -> t1 }`,
+		Places: 2, Transitions: 2, Arcs: 3,
+		Conformance: &Conformance{Method: "alignments", Fitness: 0.93456, FittingShare: 0.5, Precision: 0.81,
+			Generalization: math.NaN(), Simplicity: 1, Unaligned: 2,
+			Deviations: []Deviation{{Activity: hostile, LogMoves: 3, ModelMoves: 1}, {Activity: "decide", LogMoves: 0, ModelMoves: 2}}},
+	}
+	return in
+}
+
+func TestModelSection(t *testing.T) {
+	out := render(t, modelInput())
+	for _, want := range []string{
+		`id="model-section"`, "Inductive Miner – infrequent (noise 0.20)",
+		"2 transitions, 2 places and 3 arcs", "conformance by alignments",
+		">0.935<", ">50.0 %<", ">0.810<", ">–<", // NaN generalization shows a dash
+		"2 cases could not be aligned", "register request",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("model section lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "<script>alert") {
+		t.Error("hostile label reached the page unescaped")
+	}
+	if got := strings.Count(out, "<svg"); got != 2 {
+		t.Errorf("%d <svg> elements, want 2 (map and model)", got)
+	}
+	// Without a model the section is absent.
+	if strings.Contains(render(t, runningExample()), `id="model-section"`) {
+		t.Error("model section shown without a model")
+	}
+}
+
+func TestModelSectionNoDeviations(t *testing.T) {
+	in := runningExample()
+	in.Model = &Model{Algorithm: "Alpha", Conformance: &Conformance{Method: "token replay", Fitness: 1, FittingShare: 1,
+		Precision: math.NaN(), Generalization: math.NaN(), Simplicity: math.NaN()}}
+	out := render(t, in)
+	if !strings.Contains(out, "No deviations: every case fits the model.") || strings.Contains(out, `id="pmx-model"`) {
+		t.Error("a model without DOT and deviations renders wrongly")
+	}
+}
