@@ -82,7 +82,9 @@ func (n *Net) AddTransition(id, label string, silent bool) int {
 }
 
 // AddInput adds an arc from place p to transition t.
-func (n *Net) AddInput(p, t int) { n.Arcs = append(n.Arcs, Arc{Place: p, Trans: t, ToTrans: true, Weight: 1}) }
+func (n *Net) AddInput(p, t int) {
+	n.Arcs = append(n.Arcs, Arc{Place: p, Trans: t, ToTrans: true, Weight: 1})
+}
 
 // AddOutput adds an arc from transition t to place p.
 func (n *Net) AddOutput(t, p int) { n.Arcs = append(n.Arcs, Arc{Place: p, Trans: t, Weight: 1}) }
