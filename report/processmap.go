@@ -1,17 +1,14 @@
 package report
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
-	"sync"
-
-	"github.com/goccy/go-graphviz"
 
 	"github.com/pmx-dev/pmx/analysis/facts"
+	"github.com/pmx-dev/pmx/mining/export"
 )
 
 // mapNode and mapEdge are what the page script needs to drive the map:
@@ -291,32 +288,17 @@ func (pm processMap) dot() string {
 	return b.String()
 }
 
-// graphvizMu serialises layouts: go-graphviz runs one process-wide wasm
-// instance whose C state is not safe for concurrent use.
-var graphvizMu sync.Mutex
-
-// renderSVG lays the DOT text out with Graphviz's dot engine in-process and
-// returns the bare <svg> element (XML prolog, doctype and comments dropped,
-// since the SVG is inlined into HTML).
+// renderSVG lays the DOT text out with Graphviz's dot engine in-process
+// (through mining/export, whose lock serialises every Graphviz call in the
+// process: go-graphviz's one wasm instance is not safe for concurrent use)
+// and returns the bare <svg> element (XML prolog, doctype and comments
+// dropped, since the SVG is inlined into HTML).
 func renderSVG(ctx context.Context, dot string) (string, error) {
-	graphvizMu.Lock()
-	defer graphvizMu.Unlock()
-
-	g, err := graphviz.New(ctx)
+	svg, err := export.RenderSVG(ctx, dot)
 	if err != nil {
-		return "", fmt.Errorf("report: start graphviz: %w", err)
+		return "", fmt.Errorf("report: %w", err)
 	}
-	defer g.Close()
-	graph, err := graphviz.ParseBytes([]byte(dot))
-	if err != nil {
-		return "", fmt.Errorf("report: parse process map DOT: %w", err)
-	}
-	defer graph.Close()
-	var buf bytes.Buffer
-	if err := g.Render(ctx, graph, graphviz.SVG, &buf); err != nil {
-		return "", fmt.Errorf("report: lay out process map: %w", err)
-	}
-	return cleanSVG(buf.String())
+	return cleanSVG(string(svg))
 }
 
 // cleanSVG strips what precedes <svg and the Graphviz comments, and refuses

@@ -1,0 +1,20 @@
+// Package export owns the rendering and serialisation of discovered models:
+// Graphviz DOT and SVG for Petri nets and process trees, and BPMN 2.0 XML
+// with diagram interchange (BPMNDI) from a process tree or a workflow net.
+//
+// Every picture and every BPMN coordinate is laid out by Graphviz's dot
+// engine running in-process (go-graphviz, WebAssembly), never by hand, so a
+// BPMN file opens readable in bpmn.io or Camunda Modeler. Output is
+// deterministic: the same model yields the same bytes (ids are numbered in a
+// fixed traversal order and Graphviz's layout is deterministic for the same
+// DOT text), which the golden files in testdata/ pin. The BPMN written
+// validates against the OMG BPMN 2.0 schemas kept in testdata/bpmn20/.
+//
+// Graphviz calls are serialised by a package mutex: go-graphviz runs one
+// process-wide WebAssembly instance that is not safe for concurrent use. The
+// report package holds a mutex of its own, so a program must not lay out
+// with both packages at the same moment.
+//
+// Like the rest of mining it is pure Go over plain values: it must not
+// import database/sql, the DuckDB driver, ingest, report or cmd.
+package export
