@@ -24,15 +24,17 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"import":   {"import event log files (XES, XES.gz, CSV, Parquet) into the warehouse", runImport},
-	"ingest":   {"ingest kafka: append JSON events from Kafka topics, exactly once", runIngest},
-	"replay":   {"publish a log's events to a Kafka topic in time order (as fast as possible or time-scaled)", runReplay},
-	"logs":     {"list the logs in the warehouse", runLogs},
-	"stats":    {"log statistics: cases, events, activities, variants, durations", runStats},
-	"variants": {"the most frequent variants (activity sequences)", runVariants},
-	"dfg":      {"directly-follows graph with frequencies and waiting times", runDFG},
-	"report":   {"write a self-contained HTML report", runReport},
-	"demo":     {"import the bundled IT-incident log and write a report", runDemo},
+	"import":      {"import event log files (XES, XES.gz, CSV, Parquet) into the warehouse", runImport},
+	"ingest":      {"ingest kafka: append JSON events from Kafka topics, exactly once", runIngest},
+	"replay":      {"publish a log's events to a Kafka topic in time order (as fast as possible or time-scaled)", runReplay},
+	"logs":        {"list the logs in the warehouse", runLogs},
+	"stats":       {"log statistics: cases, events, activities, variants, durations", runStats},
+	"variants":    {"the most frequent variants (activity sequences)", runVariants},
+	"dfg":         {"directly-follows graph with frequencies and waiting times", runDFG},
+	"discover":    {"discover a process model (Alpha, Heuristics, Inductive Miner, filtered DFG) and export it", runDiscover},
+	"conformance": {"check a log against a Petri net (PNML): token replay or alignments, fitness and precision", runConformance},
+	"report":      {"write a self-contained HTML report", runReport},
+	"demo":        {"import the bundled IT-incident log and write a report", runDemo},
 }
 
 // env is what commands print to; tests substitute buffers.

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pmx-dev/pmx/mining/discover"
+)
+
+func runDiscover(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "discover", "[--algo imf] [--format F] [-o FILE] [flags] (--log NAME | FILE)")
+	src := addSourceFlagsAs(fs, "input-format")
+	algo := fs.String("algo", "imf", "algorithm: "+strings.Join(discover.Algorithms, ", "))
+	noise := fs.Float64("noise", discover.DefaultNoise, "IMf/IMd noise threshold in [0, 1)")
+	acts := fs.Float64("activities", 1, "dfg: fraction of activities kept, most frequent first (0..1)")
+	paths := fs.Float64("paths", 1, "dfg: fraction of paths kept, most frequent first (0..1)")
+	format := fs.String("format", "", "model format: "+strings.Join(discover.Formats, ", ")+" (default: from -o's extension, else tree or json)")
+	out := fs.String("o", "", "output file (default: stdout)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	noiseSet := false
+	fs.Visit(func(f *flag.Flag) { noiseSet = noiseSet || f.Name == "noise" })
+	if *noise < 0 || *noise >= 1 {
+		return fmt.Errorf("--noise %v: want a threshold in [0, 1): %w", *noise, errUsage)
+	}
+	for _, fr := range []struct {
+		name string
+		v    float64
+	}{{"activities", *acts}, {"paths", *paths}} {
+		if !(fr.v >= 0 && fr.v <= 1) {
+			return fmt.Errorf("--%s %v: want a fraction in [0, 1]: %w", fr.name, fr.v, errUsage)
+		}
+	}
+	if !discover.Known(*algo) {
+		return fmt.Errorf("--algo %q: want one of %s: %w", *algo, strings.Join(discover.Algorithms, ", "), errUsage)
+	}
+	f := *format
+	if f == "" {
+		f = discover.FormatFor(*out)
+	}
+	if f == "" {
+		f = "json"
+		if a := strings.ToLower(*algo); a == "im" || a == "imf" || a == "imd" {
+			f = "tree"
+		}
+	}
+	w, name, err := src.openWarehouse(ctx, e, pos)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	l, err := w.LoadLog(ctx, name)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	m, err := discover.Discover(l, discover.Options{Algorithm: *algo, Noise: *noise, NoiseSet: noiseSet, Activities: *acts, Paths: *paths})
+	if err != nil {
+		return err
+	}
+	secs := time.Since(start).Seconds()
+	var buf bytes.Buffer
+	if err := discover.Write(ctx, &buf, m, f, name); err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err := e.stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
+		return err
+	}
+	sum := discoverSummary{File: *out, Format: f, Algorithm: m.Algorithm, Description: m.Description, Seconds: secs,
+		Cases: l.Cases(), Variants: len(l.Variants)}
+	if m.Tree != nil {
+		sum.Tree = m.Tree.String()
+	}
+	if m.Net != nil {
+		sum.Places, sum.Transitions, sum.Arcs = len(m.Net.Places), len(m.Net.Transitions), len(m.Net.Arcs)
+	}
+	if src.json {
+		return writeJSON(e.stdout, sum)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%s): %s", *out, f, m.Description)
+	if m.Net != nil {
+		fmt.Fprintf(e.stdout, ", %d transitions, %d places", sum.Transitions, sum.Places)
+	}
+	fmt.Fprintf(e.stdout, "; discovered from %s cases (%d variants) in %.3fs\n", thousands(sum.Cases), sum.Variants, secs)
+	return nil
+}
+
+// discoverSummary is what pmx discover -o FILE --json prints.
+type discoverSummary struct {
+	File        string  `json:"file"`
+	Format      string  `json:"format"`
+	Algorithm   string  `json:"algorithm"`
+	Description string  `json:"description"`
+	Tree        string  `json:"tree,omitempty"`
+	Places      int     `json:"places,omitempty"`
+	Transitions int     `json:"transitions,omitempty"`
+	Arcs        int     `json:"arcs,omitempty"`
+	Cases       int64   `json:"cases"`
+	Variants    int     `json:"variants"`
+	Seconds     float64 `json:"seconds"`
+}
+
+// writeFileAtomic writes via a temporary file and a rename, so a reader
+// never sees half a file and a failed write leaves the old one.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".pmx-*"+filepath.Ext(path))
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,149 @@
+package pnml
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// ErrInvalid is wrapped by every *Error: the document is not a PNML net this
+// package can represent.
+var ErrInvalid = errors.New("invalid PNML")
+
+// Error is a problem with one element of a PNML document.
+type Error struct {
+	Line    int    // 1-based line of the element (or of the syntax error); 0 if unknown
+	Element string // the element, e.g. `arc "a7"`; empty for XML syntax errors
+	Reason  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("pnml")
+	if e.Line > 0 {
+		fmt.Fprintf(&b, " line %d", e.Line)
+	}
+	if e.Element != "" {
+		fmt.Fprintf(&b, " <%s>", e.Element)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// Unwrap lets callers test errors.Is(err, ErrInvalid).
+func (e *Error) Unwrap() error { return ErrInvalid }
+
+// node is one element of the document; only local names are kept (PNML
+// files come with and without the pnml.org namespace).
+type node struct {
+	name  string
+	attrs []xml.Attr
+	kids  []*node
+	text  string // character data directly inside the element
+	buf   []byte
+	line  int
+}
+
+func (n *node) attr(name string) (string, bool) {
+	for _, a := range n.attrs {
+		if a.Name.Local == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+func (n *node) child(name string) *node {
+	for _, k := range n.kids {
+		if k.name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// textOf is the content of n's <name>/<text>-style child: n.child(name).child("text").
+func (n *node) textOf(name string) (string, bool) {
+	c := n.child(name)
+	if c == nil {
+		return "", false
+	}
+	t := c.child("text")
+	if t == nil {
+		return "", false
+	}
+	return t.text, true
+}
+
+func parse(r io.Reader) (*node, error) {
+	dec := xml.NewDecoder(r)
+	dec.CharsetReader = charsetReader
+	var stack []*node
+	var root *node
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var se *xml.SyntaxError
+			if errors.As(err, &se) {
+				return nil, &Error{Line: se.Line, Reason: se.Msg}
+			}
+			line, _ := dec.InputPos()
+			return nil, &Error{Line: line, Reason: err.Error()}
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			line, _ := dec.InputPos()
+			n := &node{name: t.Name.Local, attrs: t.Attr, line: line}
+			if len(stack) == 0 {
+				if root != nil {
+					return nil, &Error{Line: line, Element: n.name, Reason: "second root element"}
+				}
+				root = n
+			} else {
+				p := stack[len(stack)-1]
+				p.kids = append(p.kids, n)
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			top := stack[len(stack)-1]
+			top.text, top.buf = string(top.buf), nil
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				top := stack[len(stack)-1]
+				top.buf = append(top.buf, t...)
+			}
+		}
+	}
+	if root == nil {
+		return nil, &Error{Reason: "empty document"}
+	}
+	return root, nil
+}
+
+// charsetReader accepts the encodings PNML writers declare: UTF-8 (and its
+// ASCII subset) as is, ISO-8859-1 converted to UTF-8.
+func charsetReader(label string, in io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return in, nil
+	case "iso-8859-1", "latin1", "latin-1", "iso8859-1":
+		b, err := io.ReadAll(in)
+		if err != nil {
+			return nil, err
+		}
+		var out bytes.Buffer
+		for _, c := range b {
+			out.WriteRune(rune(c))
+		}
+		return &out, nil
+	}
+	return nil, fmt.Errorf("unsupported encoding %q", label)
+}
