@@ -10,6 +10,7 @@ import (
 	"github.com/pmx-dev/pmx/analysis/facts"
 	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
+	"github.com/pmx-dev/pmx/mining/discover"
 )
 
 // demoLog is the bundled synthetic IT-incident log, relative to the
@@ -46,6 +47,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	l := facts.Log{DB: w.DB(), ID: info.ID, Name: info.Name}
 	in, err := reportInput(ctx, l, 20)
 	if err != nil {
+		return err
+	}
+	if in.Model, err = reportModel(ctx, w, info.Name, modelSpec{algo: "imf", noise: discover.DefaultNoise}); err != nil {
 		return err
 	}
 	if err := writeReport(*out, in); err != nil {

@@ -144,4 +144,7 @@ func TestDemoWritesReport(t *testing.T) {
 	if err != nil || !bytes.Contains(b, []byte("<html")) || len(b) < 100_000 {
 		t.Fatalf("demo report: %d bytes, %v", len(b), err)
 	}
+	if !bytes.Contains(b, []byte(`id="model-section"`)) || !bytes.Contains(b, []byte("Inductive Miner – infrequent")) {
+		t.Error("demo report lacks the process-model section")
+	}
 }

@@ -2,10 +2,20 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+	"github.com/pmx-dev/pmx/mining/conformance"
+	"github.com/pmx-dev/pmx/mining/discover"
+	"github.com/pmx-dev/pmx/mining/export"
+	"github.com/pmx-dev/pmx/mining/petri"
+	"github.com/pmx-dev/pmx/mining/pnml"
+	"github.com/pmx-dev/pmx/mining/quality"
 
 	"github.com/pmx-dev/pmx/analysis/facts"
 	"github.com/pmx-dev/pmx/report"
@@ -16,13 +26,32 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	src := addSourceFlags(fs)
 	out := fs.String("o", "report.html", "output HTML file")
 	top := fs.Int("top", 20, "variants shown")
-	l, closeFn, err := src.parseAndOpen(ctx, e, fs, args)
+	mf := addModelFlags(fs)
+	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
-	in, err := reportInput(ctx, l, *top)
+	spec, err := mf.spec()
 	if err != nil {
+		return err
+	}
+	w, name, err := src.openWarehouse(ctx, e, pos)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if err := w.Refresh(ctx, name); err != nil {
+		return err
+	}
+	id, err := w.LogID(ctx, name)
+	if err != nil {
+		return err
+	}
+	in, err := reportInput(ctx, facts.Log{DB: w.DB(), ID: id, Name: name}, *top)
+	if err != nil {
+		return err
+	}
+	if in.Model, err = reportModel(ctx, w, name, spec); err != nil {
 		return err
 	}
 	if err := writeReport(*out, in); err != nil {
@@ -50,6 +79,99 @@ func reportInput(ctx context.Context, l facts.Log, top int) (report.Input, error
 	}
 	in.Durations, err = facts.ComputeCaseDurations(ctx, l)
 	return in, err
+}
+
+// modelFlags choose the report's process-model section.
+type modelFlags struct {
+	algo, model string
+	noise       float64
+}
+
+func addModelFlags(fs *flag.FlagSet) *modelFlags {
+	m := &modelFlags{}
+	fs.StringVar(&m.algo, "model-algo", "imf", "model section: discover with this algorithm (alpha, alpha+, heuristics, im, imf, imd; none = no model section)")
+	fs.StringVar(&m.model, "model", "", "model section: check this Petri net (PNML) instead of discovering one")
+	fs.Float64Var(&m.noise, "noise", discover.DefaultNoise, "model section: IMf/IMd noise threshold")
+	return m
+}
+
+// modelSpec is what the model section shows: a PNML file, an algorithm, or
+// nothing (algo "none").
+type modelSpec struct {
+	algo, file string
+	noise      float64
+}
+
+func (m *modelFlags) spec() (modelSpec, error) {
+	if m.model != "" {
+		return modelSpec{file: m.model}, nil
+	}
+	if m.algo == "none" {
+		return modelSpec{}, nil
+	}
+	if !discover.Known(m.algo) || m.algo == "dfg" {
+		return modelSpec{}, fmt.Errorf("--model-algo %q: want one of %s or none: %w", m.algo, strings.Join(discover.Algorithms[:6], ", "), errUsage)
+	}
+	if m.noise < 0 || m.noise >= 1 {
+		return modelSpec{}, fmt.Errorf("--noise %v: want a threshold in [0, 1): %w", m.noise, errUsage)
+	}
+	return modelSpec{algo: m.algo, noise: m.noise}, nil
+}
+
+// reportAlignBudget bounds each variant's alignment in a report: a report
+// must finish; variants over it are counted as unaligned on the page.
+const reportAlignBudget = 5 * time.Second
+
+// reportModel discovers (or reads) the model and checks the log against it
+// with alignments, for the report's model section.
+func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec modelSpec) (*report.Model, error) {
+	if spec.algo == "" && spec.file == "" {
+		return nil, nil
+	}
+	l, err := w.LoadLog(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	rm := &report.Model{}
+	var net *petri.Net
+	if spec.file != "" {
+		f, err := os.Open(spec.file)
+		if err != nil {
+			return nil, err
+		}
+		net, err = pnml.Read(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", spec.file, err)
+		}
+		rm.Algorithm = "Model " + filepath.Base(spec.file)
+	} else {
+		m, err := discover.Discover(l, discover.Options{Algorithm: spec.algo, Noise: spec.noise, NoiseSet: true})
+		if err != nil {
+			return nil, err
+		}
+		net, rm.Algorithm = m.Net, m.Description
+		if m.Tree != nil {
+			rm.Notation = m.Tree.String()
+		}
+	}
+	if rm.DOT, err = export.PetriNetDOT(net); err != nil {
+		return nil, err
+	}
+	rm.Places, rm.Transitions, rm.Arcs = len(net.Places), len(net.Transitions), len(net.Arcs)
+	q, err := quality.Evaluate(ctx, l, net, quality.Options{Method: "alignments", Precision: true, Generalization: true,
+		Align: conformance.AlignOptions{VariantTimeout: reportAlignBudget}})
+	if err != nil {
+		return nil, fmt.Errorf("model section: %w", err)
+	}
+	c := &report.Conformance{Method: "alignments", Fitness: q.Fitness, FittingShare: q.FittingShare,
+		Precision: float64(q.Precision), Generalization: float64(q.Generalization), Simplicity: float64(q.Simplicity),
+		Unaligned: q.UnalignedCases}
+	for _, a := range q.Activities {
+		c.Deviations = append(c.Deviations, report.Deviation{Activity: a.Activity, LogMoves: a.LogMoves, ModelMoves: a.ModelMoves})
+	}
+	rm.Conformance = c
+	return rm, nil
 }
 
 // writeReport writes atomically: a reader never sees half a report.

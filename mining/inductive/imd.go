@@ -61,6 +61,9 @@ func (m *miner) discoverGraph(g *graph, skip bool, depth int) *tree.Node {
 		return tree.Tau()
 	}
 	if !edges && g.n() == 1 {
+		// PM4Py names the leaf after the graph's start activity and fails
+		// when the one activity is only an end activity; it is the same
+		// activity either way.
 		return m.leaf(g.v[0])
 	}
 	if depth > maxDepth {
