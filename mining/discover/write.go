@@ -77,6 +77,7 @@ func Write(ctx context.Context, w io.Writer, m *Model, format, name string) erro
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // a file, not HTML: keep "->(" readable
 		return enc.Encode(Describe(m))
 	default:
 		return fmt.Errorf("unknown model format %q (want one of %s)", format, strings.Join(Formats, ", "))
