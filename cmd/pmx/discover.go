@@ -93,7 +93,8 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 	if m.Net != nil {
 		fmt.Fprintf(e.stdout, ", %d transitions, %d places", sum.Transitions, sum.Places)
 	}
-	fmt.Fprintf(e.stdout, "; discovered from %s cases (%d variants) in %.3fs\n", thousands(sum.Cases), sum.Variants, secs)
+	fmt.Fprintf(e.stdout, "; discovered from %s cases (%d variants) in %s\n", thousands(sum.Cases), sum.Variants,
+		time.Duration(secs*float64(time.Second)).Round(time.Microsecond))
 	return nil
 }
 
