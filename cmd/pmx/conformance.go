@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/pmx-dev/pmx/analysis/minelog"
 	"math"
 	"os"
 	"strings"
@@ -56,7 +57,7 @@ func runConformance(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.Close()
-	l, err := w.LoadLog(ctx, name)
+	l, err := minelog.Load(ctx, w, name)
 	if err != nil {
 		return err
 	}

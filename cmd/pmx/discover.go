@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/pmx-dev/pmx/analysis/minelog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,7 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.Close()
-	l, err := w.LoadLog(ctx, name)
+	l, err := minelog.Load(ctx, w, name)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/pmx-dev/pmx/analysis/minelog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,7 +129,7 @@ func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec 
 	if spec.algo == "" && spec.file == "" {
 		return nil, nil
 	}
-	l, err := w.LoadLog(ctx, name)
+	l, err := minelog.Load(ctx, w, name)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,7 @@
 // Package testlogs loads the shared real event logs (../shared/logs) and
 // the bundled demo log into eventlog.Log values for mining tests and
 // benchmarks, without a warehouse. It is test support only: production
-// code loads logs from the warehouse (ingest/warehouse.LoadLog), and this
+// code loads logs from the warehouse (analysis/minelog.Load), and this
 // package is the one place under mining/ allowed to import ingest.
 //
 // Event selection is the oracle's (../shared/logs/README.md): where every

@@ -1,11 +1,13 @@
-package ingest_test
+package minelog_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/pmx-dev/pmx/analysis/minelog"
 	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/benchlog"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
@@ -13,13 +15,17 @@ import (
 	"github.com/pmx-dev/pmx/mining/inductive"
 )
 
+const sharedLogs = "../../../shared/logs"
+
 // BenchmarkMineFromWarehouse measures what pmx discover and pmx
 // conformance do after opening the warehouse, on BPIC 2013 ×16 (1.05M
 // events) stored in a file: load the compact log through Arrow, run IMf,
 // and align the log with the IMf net. PM4Py's IMf on the same events
 // takes 2.37 s from its dataframe (testdata/pm4py/large/reference.json).
 func BenchmarkMineFromWarehouse(b *testing.B) {
-	skipWithoutShared(b)
+	if _, err := os.Stat(filepath.Join(sharedLogs, "bpic2013_incidents.xes.gz")); err != nil {
+		b.Skipf("shared logs absent (%s)", sharedLogs)
+	}
 	path, events, err := benchlog.XESGz(filepath.Join(sharedLogs, "bpic2013_incidents.xes.gz"), 1_000_000)
 	if err != nil {
 		b.Fatal(err)
@@ -37,7 +43,7 @@ func BenchmarkMineFromWarehouse(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		l, err := w.LoadLog(ctx, "big")
+		l, err := minelog.Load(ctx, w, "big")
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,12 @@
-package warehouse
+// Package minelog loads a warehouse log into the compact in-memory log the
+// mining algorithms take (mining/eventlog): the activity dictionary and the
+// variants, read through DuckDB's Arrow interface from the derived tables.
+// It is the bridge from the warehouse to mining, so that ingest knows
+// nothing of mining and mining nothing of SQL.
+//
+// It reads the warehouse and never writes to it (but for the refresh of
+// derived tables a stale log needs); it must not import cmd or report.
+package minelog
 
 import (
 	"context"
@@ -10,10 +18,11 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/marcboeker/go-duckdb"
 
+	"github.com/pmx-dev/pmx/ingest/warehouse"
 	"github.com/pmx-dev/pmx/mining/eventlog"
 )
 
-// LoadLog reads a log's activity dictionary and variants into the compact
+// Load reads a log's activity dictionary and variants into the compact
 // in-memory log the mining algorithms take. The variants come from the
 // derived tables (activity instances, in case order), so the log is what
 // stats, variants and dfg describe. Activity i of the result is act_no i
@@ -21,7 +30,7 @@ import (
 //
 // Both tables travel through DuckDB's Arrow interface; the variant lists
 // arrive as one list<int32> column and are copied out once.
-func (w *Warehouse) LoadLog(ctx context.Context, name string) (*eventlog.Log, error) {
+func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*eventlog.Log, error) {
 	id, err := w.LogID(ctx, name)
 	if err != nil {
 		return nil, err
@@ -30,7 +39,22 @@ func (w *Warehouse) LoadLog(ctx context.Context, name string) (*eventlog.Log, er
 		return nil, err
 	}
 	l := &eventlog.Log{}
-	err = w.withTx(ctx, nil, func(conn driver.Conn, tx *txConn) error {
+	c, err := w.DB().Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	// One snapshot for both tables: a concurrent refresh cannot pair one
+	// generation's dictionary with another's variants.
+	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return nil, err
+	}
+	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	err = c.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
 		ar, err := duckdb.NewArrowFromConn(conn)
 		if err != nil {
 			return err
