@@ -1,0 +1,198 @@
+// Package timeline loads a warehouse log's activity instances into columnar
+// Go arrays — the input of the time, rework, resource and SLA analyses —
+// through DuckDB's Arrow interface in one ordered scan: activities,
+// resources and cases dictionary-encoded as integers, times as Unix
+// microseconds.
+//
+// It reads the warehouse and never writes to it; it must not import cmd,
+// report or mining.
+package timeline
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/marcboeker/go-duckdb"
+
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+// None marks an absent integer value (no start time, no resource, no
+// previous step).
+const None = -1
+
+// Log is a log's activity instances, ordered by case and position. Step i
+// belongs to case Case[i]; the steps of case c are CaseStart[c] ..
+// CaseStart[c+1]-1. Times are Unix microseconds (UTC).
+type Log struct {
+	Name       string
+	Activities []string // act_no → name (name order)
+	Resources  []string // res_no → name (name order)
+	CaseIDs    []string // case index → case id (case_no order)
+	// CaseAttrs holds each case's attributes as a JSON object ("" if none).
+	CaseAttrs []string
+	CaseStart []int32 // len(CaseIDs)+1 offsets into the step arrays
+
+	Case     []int32 // case index of each step
+	Act      []int32
+	Resource []int32 // None when the instance has no resource
+	Time     []int64 // completion
+	Start    []int64 // start, None when unknown
+}
+
+// Steps is the number of activity instances.
+func (l *Log) Steps() int { return len(l.Act) }
+
+// Cases is the number of cases with at least one instance.
+func (l *Log) Cases() int { return len(l.CaseIDs) }
+
+// Load reads log name from the warehouse (refreshing its derived tables
+// first if Kafka appended to it).
+func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*Log, error) {
+	id, err := w.LogID(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Refresh(ctx, name); err != nil {
+		return nil, err
+	}
+	l := &Log{Name: name}
+	c, err := w.DB().Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	// One snapshot for every query.
+	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return nil, err
+	}
+	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	err = c.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		ar, err := duckdb.NewArrowFromConn(conn)
+		if err != nil {
+			return err
+		}
+		return l.load(ctx, ar, id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load timeline of log %q: %w", name, err)
+	}
+	return l, nil
+}
+
+// Resources are numbered in SQL (dense rank by name) so the 1M-row scan
+// carries integers, not strings; cases are renumbered densely in case_no
+// order because case_no may have gaps (cases without instances).
+func (l *Log) load(ctx context.Context, ar *duckdb.Arrow, id int64) error {
+	strs := func(q string, dst *[]string) error {
+		return scan(ctx, ar, q, func(rec arrow.Record) error {
+			col, ok := rec.Column(0).(*array.String)
+			if !ok {
+				return fmt.Errorf("%s: column is %s", q, rec.Column(0).DataType())
+			}
+			for i := 0; i < col.Len(); i++ {
+				*dst = append(*dst, strings.Clone(col.Value(i))) // Arrow memory is freed after the call
+			}
+			return nil
+		})
+	}
+	if err := strs(fmt.Sprintf(`SELECT activity FROM activities WHERE log_id = %d ORDER BY act_no`, id), &l.Activities); err != nil {
+		return err
+	}
+	resSQL := fmt.Sprintf(`SELECT DISTINCT resource FROM events WHERE log_id = %d AND resource IS NOT NULL`, id)
+	if err := strs(`SELECT resource FROM (`+resSQL+`) ORDER BY resource`, &l.Resources); err != nil {
+		return err
+	}
+	err := scan(ctx, ar, fmt.Sprintf(`SELECT f.case_id, c.attrs::VARCHAR FROM case_facts f
+		LEFT JOIN (SELECT DISTINCT ON (case_no) case_no, attrs FROM cases WHERE log_id = %[1]d) c USING (case_no)
+		WHERE f.log_id = %[1]d ORDER BY f.case_no`, id), func(rec arrow.Record) error {
+		ids, ok1 := rec.Column(0).(*array.String)
+		attrs, ok2 := rec.Column(1).(*array.String)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("cases: unexpected columns %s", rec.Schema())
+		}
+		for i := 0; i < ids.Len(); i++ {
+			l.CaseIDs = append(l.CaseIDs, strings.Clone(ids.Value(i)))
+			a := ""
+			if attrs.IsValid(i) {
+				a = strings.Clone(attrs.Value(i))
+			}
+			l.CaseAttrs = append(l.CaseAttrs, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var n int64
+	if err := scan(ctx, ar, fmt.Sprintf(`SELECT count(*) FROM steps WHERE log_id = %d`, id), func(rec arrow.Record) error {
+		n = rec.Column(0).(*array.Int64).Value(0)
+		return nil
+	}); err != nil {
+		return err
+	}
+	l.Case, l.Act, l.Resource = make([]int32, 0, n), make([]int32, 0, n), make([]int32, 0, n)
+	l.Time, l.Start = make([]int64, 0, n), make([]int64, 0, n)
+	l.CaseStart = make([]int32, 0, len(l.CaseIDs)+1)
+	lastCase := int32(-1)
+	err = scan(ctx, ar, fmt.Sprintf(`
+		WITH r AS (SELECT resource, (row_number() OVER (ORDER BY resource) - 1)::INTEGER AS res_no FROM (%[2]s)),
+		     k AS (SELECT case_no, (row_number() OVER (ORDER BY case_no) - 1)::INTEGER AS k FROM case_facts WHERE log_id = %[1]d)
+		SELECT k.k, s.act_no, coalesce(r.res_no, -1)::INTEGER, epoch_us(s.ts), coalesce(epoch_us(s.start_ts), -1)
+		FROM steps s JOIN k USING (case_no) JOIN events e ON e.log_id = %[1]d AND e.seq = s.seq
+		LEFT JOIN r ON r.resource = e.resource
+		WHERE s.log_id = %[1]d ORDER BY k.k, s.pos`, id, resSQL), func(rec arrow.Record) error {
+		kc, ok1 := rec.Column(0).(*array.Int32)
+		act, ok2 := rec.Column(1).(*array.Int32)
+		res, ok3 := rec.Column(2).(*array.Int32)
+		ts, ok4 := rec.Column(3).(*array.Int64)
+		st, ok5 := rec.Column(4).(*array.Int64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+			return fmt.Errorf("steps: unexpected columns %s", rec.Schema())
+		}
+		for i := 0; i < kc.Len(); i++ {
+			k := kc.Value(i)
+			for lastCase < k {
+				lastCase++
+				l.CaseStart = append(l.CaseStart, int32(len(l.Case)))
+			}
+			l.Case = append(l.Case, k)
+		}
+		l.Act = append(l.Act, act.Int32Values()...)
+		l.Resource = append(l.Resource, res.Int32Values()...)
+		l.Time = append(l.Time, ts.Int64Values()...)
+		l.Start = append(l.Start, st.Int64Values()...)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for lastCase < int32(len(l.CaseIDs))-1 {
+		lastCase++
+		l.CaseStart = append(l.CaseStart, int32(len(l.Case)))
+	}
+	l.CaseStart = append(l.CaseStart, int32(len(l.Case)))
+	return nil
+}
+
+func scan(ctx context.Context, ar *duckdb.Arrow, q string, fn func(arrow.Record) error) error {
+	rr, err := ar.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	for rr.Next() {
+		if err := fn(rr.Record()); err != nil {
+			return err
+		}
+	}
+	return rr.Err()
+}
