@@ -1,0 +1,174 @@
+package perf
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+)
+
+// entry is one case's waiting time at one candidate (activity or handover).
+type entry struct {
+	cand int32
+	val  float64
+}
+
+// shareCIs returns, for every candidate k, a bootstrap confidence interval
+// of its share Σ_c num_k(c) / Σ_c den(c), resampling cases. caseEntries[c]
+// lists case c's non-zero num_k(c).
+//
+// It is the Poisson bootstrap (Hanley and MacGibbon 2006; Chamandy et al.
+// 2012, "Estimating uncertainty for massive data streams"): each resample
+// gives every case an independent Poisson(1) weight instead of drawing n
+// cases with replacement. The two agree as n grows, and the Poisson form
+// resamples every candidate in one pass over the cases, so all intervals
+// together cost B·(cases + entries) rather than B·cases per candidate.
+// Percentile intervals; resamples run on workers goroutines, each with its
+// own PCG stream derived from seed, so results do not depend on scheduling.
+func shareCIs(caseEntries [][]entry, den []float64, cands int, level float64, resamples int, seed uint64, workers int) [][2]float64 {
+	shares := make([][]float64, cands) // [cand][resample]
+	for k := range shares {
+		shares[k] = make([]float64, resamples)
+	}
+	if workers < 1 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			num := make([]float64, cands)
+			for b := w; b < resamples; b += workers {
+				rng := rand.New(rand.NewPCG(seed, uint64(b)+1))
+				clear(num)
+				var d float64
+				for c, es := range caseEntries {
+					wt := poisson1(rng)
+					if wt == 0 {
+						continue
+					}
+					fw := float64(wt)
+					d += fw * den[c]
+					for _, e := range es {
+						num[e.cand] += fw * e.val
+					}
+				}
+				for k := range num {
+					if d > 0 {
+						shares[k][b] = num[k] / d
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	out := make([][2]float64, cands)
+	alpha := (1 - level) / 2
+	for k, s := range shares {
+		slices.Sort(s)
+		out[k] = [2]float64{pct(s, alpha), pct(s, 1-alpha)}
+	}
+	return out
+}
+
+// poisson1CDF[k] = P(X <= k) for X ~ Poisson(1).
+var poisson1CDF = func() []float64 {
+	var out []float64
+	p, c := math.Exp(-1), 0.0
+	for k := 0; k < 16; k++ {
+		c += p
+		out = append(out, c)
+		p /= float64(k + 1)
+	}
+	return out
+}()
+
+func poisson1(r *rand.Rand) int {
+	u := r.Float64()
+	for k, c := range poisson1CDF {
+		if u < c {
+			return k
+		}
+	}
+	return len(poisson1CDF)
+}
+
+// pct is the linear-interpolation quantile of sorted s.
+func pct(s []float64, p float64) float64 {
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	h := p * float64(len(s)-1)
+	lo := int(math.Floor(h))
+	if lo >= len(s)-1 {
+		return s[len(s)-1]
+	}
+	return s[lo] + (h-float64(lo))*(s[lo+1]-s[lo])
+}
+
+// ranks holds the mid-ranks of a sample (ties share their average rank) and
+// the tie term Σ(t³ − t) the Mann–Whitney variance needs.
+type ranks struct {
+	r       []float64
+	tieTerm float64
+}
+
+func rankAll(xs []float64) ranks {
+	idx := make([]int32, len(xs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		switch {
+		case xs[a] < xs[b]:
+			return -1
+		case xs[a] > xs[b]:
+			return 1
+		}
+		return 0
+	})
+	r := ranks{r: make([]float64, len(xs))}
+	for i := 0; i < len(idx); {
+		j := i + 1
+		for j < len(idx) && xs[idx[j]] == xs[idx[i]] {
+			j++
+		}
+		mid := float64(i+j+1) / 2 // ranks i+1..j averaged
+		for k := i; k < j; k++ {
+			r.r[idx[k]] = mid
+		}
+		if t := float64(j - i); t > 1 {
+			r.tieTerm += t*t*t - t
+		}
+		i = j
+	}
+	return r
+}
+
+// mannWhitneySubset tests one subset (n1 values with rank sum r1 within a
+// ranked sample of n) against the rest: the Mann–Whitney U test with the
+// normal approximation, tie and continuity corrections (as
+// scipy.stats.mannwhitneyu(method="asymptotic")). It returns the two-sided
+// p-value and the rank-biserial correlation 2·U1/(n1·n2) − 1, positive when
+// the subset's values are larger. Ranking once and summing per subset makes
+// testing many subsets of a million values cheap.
+func mannWhitneySubset(r1 float64, n1, n int, tieTerm float64) (p, effect float64) {
+	n2 := n - n1
+	if n1 == 0 || n2 == 0 {
+		return math.NaN(), math.NaN()
+	}
+	f1, f2, fn := float64(n1), float64(n2), float64(n)
+	u1 := r1 - f1*(f1+1)/2
+	mu := f1 * f2 / 2
+	sigma := math.Sqrt(f1 * f2 / 12 * ((fn + 1) - tieTerm/(fn*(fn-1))))
+	effect = 2*u1/(f1*f2) - 1
+	if sigma == 0 {
+		return 1, effect
+	}
+	z := (math.Abs(u1-mu) - 0.5) / sigma
+	if z < 0 {
+		z = 0
+	}
+	return math.Erfc(z / math.Sqrt2), effect
+}
