@@ -122,7 +122,9 @@ func ReworkFindings(l *timeline.Log, tm *Times, cycle []float64, top int) ([]Rew
 		}
 		rw = append(rw, r)
 	}
-	slices.SortFunc(rw, func(x, y Rework) int { return cmp.Or(cmp.Compare(y.Seconds, x.Seconds), cmp.Compare(x.Activity, y.Activity)) })
+	slices.SortFunc(rw, func(x, y Rework) int {
+		return cmp.Or(cmp.Compare(y.Seconds, x.Seconds), cmp.Compare(x.Activity, y.Activity))
+	})
 	var pps []PingPong
 	for _, p := range pp {
 		pps = append(pps, *p)
