@@ -37,9 +37,12 @@ type Finding struct {
 
 // Options tune the findings.
 type Options struct {
-	Top        int     // findings per kind (default 10)
-	Level      float64 // confidence level of intervals (default 0.95)
-	Resamples  int     // bootstrap resamples (default 1000)
+	Top   int     // findings per kind (default 10)
+	Level float64 // confidence level of intervals (default 0.95)
+	// Resamples of the bootstrap (0 = 1000, lowered for large logs so that
+	// resamples × (cases + case-candidate pairs) stays under 2·10⁸, but
+	// never below 200: about a second of work on two cores).
+	Resamples  int
 	Seed       uint64  // bootstrap seed (default 1)
 	Alpha      float64 // significance level (default 0.01)
 	SlowQuantl float64 // the "slow cases" quantile (default 0.9)
@@ -53,8 +56,8 @@ func (o Options) withDefaults() Options {
 	if o.Level <= 0 || o.Level >= 1 {
 		o.Level = 0.95
 	}
-	if o.Resamples <= 0 {
-		o.Resamples = 1000
+	if o.Resamples < 0 {
+		o.Resamples = 0
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -174,7 +177,15 @@ func Bottlenecks(l *timeline.Log, tm *Times, cycle []float64, o Options) []Findi
 			}
 		}
 	}
-	cis := shareCIs(entries, caseWait, len(cands), o.Level, o.Resamples, o.Seed, o.Workers)
+	resamples := o.Resamples
+	if resamples == 0 {
+		work := nc
+		for _, es := range entries {
+			work += len(es)
+		}
+		resamples = min(1000, max(200, 200_000_000/max(work, 1)))
+	}
+	cis := shareCIs(entries, caseWait, len(cands), o.Level, resamples, o.Seed, o.Workers)
 	var out []Finding
 	for ci, cd := range cands {
 		where := kinds[cd.kind].at(cd.key)

@@ -22,15 +22,15 @@ type Dist struct {
 	Sum  float64 `json:"sum"`
 }
 
-// dist summarises xs (which it sorts in place). Quantiles interpolate
+// dist summarises xs (which it reorders). Quantiles interpolate
 // linearly between order statistics (numpy's default, "type 7"), so the
 // median of an even count is the mean of the middle two, as in pmx stats.
 func dist(xs []float64) Dist {
 	if len(xs) == 0 {
 		return Dist{}
 	}
-	slices.Sort(xs)
-	d := Dist{N: int64(len(xs)), P50: pct(xs, 0.5), P90: pct(xs, 0.9), P95: pct(xs, 0.95), Max: xs[len(xs)-1], Sum: floats.Sum(xs)}
+	q := quantiles(xs, 0.5, 0.9, 0.95, 1)
+	d := Dist{N: int64(len(xs)), P50: q[0], P90: q[1], P95: q[2], Max: q[3], Sum: floats.Sum(xs)}
 	mean, std := stat.MeanStdDev(xs, nil)
 	d.Mean = mean
 	if mean != 0 && len(xs) > 1 {

@@ -43,11 +43,9 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 		loc = time.UTC
 	}
 	na := len(l.Activities)
-	type ev struct {
-		t int64
-		d int8
-	}
-	evs := make([][]ev, na)
+	// A sweep event is its time·2, +1 for an arrival: sorting the int64s
+	// puts departures before arrivals at the same instant.
+	evs := make([][]int64, na)
 	soj := make([]float64, na)
 	cnt := make([]int64, na)
 	var lo, hi int64 = 1 << 62, -(1 << 62)
@@ -58,7 +56,7 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 	for c := 0; c < l.Cases(); c++ {
 		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
 			a, from, to := l.Act[i], l.Time[i-1], l.Time[i]
-			evs[a] = append(evs[a], ev{from, 1}, ev{to, -1})
+			evs[a] = append(evs[a], 2*from+1, 2*to)
 			soj[a] += float64(to-from) / 1e6
 			cnt[a]++
 			t := time.UnixMicro(from).In(loc)
@@ -80,14 +78,19 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 			continue
 		}
 		es := evs[a]
-		slices.SortFunc(es, func(x, y ev) int { return cmp.Or(cmp.Compare(x.t, y.t), cmp.Compare(x.d, y.d)) })
+		slices.Sort(es)
 		var cur, peak int64
 		var area float64
-		prev := es[0].t
+		prev := es[0] >> 1
 		for _, e := range es {
-			area += float64(cur) * float64(e.t-prev) / 1e6
-			prev = e.t
-			cur += int64(e.d)
+			t := e >> 1
+			area += float64(cur) * float64(t-prev) / 1e6
+			prev = t
+			if e&1 == 1 {
+				cur++
+			} else {
+				cur--
+			}
 			peak = max(peak, cur)
 		}
 		w := WIP{Activity: l.Activities[a], MeanWIP: area / span, Peak: peak, Lambda: float64(cnt[a]) / span,

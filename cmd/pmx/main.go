@@ -33,6 +33,8 @@ var commands = map[string]command{
 	"dfg":         {"directly-follows graph with frequencies and waiting times", runDFG},
 	"discover":    {"discover a process model (Alpha, Heuristics, Inductive Miner, filtered DFG) and export it", runDiscover},
 	"conformance": {"check a log against a Petri net (PNML): token replay or alignments, fitness and precision", runConformance},
+	"analyze":     {"time decomposition, bottlenecks, rework, resources, segments, drift (and SLA rules)", runAnalyze},
+	"bottlenecks": {"the top bottlenecks, rework and slow segments, in short", runBottlenecks},
 	"report":      {"write a self-contained HTML report", runReport},
 	"demo":        {"import the bundled IT-incident log and write a report", runDemo},
 }

@@ -1,0 +1,104 @@
+// Package analyze runs every time analysis of a log in one call — time
+// decomposition in calendar and business time, bottlenecks, rework,
+// resources, WIP, segments, drift and SLA rules — and returns one typed
+// Report: what pmx analyze --json prints, pmx bottlenecks summarises and
+// the tests check.
+//
+// It composes analysis/perf and analysis/sla over an analysis/timeline
+// log; it must not import cmd, report or mining, and never writes.
+package analyze
+
+import (
+	"time"
+
+	"github.com/pmx-dev/pmx/analysis/calendar"
+	"github.com/pmx-dev/pmx/analysis/perf"
+	"github.com/pmx-dev/pmx/analysis/timeline"
+)
+
+// Options tune the analysis.
+type Options struct {
+	// Calendar measures business time; nil = calendar time only.
+	Calendar *calendar.Calendar
+	// Location of weekly and hour-of-week buckets (default: the calendar's
+	// zone, else UTC).
+	Location *time.Location
+	Top      int     // findings per kind (default 10)
+	Alpha    float64 // significance level (default 0.01)
+	Seed     uint64  // bootstrap seed (default 1)
+}
+
+// Report is the result of Run.
+type Report struct {
+	Log   string `json:"log"`
+	Cases int    `json:"cases"`
+	Steps int    `json:"activity_instances"`
+	// Times is the decomposition in calendar time; BusinessTimes in the
+	// business calendar's working time (absent without a calendar).
+	Times         perf.Decomposition  `json:"times"`
+	BusinessTimes *perf.Decomposition `json:"business_times,omitempty"`
+	// Findings are the bottlenecks (in business time when a calendar is
+	// given: waiting outside working hours is not the process' fault).
+	Findings   []perf.Finding       `json:"bottlenecks"`
+	Rework     []perf.Rework        `json:"rework"`
+	PingPong   []perf.PingPong      `json:"ping_pong"`
+	Resources  []perf.ResourceStats `json:"resources"`
+	Speeds     []perf.Speed         `json:"resource_speed"`
+	Handovers  []perf.Handover      `json:"handovers"`
+	WIP        []perf.WIP           `json:"wip"`
+	HourOfWeek []perf.HourOfWeek    `json:"hour_of_week"`
+	Segments   []perf.SegmentTest   `json:"segments"`
+	Drift      perf.Drift           `json:"drift"`
+	Seconds    map[string]float64   `json:"seconds"`
+}
+
+// Run analyses l.
+func Run(l *timeline.Log, o Options) (*Report, error) {
+	if o.Top <= 0 {
+		o.Top = 10
+	}
+	if o.Alpha <= 0 {
+		o.Alpha = 0.01
+	}
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+		if o.Calendar != nil {
+			loc = o.Calendar.Location()
+		}
+	}
+	r := &Report{Log: l.Name, Cases: l.Cases(), Steps: l.Steps(), Seconds: map[string]float64{}}
+	step := func(name string, fn func()) {
+		start := time.Now()
+		fn()
+		r.Seconds[name] = time.Since(start).Seconds()
+	}
+	var tm *perf.Times
+	var cycle []float64
+	step("decompose", func() {
+		tm, cycle = perf.Decompose(l, nil), perf.CycleTimes(l, nil)
+		r.Times = perf.Summarize(l, tm, cycle, "calendar")
+	})
+	ftm, fcycle := tm, cycle
+	var clock perf.Clock
+	if o.Calendar != nil {
+		clock = o.Calendar
+		step("decompose_business", func() {
+			btm, bcycle := perf.Decompose(l, o.Calendar), perf.CycleTimes(l, o.Calendar)
+			d := perf.Summarize(l, btm, bcycle, o.Calendar.Name())
+			r.BusinessTimes = &d
+			ftm, fcycle = btm, bcycle
+		})
+	}
+	step("bottlenecks", func() {
+		r.Findings = perf.Bottlenecks(l, ftm, fcycle, perf.Options{Top: o.Top, Alpha: o.Alpha, Seed: o.Seed})
+	})
+	step("rework", func() { r.Rework, r.PingPong = perf.ReworkFindings(l, tm, cycle, o.Top) })
+	step("resources", func() {
+		r.Resources, r.Speeds, r.Handovers = perf.Resources(l, tm, clock, o.Alpha, 20)
+	})
+	step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) })
+	step("segments", func() { r.Segments = perf.Segments(l, fcycle, o.Alpha) })
+	step("drift", func() { r.Drift = perf.WeeklyDrift(l, fcycle, loc, o.Alpha) })
+	return r, nil
+}

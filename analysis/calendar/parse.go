@@ -1,0 +1,210 @@
+package calendar
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Error is a problem in a calendar's YAML. Its text is
+// "name:LINE: field: reason", or "name: field: reason" when the line is not
+// known (some YAML syntax errors).
+type Error struct {
+	Name   string // the name given to Parse or ParseNode
+	Line   int    // 1-based line in the YAML; 0 if unknown
+	Field  string // "timezone", "hours", "hours.mon-fri", "holidays", …
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Line <= 0 {
+		return fmt.Sprintf("%s: %s: %s", e.Name, e.Field, e.Reason)
+	}
+	return fmt.Sprintf("%s:%d: %s: %s", e.Name, e.Line, e.Field, e.Reason)
+}
+
+// maxSize bounds what Parse reads; a calendar is a few hundred bytes.
+const maxSize = 1 << 20
+
+// Parse reads a YAML calendar (see the package documentation for the
+// format); name is used in errors: "name:LINE: FIELD: reason".
+func Parse(r io.Reader, name string) (*Calendar, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("calendar %s: %w", name, err)
+	}
+	if len(data) > maxSize {
+		return nil, &Error{name, 0, "calendar", "file larger than 1 MiB"}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &Error{name, 1, "calendar", "empty document; want name, timezone, hours and holidays"}
+		}
+		return nil, syntaxError(name, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, &Error{name, extra.Line, "calendar", "more than one YAML document"}
+	} else if !errors.Is(err, io.EOF) {
+		return nil, syntaxError(name, err)
+	}
+	return ParseNode(&doc, name)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxError turns the YAML library's "yaml: line N: reason" into an Error.
+func syntaxError(name string, err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		if line, err := strconv.Atoi(m[1]); err == nil {
+			return &Error{name, line, "yaml", m[2]}
+		}
+	}
+	return &Error{name, 0, "yaml", strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// ParseNode builds a calendar from an already-parsed YAML mapping node (a
+// document node holding one is accepted too), so that another file, an SLA
+// definition for instance, can embed a calendar block. Lines in errors are
+// the node's own, that is lines of the file it was parsed from.
+func ParseNode(n *yaml.Node, name string) (*Calendar, error) {
+	if n = resolve(n); n != nil && n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil, &Error{name, n.Line, "calendar", "empty document; want name, timezone, hours and holidays"}
+		}
+		n = resolve(n.Content[0])
+	}
+	if n == nil {
+		return nil, &Error{name, 0, "calendar", "no calendar given"}
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, &Error{name, n.Line, "calendar", "want a mapping with name, timezone, hours and holidays"}
+	}
+	p := parser{name: name, seen: map[string]int{}}
+	var (
+		calName   = name
+		z         *zone
+		days      [7][]span
+		holidays  []int64
+		hoursLine int
+	)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		if k == nil || v == nil || k.Kind != yaml.ScalarNode {
+			return nil, p.errorf(n.Line, "calendar", "keys must be plain words")
+		}
+		if first, dup := p.seen[k.Value]; dup {
+			return nil, p.errorf(k.Line, k.Value, "given twice (first on line %d)", first)
+		}
+		p.seen[k.Value] = k.Line
+		var err error
+		switch k.Value {
+		case "name":
+			var s string
+			if s, err = p.scalar(k, v); s != "" {
+				calName = s
+			}
+		case "timezone":
+			z, err = p.timezone(k, v)
+		case "hours":
+			hoursLine = k.Line
+			days, err = p.hours(v)
+		case "holidays":
+			holidays, err = p.holidays(v)
+		default:
+			err = p.errorf(k.Line, k.Value, "unknown field (want name, timezone, hours or holidays)")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if z == nil {
+		return nil, p.errorf(n.Line, "timezone", "missing; give an IANA zone such as Europe/Amsterdam (or UTC)")
+	}
+	if hoursLine == 0 {
+		return nil, p.errorf(n.Line, "hours", "missing; give working hours such as mon-fri: [\"09:00-17:00\"]")
+	}
+	w := newWeek(days, holidays)
+	if w.weekTotal == 0 {
+		return nil, p.errorf(hoursLine, "hours", "no working time in the week")
+	}
+	return newCalendar(calName, z, w), nil
+}
+
+// resolve follows aliases (with a bound, as a hand-built node may loop).
+func resolve(n *yaml.Node) *yaml.Node {
+	for range 64 {
+		if n == nil || n.Kind != yaml.AliasNode {
+			return n
+		}
+		n = n.Alias
+	}
+	return nil
+}
+
+type parser struct {
+	name string
+	seen map[string]int // top-level key → line
+}
+
+func (p *parser) errorf(line int, field, format string, args ...any) error {
+	return &Error{p.name, line, field, fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) scalar(k, v *yaml.Node) (string, error) {
+	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		return "", p.errorf(v.Line, k.Value, "want a string")
+	}
+	return v.Value, nil
+}
+
+func (p *parser) timezone(k, v *yaml.Node) (*zone, error) {
+	s, err := p.scalar(k, v)
+	if err != nil {
+		return nil, err
+	}
+	// "" and "Local" are accepted by time.LoadLocation but would make the
+	// result depend on the machine it runs on.
+	if s == "" || s == "Local" {
+		return nil, p.errorf(v.Line, "timezone", "%q is not a zone; give an IANA name such as Europe/Amsterdam (or UTC)", s)
+	}
+	loc, err := time.LoadLocation(s)
+	if err != nil {
+		return nil, p.errorf(v.Line, "timezone", "unknown time zone %q; give an IANA name such as Europe/Amsterdam (or UTC)", s)
+	}
+	return zoneFor(s, loc), nil
+}
+
+func (p *parser) holidays(v *yaml.Node) ([]int64, error) {
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		return nil, nil // "holidays:" with nothing after it
+	}
+	if v.Kind != yaml.SequenceNode {
+		return nil, p.errorf(v.Line, "holidays", "want a list of dates (YYYY-MM-DD)")
+	}
+	var days []int64
+	for _, e := range v.Content {
+		e = resolve(e)
+		if e == nil || e.Kind != yaml.ScalarNode {
+			return nil, p.errorf(v.Line, "holidays", "want a list of dates (YYYY-MM-DD)")
+		}
+		d, err := time.Parse(time.DateOnly, e.Value)
+		if err != nil {
+			return nil, p.errorf(e.Line, "holidays", "%q is not a date (want YYYY-MM-DD)", e.Value)
+		}
+		days = append(days, d.Unix()/secPerDay)
+	}
+	slices.Sort(days)
+	return slices.Compact(days), nil
+}

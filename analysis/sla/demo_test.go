@@ -1,0 +1,222 @@
+package sla
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pmx-dev/pmx/analysis/timeline"
+	"github.com/pmx-dev/pmx/ingest"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+var demo struct {
+	once sync.Once
+	log  *timeline.Log
+	err  error
+}
+
+// demoLog imports the bundled demo log into a scratch warehouse once per
+// test binary and returns its timeline (read-only: tests must not modify
+// it).
+func demoLog(tb testing.TB) *timeline.Log {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skip("imports the demo log")
+	}
+	demo.once.Do(func() {
+		ctx := context.Background()
+		dir, err := os.MkdirTemp("", "sla-demo")
+		if err != nil {
+			demo.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		w, err := warehouse.Open(ctx, filepath.Join(dir, "w.duckdb"))
+		if err != nil {
+			demo.err = err
+			return
+		}
+		defer w.Close()
+		if _, err := ingest.ImportFile(ctx, w, "../../testdata/demo/incidents.xes.gz", ingest.FileOptions{Name: "demo"}); err != nil {
+			demo.err = err
+			return
+		}
+		demo.log, demo.err = timeline.Load(ctx, w, "demo")
+	})
+	if demo.err != nil {
+		tb.Fatal(demo.err)
+	}
+	return demo.log
+}
+
+func demoRules(tb testing.TB) *Rules {
+	tb.Helper()
+	rs, err := ParseFile("../../testdata/sla/incidents.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rs
+}
+
+func byName(tb testing.TB, rep *Report, name string) *Result {
+	tb.Helper()
+	for _, r := range rep.Rules {
+		if r.Name == name {
+			return r
+		}
+	}
+	tb.Fatalf("no result for rule %q", name)
+	return nil
+}
+
+// The README's table (planted pattern 7): breach rates per priority for the
+// first and the last Resolve, and the resolved counts.
+func TestDemoResolution(t *testing.T) {
+	l := demoLog(t)
+	rs := demoRules(t)
+	// The same four rules with occurrence: last, built in Go.
+	for _, r := range rs.Rules[:4] {
+		r.Name = strings.Replace(r.Name, "resolved", "finally resolved", 1)
+		r.Last = true
+		rs.Rules = append(rs.Rules, r)
+	}
+	rep, err := Evaluate(l, rs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		prio          string
+		resolved      int64
+		first, last   float64 // breach rates, README ±0.5 point
+		medianHours   float64 // README, rounded to 0.1 h
+		p1, p2, p3, p4 string
+	}{
+		{prio: "P1", resolved: 97, first: 0.18, last: 0.23, medianHours: 2.2},
+		{prio: "P2", resolved: 365, first: 0.31, last: 0.36, medianHours: 5.1},
+		{prio: "P3", resolved: 1346, first: 0.10, last: 0.12, medianHours: 5.2},
+		{prio: "P4", resolved: 1165, first: 0.01, last: 0.01, medianHours: 4.8},
+	}
+	for i, w := range want {
+		first, last := rep.Rules[i], rep.Rules[6+i]
+		t.Logf("%s: resolved %d, first Resolve %d breaches = %.2f%% [%.1f%%, %.1f%%], last %d = %.2f%%, median %.2f h, p90 %.1f h, open %d (%d breached)",
+			w.prio, first.Measured, first.Breaches, 100*first.BreachRate, 100*first.RateLow, 100*first.RateHigh,
+			last.Breaches, 100*last.BreachRate, first.MedianSeconds/3600, first.P90Seconds/3600, len(first.Open), first.OpenBreached)
+		if first.Measured != w.resolved || last.Measured != w.resolved {
+			t.Errorf("%s: resolved %d / %d, README %d", w.prio, first.Measured, last.Measured, w.resolved)
+		}
+		if math.Abs(first.BreachRate-w.first) > 0.005 {
+			t.Errorf("%s: first Resolve breach rate %.4f, README %.2f", w.prio, first.BreachRate, w.first)
+		}
+		if math.Abs(last.BreachRate-w.last) > 0.005 {
+			t.Errorf("%s: last Resolve breach rate %.4f, README %.2f", w.prio, last.BreachRate, w.last)
+		}
+		if math.Abs(first.MedianSeconds/3600-w.medianHours) > 0.05 {
+			t.Errorf("%s: median %.3f h, README %.1f h", w.prio, first.MedianSeconds/3600, w.medianHours)
+		}
+	}
+}
+
+func TestDemoPrint(t *testing.T) {
+	l := demoLog(t)
+	rep, err := Evaluate(l, demoRules(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = time.Now
+	for _, r := range rep.Rules {
+		t.Logf("%s: scope %d started %d measured %d breaches %d rate %.3f median %.0fs open %d/%d/%d change %+v warnings %v",
+			r.Name, r.InScope, r.Started, r.Measured, r.Breaches, r.BreachRate, r.MedianSeconds, len(r.Open), r.OpenBreached, r.OpenAtRisk, r.Change, r.Warnings)
+		if r.Lost != nil {
+			for _, x := range r.Lost.Activities[:min(3, len(r.Lost.Activities))] {
+				t.Logf("   %+v", x)
+			}
+			for _, x := range r.Lost.Handovers[:min(3, len(r.Lost.Handovers))] {
+				t.Logf("   %+v", x)
+			}
+		}
+		for _, o := range r.Open[:min(5, len(r.Open))] {
+			p := -1.0
+			if o.Probability != nil {
+				p = *o.Probability
+			}
+			t.Logf("   open %s %.0fs %s %s p=%.2f %s n=%d", o.CaseID, o.ElapsedSeconds, o.State, o.Deadline, p, o.Basis, o.Reference)
+		}
+	}
+}
+
+// withOpenedOn returns a copy of l (sharing its arrays) whose case
+// attributes also hold opened_on, the weekday of the case's first event in
+// Amsterdam: a derived attribute for where.
+func withOpenedOn(tb testing.TB, l *timeline.Log) *timeline.Log {
+	tb.Helper()
+	ams, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := *l
+	c.CaseAttrs = make([]string, len(l.CaseAttrs))
+	for i, a := range l.CaseAttrs {
+		day := time.UnixMicro(l.Time[l.CaseStart[i]]).In(ams).Weekday().String()
+		c.CaseAttrs[i] = strings.TrimSuffix(a, "}") + `, "opened_on": "` + day + `"}`
+	}
+	return &c
+}
+
+// Planted pattern 2: Open → first Assign is slow on Mondays. README: on
+// Mondays a median of 67 min and 21 % within 30 min; Tuesday–Friday 30–34
+// min and 42–50 %.
+func TestDemoAssignMondays(t *testing.T) {
+	l := withOpenedOn(t, demoLog(t))
+	src := `
+rules:
+  - name: all
+    between: {from: Open, to: Assign, cancel: [Resolve, Close]}
+    target: 30m
+  - name: monday
+    between: {from: Open, to: Assign, cancel: [Resolve, Close]}
+    target: 30m
+    where: {opened_on: Monday}
+  - name: tue-fri
+    between: {from: Open, to: Assign, cancel: [Resolve, Close]}
+    target: 30m
+    where: {opened_on: [Tuesday, Wednesday, Thursday, Friday]}
+`
+	for _, d := range []string{"Tuesday", "Wednesday", "Thursday", "Friday"} {
+		src += "  - {name: " + d + ", between: {from: Open, to: Assign, cancel: [Resolve, Close]}, target: 30m, where: {opened_on: " + d + "}}\n"
+	}
+	rs, err := Parse(strings.NewReader(src), "assign.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Evaluate(l, rs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Rules {
+		t.Logf("%-9s measured %4d, within 30 min %.1f%%, median %.1f min, cancelled %d, open %d",
+			r.Name, r.Measured, 100*(1-r.BreachRate), r.MedianSeconds/60, r.Cancelled, len(r.Open))
+	}
+	all, mon := rep.Rules[0], rep.Rules[1]
+	if math.Abs((1-mon.BreachRate)-0.21) > 0.02 || math.Abs(mon.MedianSeconds/60-67) > 3 {
+		t.Errorf("Monday: %.1f%% within 30 min, median %.1f min; README 21%%, 67 min", 100*(1-mon.BreachRate), mon.MedianSeconds/60)
+	}
+	for _, r := range rep.Rules[3:] {
+		if in := 1 - r.BreachRate; in < 0.41 || in > 0.51 || r.MedianSeconds/60 < 29 || r.MedianSeconds/60 > 35 {
+			t.Errorf("%s: %.1f%% within 30 min, median %.1f min; README 42–50 %%, 30–34 min", r.Name, 100*in, r.MedianSeconds/60)
+		}
+	}
+	// The overall rate is computed from Open to the first Assign: every
+	// started case is measured, open or cancelled (a first-line fix).
+	if all.Started != all.Measured+all.Cancelled+int64(len(all.Open)) || all.Cancelled < 400 {
+		t.Errorf("started %d ≠ measured %d + cancelled %d + open %d", all.Started, all.Measured, all.Cancelled, len(all.Open))
+	}
+	if all.BreachRate <= rep.Rules[2].BreachRate || mon.BreachRate <= rep.Rules[2].BreachRate+0.2 {
+		t.Errorf("breach rates: all %.3f, Monday %.3f, Tue–Fri %.3f", all.BreachRate, mon.BreachRate, rep.Rules[2].BreachRate)
+	}
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/pmx-dev/pmx/analysis/analyze"
+	"github.com/pmx-dev/pmx/analysis/calendar"
+	"github.com/pmx-dev/pmx/analysis/timeline"
+)
+
+// analyzeFlags are shared by analyze and bottlenecks.
+type analyzeFlags struct {
+	calendar string
+	top      int
+	alpha    float64
+	seed     uint64
+}
+
+func addAnalyzeFlags(fs *flag.FlagSet) *analyzeFlags {
+	a := &analyzeFlags{}
+	fs.StringVar(&a.calendar, "calendar", "", "business calendar (YAML: time zone, working hours, holidays) for business time")
+	fs.IntVar(&a.top, "top", 10, "findings per kind")
+	fs.Float64Var(&a.alpha, "alpha", 0.01, "significance level of the tests")
+	fs.Uint64Var(&a.seed, "seed", 1, "bootstrap seed (same seed, same intervals)")
+	return a
+}
+
+func (a *analyzeFlags) options() (analyze.Options, error) {
+	o := analyze.Options{Top: a.top, Alpha: a.alpha, Seed: a.seed}
+	if a.alpha <= 0 || a.alpha >= 1 {
+		return o, fmt.Errorf("--alpha %v: want a level in (0, 1): %w", a.alpha, errUsage)
+	}
+	if a.calendar != "" {
+		f, err := os.Open(a.calendar)
+		if err != nil {
+			return o, err
+		}
+		defer f.Close()
+		if o.Calendar, err = calendar.Parse(f, a.calendar); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// runAnalysis parses, loads the timeline and runs the analyses.
+func runAnalysis(ctx context.Context, e *env, fs *flag.FlagSet, src *source, af *analyzeFlags, args []string) (*analyze.Report, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	o, err := af.options()
+	if err != nil {
+		return nil, err
+	}
+	w, name, err := src.openWarehouse(ctx, e, pos)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	l, err := timeline.Load(ctx, w, name)
+	if err != nil {
+		return nil, err
+	}
+	return analyze.Run(l, o)
+}
+
+func runAnalyze(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "analyze", "[--calendar FILE] [--json] [flags] (--log NAME | FILE)")
+	src := addSourceFlags(fs)
+	af := addAnalyzeFlags(fs)
+	r, err := runAnalysis(ctx, e, fs, src, af, args)
+	if err != nil {
+		return err
+	}
+	if src.json {
+		return writeJSON(e.stdout, r)
+	}
+	printBottlenecks(e, r, af.top, true)
+	return nil
+}
+
+func runBottlenecks(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "bottlenecks", "[--calendar FILE] [--top 10] (--log NAME | FILE)")
+	src := addSourceFlags(fs)
+	af := addAnalyzeFlags(fs)
+	af.top = 5
+	fs.Lookup("top").DefValue = "5"
+	r, err := runAnalysis(ctx, e, fs, src, af, args)
+	if err != nil {
+		return err
+	}
+	if src.json {
+		return writeJSON(e.stdout, r.Findings)
+	}
+	printBottlenecks(e, r, af.top, false)
+	return nil
+}
+
+// printBottlenecks is the human-readable summary: the short form for pmx
+// bottlenecks, everything for pmx analyze.
+func printBottlenecks(e *env, r *analyze.Report, top int, full bool) {
+	out := e.stdout
+	d := r.Times
+	if r.BusinessTimes != nil {
+		d = *r.BusinessTimes
+	}
+	clock := "calendar time"
+	if r.BusinessTimes != nil {
+		clock = "business time (" + d.Clock + ")"
+	}
+	fmt.Fprintf(out, "log %q: %s cases, %s activity instances; times in %s\n", r.Log, thousands(int64(r.Cases)),
+		thousands(int64(r.Steps)), clock)
+	fmt.Fprintf(out, "cycle time: median %s, p90 %s, p95 %s, mean %s\n", human(d.Cases.Cycle.P50), human(d.Cases.Cycle.P90),
+		human(d.Cases.Cycle.P95), human(d.Cases.Cycle.Mean))
+	section := func(title string) { fmt.Fprintf(out, "\n%s\n", title) }
+	section("Where the waiting is (share of all waiting time, 95 % bootstrap interval; * = significantly longer waits):")
+	n := 0
+	for _, f := range r.Findings {
+		if n == top {
+			break
+		}
+		mark := " "
+		if f.Significant {
+			mark = "*"
+		}
+		kind := "activity"
+		if f.Kind == "bottleneck-handover" {
+			kind = "handover"
+		}
+		fmt.Fprintf(out, " %s %-8s %-45s %5.1f %% (%4.1f–%4.1f %%)  %s total, %.1f %% of the slowest 10 %% of cases\n", mark, kind,
+			trunc(f.Where, 45), 100*f.Share, 100*f.ShareCI[0], 100*f.ShareCI[1], human(f.Seconds), 100*f.SlowShare)
+		n++
+	}
+	if len(r.Rework) > 0 {
+		section("Rework:")
+		for i, rw := range r.Rework {
+			if i == top {
+				break
+			}
+			fmt.Fprintf(out, "  %s\n", rw)
+		}
+	}
+	var sig []string
+	for _, s := range r.Segments {
+		if s.Significant && len(s.Segments) > 0 && len(sig) < top {
+			sig = append(sig, "  "+s.String())
+		}
+	}
+	if len(sig) > 0 {
+		section("Which case attributes explain slow cases:")
+		fmt.Fprintln(out, strings.Join(sig, "\n"))
+	}
+	var slow []string
+	for _, s := range r.Speeds {
+		if s.Significant && s.Effect > 0 && len(slow) < top {
+			slow = append(slow, fmt.Sprintf("  %s on %s: median %s against %s for the others (%.1f×, %d instances)",
+				s.Resource, s.Activity, human(s.MedianService), human(s.OthersMedian), s.Ratio, s.Instances))
+		}
+	}
+	if len(slow) > 0 {
+		section("Resources significantly slower on the same activity:")
+		fmt.Fprintln(out, strings.Join(slow, "\n"))
+	}
+	if !full {
+		return
+	}
+	if c := r.Drift.CycleChange; c != nil && c.Significant {
+		section("Drift:")
+		fmt.Fprintf(out, "  since the week of %s the weekly median cycle time went from %s to %s (Pettitt p = %.2g)\n",
+			c.Since, human(c.Before), human(c.After), c.P)
+	}
+	if len(r.PingPong) > 0 {
+		section("Ping-pong between resources (A → B → A):")
+		for i, p := range r.PingPong {
+			if i == top {
+				break
+			}
+			fmt.Fprintf(out, "  %s ⇄ %s: %d times in %d cases\n", p.Resources[0], p.Resources[1], p.Times, p.Cases)
+		}
+	}
+}
+
+func trunc(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
