@@ -64,7 +64,7 @@ func WeeklyDrift(l *timeline.Log, cycle []float64, loc *time.Location, alpha flo
 		wkv := Week{Start: time.Unix(m*86400, 0).UTC().Format("2006-01-02")}
 		if w := weeks[m]; w != nil {
 			s := sortedCopy(w.cycles)
-			wkv.Cases, wkv.MedianCycle, wkv.P90Cycle = int64(len(s)), pct(s, 0.5), pct(s, 0.9)
+			wkv.Cases, wkv.MedianCycle, wkv.P90Cycle = int64(len(s)), stats.Quantile(s, 0.5), stats.Quantile(s, 0.9)
 			med = append(med, wkv.MedianCycle)
 			medWeeks = append(medWeeks, len(d.Weeks))
 		}

@@ -3,6 +3,7 @@ package perf
 import (
 	"cmp"
 	"fmt"
+	"github.com/pmx-dev/pmx/analysis/stats"
 	"math"
 	"runtime"
 	"slices"
@@ -99,7 +100,7 @@ func Bottlenecks(l *timeline.Log, tm *Times, cycle []float64, o Options) []Findi
 		return nil
 	}
 	rk := rankAll(waits)
-	slowCut := pct(sortedCopy(cycle), o.SlowQuantl)
+	slowCut := stats.Quantile(sortedCopy(cycle), o.SlowQuantl)
 	var slowTotal float64
 	for c := 0; c < nc; c++ {
 		if cycle[c] >= slowCut {

@@ -1,6 +1,7 @@
 package perf
 
 import (
+	"github.com/pmx-dev/pmx/analysis/stats"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -21,7 +22,7 @@ func TestQuantilesMatchSorting(t *testing.T) {
 		ps := []float64{0, 0.1, 0.5, 0.9, 0.95, 1}
 		got := quantiles(slices.Clone(xs), ps...)
 		for i, p := range ps {
-			if want := pct(s, p); got[i] != want {
+			if want := stats.Quantile(s, p); got[i] != want {
 				t.Fatalf("n=%d p=%v: %v, want %v (data %v)", n, p, got[i], want, xs)
 			}
 		}

@@ -1,6 +1,7 @@
 package perf
 
 import (
+	"github.com/pmx-dev/pmx/analysis/stats"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -72,7 +73,7 @@ func shareCIs(caseEntries [][]entry, den []float64, cands int, level float64, re
 	alpha := (1 - level) / 2
 	for k, s := range shares {
 		slices.Sort(s)
-		out[k] = [2]float64{pct(s, alpha), pct(s, 1-alpha)}
+		out[k] = [2]float64{stats.Quantile(s, alpha), stats.Quantile(s, 1-alpha)}
 	}
 	return out
 }
@@ -100,19 +101,6 @@ var poisson1LUT = func() *[65536]uint8 {
 	}
 	return &t
 }()
-
-// pct is the linear-interpolation quantile of sorted s.
-func pct(s []float64, p float64) float64 {
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	h := p * float64(len(s)-1)
-	lo := int(math.Floor(h))
-	if lo >= len(s)-1 {
-		return s[len(s)-1]
-	}
-	return s[lo] + (h-float64(lo))*(s[lo+1]-s[lo])
-}
 
 // ranks holds the mid-ranks of a sample (ties share their average rank) and
 // the tie term Σ(t³ − t) the Mann–Whitney variance needs.

@@ -3,6 +3,7 @@ package perf
 import (
 	"cmp"
 	"fmt"
+	"github.com/pmx-dev/pmx/analysis/stats"
 	"slices"
 
 	"github.com/pmx-dev/pmx/analysis/timeline"
@@ -118,7 +119,7 @@ func ReworkFindings(l *timeline.Log, tm *Times, cycle []float64, top int) ([]Rew
 		if len(x.once) > 0 {
 			slices.Sort(x.with)
 			slices.Sort(x.once)
-			r.ExtraCycle = pct(x.with, 0.5) - pct(x.once, 0.5)
+			r.ExtraCycle = stats.Quantile(x.with, 0.5) - stats.Quantile(x.once, 0.5)
 		}
 		rw = append(rw, r)
 	}

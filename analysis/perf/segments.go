@@ -139,7 +139,7 @@ func scalar(v any) (string, bool) {
 
 func median(xs []float64) float64 {
 	s := sortedCopy(xs)
-	return pct(s, 0.5)
+	return stats.Quantile(s, 0.5)
 }
 
 // String describes a segment test's strongest finding.
