@@ -3,10 +3,11 @@ package perf
 import (
 	"cmp"
 	"fmt"
-	"github.com/pmx-dev/pmx/analysis/stats"
 	"math"
 	"runtime"
 	"slices"
+
+	"github.com/pmx-dev/pmx/analysis/stats"
 
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )

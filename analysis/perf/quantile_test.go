@@ -1,10 +1,11 @@
 package perf
 
 import (
-	"github.com/pmx-dev/pmx/analysis/stats"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/pmx-dev/pmx/analysis/stats"
 )
 
 // quantiles must equal interpolation over the sorted data for any input,

@@ -1,11 +1,12 @@
 package perf
 
 import (
-	"github.com/pmx-dev/pmx/analysis/stats"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
+
+	"github.com/pmx-dev/pmx/analysis/stats"
 )
 
 // entry is one case's waiting time at one candidate (activity or handover).

@@ -3,8 +3,9 @@ package perf
 import (
 	"cmp"
 	"fmt"
-	"github.com/pmx-dev/pmx/analysis/stats"
 	"slices"
+
+	"github.com/pmx-dev/pmx/analysis/stats"
 
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
