@@ -43,7 +43,7 @@ func newCalendar(name string, z *zone, w week) *Calendar {
 	for i := 1; i < len(z.start); i++ {
 		c.jump[i] = c.jump[i-1] + jumpAt(&plain, z.start[i], z.off[i-1], z.off[i])
 	}
-	if z.end > cycleTo {
+	if z.periodic {
 		i0, _ := slices.BinarySearch(z.start, cycleFrom+1)
 		i1, _ := slices.BinarySearch(z.start, cycleTo+1)
 		c.jumpCycle = c.jump[i1-1] - c.jump[i0-1]

@@ -293,3 +293,26 @@ func TestName(t *testing.T) {
 		t.Errorf("Location() = %s", got)
 	}
 }
+
+// TestNotPeriodic forces the path for a zone that would not repeat every
+// 400 years (none does today): past the table, Between must walk the time
+// package's periods and still agree.
+func TestNotPeriodic(t *testing.T) {
+	desk := mustParse(t, deskYAML)
+	z := *desk.zone
+	z.periodic = false
+	walker := newCalendar(desk.name, &z, desk.week)
+	for _, s := range [][2]time.Time{
+		{at(t, "2026-06-01", "09:00"), at(t, "3100-06-01", "09:00")},
+		{at(t, "3100-03-01", "09:00:00.5"), at(t, "3100-12-01", "09:00")},
+		{at(t, "2999-12-31", "12:00"), at(t, "3001-01-02", "12:00")},
+	} {
+		if got, want := walker.Between(s[0], s[1]), desk.Between(s[0], s[1]); got != want {
+			t.Errorf("Between(%s, %s): walking %s, folding %s", s[0], s[1], got, want)
+		}
+		d := desk.Between(s[0], s[1])
+		if got, want := walker.Add(s[0], d), desk.Add(s[0], d); !got.Equal(want) {
+			t.Errorf("Add(%s, %s): walking %s, folding %s", s[0], d, got, want)
+		}
+	}
+}

@@ -63,15 +63,37 @@ func Parse(r io.Reader, name string) (*Calendar, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// parserProblems are the messages of the YAML library's parser (as opposed
+// to its scanner). For these it reports the line 0-based, so one is added.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
 // syntaxError turns the YAML library's "yaml: line N: reason" into an Error.
+// Some of its errors carry no line: those on the first line, and reader
+// errors (bad UTF-8, control characters), which could be anywhere.
 func syntaxError(name string, err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		if line, err := strconv.Atoi(m[1]); err == nil {
-			return &Error{name, line, "yaml", m[2]}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			line, msg = n, m[2]
 		}
 	}
-	return &Error{name, 0, "yaml", strings.TrimPrefix(msg, "yaml: ")}
+	if parserProblems[msg] {
+		line++
+	}
+	return &Error{name, line, "yaml", msg}
 }
 
 // ParseNode builds a calendar from an already-parsed YAML mapping node (a
@@ -98,6 +120,7 @@ func ParseNode(n *yaml.Node, name string) (*Calendar, error) {
 		days      [7][]span
 		holidays  []int64
 		hoursLine int
+		hasHours  bool
 	)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
@@ -118,7 +141,7 @@ func ParseNode(n *yaml.Node, name string) (*Calendar, error) {
 		case "timezone":
 			z, err = p.timezone(k, v)
 		case "hours":
-			hoursLine = k.Line
+			hoursLine, hasHours = k.Line, true
 			days, err = p.hours(v)
 		case "holidays":
 			holidays, err = p.holidays(v)
@@ -132,7 +155,7 @@ func ParseNode(n *yaml.Node, name string) (*Calendar, error) {
 	if z == nil {
 		return nil, p.errorf(n.Line, "timezone", "missing; give an IANA zone such as Europe/Amsterdam (or UTC)")
 	}
-	if hoursLine == 0 {
+	if !hasHours {
 		return nil, p.errorf(n.Line, "hours", "missing; give working hours such as mon-fri: [\"09:00-17:00\"]")
 	}
 	w := newWeek(days, holidays)
@@ -179,11 +202,11 @@ func (p *parser) timezone(k, v *yaml.Node) (*zone, error) {
 	if s == "" || s == "Local" {
 		return nil, p.errorf(v.Line, "timezone", "%q is not a zone; give an IANA name such as Europe/Amsterdam (or UTC)", s)
 	}
-	loc, err := time.LoadLocation(s)
+	z, err := zoneFor(s)
 	if err != nil {
 		return nil, p.errorf(v.Line, "timezone", "unknown time zone %q; give an IANA name such as Europe/Amsterdam (or UTC)", s)
 	}
-	return zoneFor(s, loc), nil
+	return z, nil
 }
 
 func (p *parser) holidays(v *yaml.Node) ([]int64, error) {

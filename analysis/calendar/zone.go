@@ -13,18 +13,22 @@ import (
 // zone's periods is a short binary search with no allocation.
 //
 // The table is built from time.Location.ZoneBounds, so it agrees with the
-// time package by construction. It runs from 1800 to just past 2600. From
-// 2200 on every zone in the tz database follows its POSIX TZ rule, which
-// depends only on the Gregorian calendar, and that repeats exactly every 400
-// years (146,097 days, a whole number of weeks); so an instant after 2600 is
+// time package by construction. It runs from 1800 to past 3000. From 2200 on
+// every zone in the tz database follows its POSIX TZ rule, which depends
+// only on the Gregorian calendar, and that repeats exactly every 400 years
+// (146,097 days, a whole number of weeks); so an instant after 2600 is
 // looked up 400·k years earlier, and anything summed over a cycle (see
-// Calendar.jumps) is summed once. Instants before the table ask the time
-// package; in the tz database that is one period back to the big bang.
+// Calendar.jumps) is summed once. newZone checks the repetition on the
+// table's second cycle (2600-3000) and, should a zone ever break it, stops
+// folding: instants past the table then ask the time package, slowly but
+// correctly. Instants before the table ask the time package too; in the tz
+// database that is a single period back to the big bang.
 type zone struct {
-	loc   *time.Location
-	start []int64 // start[i]: first Unix second of period i; start[0] may be math.MinInt64
-	off   []int64 // off[i]: seconds east of UTC during period i; neighbours differ
-	end   int64   // first second after the table, > cycleTo (math.MaxInt64 if it never ends)
+	loc      *time.Location
+	start    []int64 // start[i]: first Unix second of period i; start[0] may be math.MinInt64
+	off      []int64 // off[i]: seconds east of UTC during period i; neighbours differ
+	end      int64   // first second after the table (math.MaxInt64 if the last period never ends)
+	periodic bool    // the zone repeats every cycle from cycleFrom on
 }
 
 var (
@@ -37,19 +41,24 @@ var (
 	utcZone = newZone(time.UTC)
 )
 
-// zoneFor returns the shared table for a location loaded by name.
-func zoneFor(name string, loc *time.Location) *zone {
+// zoneFor returns the shared table for an IANA zone name, loading the
+// zone the first time it is asked for.
+func zoneFor(name string) (*zone, error) {
 	if z, ok := zones.Load(name); ok {
-		return z.(*zone)
+		return z.(*zone), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
 	}
 	z, _ := zones.LoadOrStore(name, newZone(loc))
-	return z.(*zone)
+	return z.(*zone), nil
 }
 
 func newZone(loc *time.Location) *zone {
 	z := &zone{loc: loc}
 	u := tableFrom
-	for range 100_000 { // a guard only: Europe/Amsterdam has about 1,300 periods here
+	for range 100_000 { // a guard only: Europe/Amsterdam has about 2,100 periods here
 		off, start, end := lookup(loc, u)
 		if len(z.start) == 0 {
 			z.start, z.off = append(z.start, start), append(z.off, off)
@@ -58,12 +67,25 @@ func newZone(loc *time.Location) *zone {
 			z.start, z.off = append(z.start, u), append(z.off, off)
 		}
 		z.end = end
-		if end > cycleTo {
+		if end > cycleTo+cycle {
 			break
 		}
 		u = end
 	}
+	z.periodic = z.end > cycleTo+cycle && slices.Equal(z.changes(cycleFrom, 0), z.changes(cycleTo, 1))
 	return z
+}
+
+// changes lists the offset changes in (from, from+cycle] as (instant moved
+// back by k cycles, old offset, new offset) triples.
+func (z *zone) changes(from, k int64) []int64 {
+	var out []int64
+	for i := 1; i < len(z.start); i++ {
+		if t := z.start[i]; from < t && t <= from+cycle {
+			out = append(out, t-k*cycle, z.off[i-1], z.off[i])
+		}
+	}
+	return out
 }
 
 // lookup asks the time package for the offset at u and the bounds of the
@@ -94,13 +116,13 @@ func lookup(loc *time.Location, u int64) (off, start, end int64) {
 }
 
 // locate returns the table period of u, as index i shifted by k cycles, or
-// ok false if u is before the table (or, never in practice, past a table
-// cut short).
+// ok false if u is before the table (or past it, in a zone that does not
+// repeat).
 func (z *zone) locate(u int64) (i int, k int64, ok bool) {
-	if u < z.start[0] || (u >= z.end && z.end <= cycleTo) {
+	if u < z.start[0] || (u >= z.end && !z.periodic) {
 		return 0, 0, false
 	}
-	if u >= cycleTo {
+	if u >= cycleTo && z.periodic {
 		k = (u - cycleFrom) / cycle
 		u -= k * cycle
 	}

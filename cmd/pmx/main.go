@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // calendars and --timezone must not depend on the host's zoneinfo
 )
 
 // command is one subcommand: its one-line summary and its entry point.
