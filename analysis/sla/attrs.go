@@ -20,7 +20,9 @@ type attrTable struct {
 	ok   [][]bool
 }
 
-func newAttrTable(caseAttrs []string, keys []string) *attrTable {
+// newAttrTable reads keys from the attributes of n cases (caseAttrs may be
+// empty: no case has attributes).
+func newAttrTable(caseAttrs []string, n int, keys []string) *attrTable {
 	t := &attrTable{keys: keys, vals: make([][]string, len(keys)), ok: make([][]bool, len(keys))}
 	if len(keys) == 0 {
 		return t
@@ -28,8 +30,8 @@ func newAttrTable(caseAttrs []string, keys []string) *attrTable {
 	idx := make(map[string]int, len(keys))
 	for k, name := range keys {
 		idx[name] = k
-		t.vals[k] = make([]string, len(caseAttrs))
-		t.ok[k] = make([]bool, len(caseAttrs))
+		t.vals[k] = make([]string, n)
+		t.ok[k] = make([]bool, n)
 	}
 	for c, js := range caseAttrs {
 		scanObject(js, func(key, raw string) {

@@ -78,10 +78,16 @@
 //     the case's first A to the first B after it. Both are required. It is
 //     case: {from: A, to: B} with the first occurrence, spelled as the
 //     common "respond within" rule.
+//   - activity: A caps the duration of each instance of activity A: its
+//     service time (start to completion) when the instance has a start
+//     time, otherwise its sojourn (the previous instance's completion in the
+//     case to its completion; the case's first instance then has no
+//     duration and is counted in unmeasured). The unit is the instance, not
+//     the case: in_scope, measured and breaches count instances.
 //
-// case and between also take cancel: an activity or a list of activities
-// that call the window off when one of them occurs after from and before
-// the first to. Such a case is counted in cancelled and is neither measured
+// case and between also take cancel (optional): an activity or a list of
+// activities that call the window off when one of them occurs after from
+// and before the first to. Such a case is counted in cancelled and is neither measured
 // nor open: a ticket the service desk resolves itself is never assigned, so
 // "assigned within 30 minutes" should not wait for it forever:
 //
@@ -89,12 +95,6 @@
 //
 // Without cancel, a case whose to never came is open for as long as the log
 // runs, and breaches once its elapsed time passes the target.
-//   - activity: A caps the duration of each instance of activity A: its
-//     service time (start to completion) when the instance has a start
-//     time, otherwise its sojourn (the previous instance's completion in the
-//     case to its completion; the case's first instance then has no
-//     duration and is counted in unmeasured). The unit is the instance, not
-//     the case: in_scope, measured and breaches count instances.
 //
 // A window starts at the start time of the instance that opens it, or at its
 // completion when it has no start, and ends at the completion of the
@@ -111,8 +111,9 @@
 // # Evaluation
 //
 // Evaluate judges the log as of an instant Now (default: the log's last
-// event, the extraction time). Instances completing after Now are ignored,
-// so an earlier Now replays the log as it was then.
+// event, the extraction time). Instances completing after Now are ignored
+// (a case with none is not in the log yet), so an earlier Now replays the
+// log as it was then.
 //
 // For each rule, a Result (JSON as tagged; durations in seconds, instants
 // RFC 3339 in the calendar's zone) gives:
@@ -139,8 +140,8 @@
 //     activity → activity) share of the total waiting is set beside the same
 //     share in the cases that met the target, so a share that is much larger
 //     in breached cases points at what differs. The ten largest breached
-//     shares are listed. An activity cap has no waiting inside its window,
-//     so it has no lost section.
+//     shares are listed. An activity cap measures a single instance, so it
+//     has no lost section.
 //   - open: cases whose clock started but did not stop by Now, each with its
 //     elapsed time, target, deadline (the calendar's Add: when the target's
 //     working time will have elapsed), state (its last activity by Now) and

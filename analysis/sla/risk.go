@@ -24,13 +24,32 @@ const minStateCases = 30
 // lo ≤ e < hi, counted as #(lo ≤ e) − #(hi ≤ e) over sorted endpoints.
 type refGroup struct {
 	tgt    int64
+	n      int
 	durs   []int64
 	states map[int32]*intervals
 }
 
 type intervals struct {
+	n, nb    int
 	lo, hi   []int64 // all reference cases
 	blo, bhi []int64 // the breached ones
+}
+
+// intervals calls fn for each interval [lo, hi) of elapsed time of window m
+// in which its last completed activity was state; empty ones are skipped.
+func (e *env) intervals(k *clock, m measured, fn func(state int32, lo, hi int64)) {
+	l := e.l
+	var lo int64
+	for j := m.k0; j < m.kEnd; j++ {
+		hi := m.d
+		if j+1 < m.kEnd {
+			hi = k.at(l, int(j+1)) - m.s0
+		}
+		if hi > lo {
+			fn(l.Act[j], lo, hi)
+		}
+		lo = hi
+	}
 }
 
 // risk fills the open-case list of res.
@@ -51,35 +70,48 @@ func (e *env) risk(r *Rule, k *clock, res *Result, done []measured, opens []open
 			g.states[l.Act[o.last]] = &intervals{}
 		}
 	}
-	for _, m := range done {
-		g := groups[m.tgt]
-		if g == nil {
-			continue
-		}
-		g.durs = append(g.durs, m.d)
-		if len(g.states) == 0 {
-			continue
-		}
-		breached := m.d > m.tgt
-		for j := m.k0; j < m.kEnd; j++ {
-			iv := g.states[l.Act[j]]
-			if iv == nil {
+	// Two passes, counting then filling, so the interval arrays (the bulk
+	// of the memory on a large log) are allocated once at their size.
+	for _, fill := range []bool{false, true} {
+		for _, m := range done {
+			g := groups[m.tgt]
+			if g == nil {
 				continue
 			}
-			var lo int64
-			if j > m.k0 {
-				lo = k.at(l, int(j)) - m.s0
+			if fill {
+				g.durs = append(g.durs, m.d)
+			} else {
+				g.n++
 			}
-			hi := m.d
-			if j+1 < m.kEnd {
-				hi = k.at(l, int(j+1)) - m.s0
-			}
-			if hi <= lo {
+			if len(g.states) == 0 {
 				continue
 			}
-			iv.lo, iv.hi = append(iv.lo, lo), append(iv.hi, hi)
-			if breached {
-				iv.blo, iv.bhi = append(iv.blo, lo), append(iv.bhi, hi)
+			breached := m.d > m.tgt
+			e.intervals(k, m, func(state int32, lo, hi int64) {
+				iv := g.states[state]
+				switch {
+				case iv == nil:
+				case !fill:
+					iv.n++
+					if breached {
+						iv.nb++
+					}
+				default:
+					iv.lo, iv.hi = append(iv.lo, lo), append(iv.hi, hi)
+					if breached {
+						iv.blo, iv.bhi = append(iv.blo, lo), append(iv.bhi, hi)
+					}
+				}
+			})
+		}
+		if fill {
+			break
+		}
+		for _, g := range groups {
+			g.durs = make([]int64, 0, g.n)
+			for _, iv := range g.states {
+				iv.lo, iv.hi = make([]int64, 0, iv.n), make([]int64, 0, iv.n)
+				iv.blo, iv.bhi = make([]int64, 0, iv.nb), make([]int64, 0, iv.nb)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -42,7 +43,8 @@ type Rule struct {
 	// Activity is the capped activity (KindActivity).
 	Activity string
 	// Target is the deadline. When TargetAttribute is set, Target is 0 and
-	// each case's deadline is that numeric case attribute times TargetUnit.
+	// each case's deadline is that numeric case attribute times TargetUnit
+	// (0 means an hour).
 	Target          time.Duration
 	TargetAttribute string
 	TargetUnit      time.Duration
@@ -76,6 +78,26 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("%s: %s: %s", e.Name, e.Field, e.Reason)
 	}
 	return fmt.Sprintf("%s:%d: %s: %s", e.Name, e.Line, e.Field, e.Reason)
+}
+
+// check reports what makes a rule built in Go unusable (Parse never
+// returns such a rule).
+func (r *Rule) check() error {
+	switch {
+	case r.Name == "":
+		return errors.New("no name")
+	case r.Kind != KindCase && r.Kind != KindBetween && r.Kind != KindActivity:
+		return fmt.Errorf("unknown kind %q", r.Kind)
+	case r.Kind == KindActivity && r.Activity == "":
+		return errors.New("activity rule without an activity")
+	case r.Kind == KindBetween && (r.From == "" || r.To == ""):
+		return errors.New("between rule without from and to")
+	case (r.Target > 0) == (r.TargetAttribute != ""):
+		return errors.New("give either a positive target or a target attribute")
+	case r.TargetUnit < 0:
+		return errors.New("negative target unit")
+	}
+	return nil
 }
 
 // clock names the rule's clock as Result.Clock does.

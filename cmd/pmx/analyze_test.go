@@ -34,8 +34,8 @@ func TestAnalyzeJSONAndBottlenecks(t *testing.T) {
 			ShareCI     [2]float64 `json:"share_ci"`
 		} `json:"bottlenecks"`
 		Segments []struct{ Attribute string } `json:"segments"`
-		Rework   []struct{ Activity string } `json:"rework"`
-		Drift    struct{ Weeks []any } `json:"drift"`
+		Rework   []struct{ Activity string }  `json:"rework"`
+		Drift    struct{ Weeks []any }        `json:"drift"`
 	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
