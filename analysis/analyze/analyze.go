@@ -13,6 +13,7 @@ import (
 
 	"github.com/pmx-dev/pmx/analysis/calendar"
 	"github.com/pmx-dev/pmx/analysis/perf"
+	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
 
@@ -26,6 +27,10 @@ type Options struct {
 	Top      int     // findings per kind (default 10)
 	Alpha    float64 // significance level (default 0.01)
 	Seed     uint64  // bootstrap seed (default 1)
+	// SLA rules to evaluate (nil: none); Now is the instant open cases are
+	// judged at (zero: the log's last completion).
+	SLA *sla.Rules
+	Now time.Time
 }
 
 // Report is the result of Run.
@@ -49,6 +54,7 @@ type Report struct {
 	HourOfWeek []perf.HourOfWeek    `json:"hour_of_week"`
 	Segments   []perf.SegmentTest   `json:"segments"`
 	Drift      perf.Drift           `json:"drift"`
+	SLA        *sla.Report          `json:"sla,omitempty"`
 	Seconds    map[string]float64   `json:"seconds"`
 }
 
@@ -100,5 +106,12 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 	step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) })
 	step("segments", func() { r.Segments = perf.Segments(l, fcycle, o.Alpha) })
 	step("drift", func() { r.Drift = perf.WeeklyDrift(l, fcycle, loc, o.Alpha) })
+	if o.SLA != nil {
+		var err error
+		step("sla", func() { r.SLA, err = sla.Evaluate(l, o.SLA, sla.Options{Now: o.Now}) })
+		if err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }

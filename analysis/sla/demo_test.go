@@ -94,11 +94,10 @@ func TestDemoResolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []struct {
-		prio           string
-		resolved       int64
-		first, last    float64 // breach rates, README ±0.5 point
-		medianHours    float64 // README, rounded to 0.1 h
-		p1, p2, p3, p4 string
+		prio        string
+		resolved    int64
+		first, last float64 // breach rates, README ±0.5 point
+		medianHours float64 // README, rounded to 0.1 h
 	}{
 		{prio: "P1", resolved: 97, first: 0.18, last: 0.23, medianHours: 2.2},
 		{prio: "P2", resolved: 365, first: 0.31, last: 0.36, medianHours: 5.1},

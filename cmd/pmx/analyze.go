@@ -6,24 +6,28 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/pmx-dev/pmx/analysis/analyze"
 	"github.com/pmx-dev/pmx/analysis/calendar"
+	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
 
 // analyzeFlags are shared by analyze and bottlenecks.
 type analyzeFlags struct {
-	calendar string
-	top      int
-	alpha    float64
-	seed     uint64
+	calendar, sla, now string
+	top                int
+	alpha              float64
+	seed               uint64
 }
 
 func addAnalyzeFlags(fs *flag.FlagSet) *analyzeFlags {
 	a := &analyzeFlags{}
 	fs.StringVar(&a.calendar, "calendar", "", "business calendar (YAML: time zone, working hours, holidays) for business time")
 	fs.IntVar(&a.top, "top", 10, "findings per kind")
+	fs.StringVar(&a.sla, "sla", "", "SLA rules (YAML; format in analysis/sla/doc.go, example testdata/sla/incidents.yaml)")
+	fs.StringVar(&a.now, "now", "", "judge open cases at this instant (RFC 3339; default: the log's last event)")
 	fs.Float64Var(&a.alpha, "alpha", 0.01, "significance level of the tests")
 	fs.Uint64Var(&a.seed, "seed", 1, "bootstrap seed (same seed, same intervals)")
 	return a
@@ -33,6 +37,24 @@ func (a *analyzeFlags) options() (analyze.Options, error) {
 	o := analyze.Options{Top: a.top, Alpha: a.alpha, Seed: a.seed}
 	if a.alpha <= 0 || a.alpha >= 1 {
 		return o, fmt.Errorf("--alpha %v: want a level in (0, 1): %w", a.alpha, errUsage)
+	}
+	if a.sla != "" {
+		rules, err := sla.ParseFile(a.sla)
+		if err != nil {
+			return o, err
+		}
+		o.SLA = rules
+		// Without --calendar, business time is the rules' calendar.
+		if a.calendar == "" && rules.Calendar != nil && rules.Calendar.Name() != calendar.Always().Name() {
+			o.Calendar = rules.Calendar
+		}
+	}
+	if a.now != "" {
+		t, err := time.Parse(time.RFC3339, a.now)
+		if err != nil {
+			return o, fmt.Errorf("--now %q: want an RFC 3339 instant such as 2026-07-03T17:00:00+02:00: %w", a.now, errUsage)
+		}
+		o.Now = t
 	}
 	if a.calendar != "" {
 		f, err := os.Open(a.calendar)
@@ -168,6 +190,28 @@ func printBottlenecks(e *env, r *analyze.Report, top int, full bool) {
 	}
 	if !full {
 		return
+	}
+	if r.SLA != nil {
+		section(fmt.Sprintf("Service levels (%s; breach rate with a %.0f %% Wilson interval):", r.SLA.Calendar, 100*r.SLA.Level))
+		for _, x := range r.SLA.Rules {
+			fmt.Fprintf(out, "  %s: %d of %d breached, %.1f %% (%.1f–%.1f %%); median %s", x.Name, x.Breaches, x.Measured,
+				100*x.BreachRate, 100*x.RateLow, 100*x.RateHigh, human(x.MedianSeconds))
+			if x.OpenBreached+x.OpenAtRisk > 0 {
+				fmt.Fprintf(out, "; open: %d already breached, %d at risk", x.OpenBreached, x.OpenAtRisk)
+			}
+			fmt.Fprintln(out)
+			if x.Lost != nil && len(x.Lost.Handovers) > 0 {
+				h := x.Lost.Handovers[0]
+				fmt.Fprintf(out, "    breached cases lose most on %s → %s: %.0f %% of their waiting (others: %.0f %%)\n",
+					h.From, h.To, 100*h.BreachedShare, 100*h.OtherShare)
+			}
+			if x.Change != nil && x.Change.Significant {
+				fmt.Fprintf(out, "    %s\n", x.Change.Text)
+			}
+			for _, w := range x.Warnings {
+				fmt.Fprintf(out, "    warning: %s\n", w)
+			}
+		}
 	}
 	if c := r.Drift.CycleChange; c != nil && c.Significant {
 		section("Drift:")
