@@ -40,6 +40,7 @@ func TestChromium(t *testing.T) {
 		{"synthetic_time", synthetic(30, 150), "#time", true},
 		{"hostile", hostileInput(), "#time", true},
 		{"model", modelInput(), "", true},
+		{"analysis", analysisInput(), "", true},
 		{"zero_cases", Input{Title: "empty"}, "", false},
 		{"interaction", synthetic(30, 150), "", true},
 	}

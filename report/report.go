@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pmx-dev/pmx/analysis/analyze"
 	"github.com/pmx-dev/pmx/analysis/facts"
 )
 
@@ -26,6 +27,7 @@ type Input struct {
 	DFG       facts.DFG       // the process map
 	Durations facts.Histogram // case-duration histogram (log-scale buckets)
 	Model     *Model          // optional process-model section
+	Analysis  *analyze.Report // optional findings section (pmx analyze)
 }
 
 //go:embed assets/report.html.tmpl assets/report.css assets/report.js assets/echarts.min.js
@@ -89,6 +91,7 @@ type page struct {
 	Script, Echarts          template.JS
 	EchartsVersion           string
 	Model                    *modelPage
+	Analysis                 *analysisPage
 }
 
 type kpi struct{ Label, Value, Hint string }
@@ -146,6 +149,7 @@ func Write(w io.Writer, in Input) error {
 		p.MapSVG, p.HasMap = template.HTML(svg), true
 	}
 
+	p.Analysis = analysisSection(in.Analysis)
 	if p.Model, err = modelSection(in.Model); err != nil {
 		return err
 	}

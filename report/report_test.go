@@ -173,7 +173,7 @@ func TestDeterministic(t *testing.T) {
 // intended change and review the diff.
 func TestGolden(t *testing.T) {
 	ech := echartsJS(t)
-	for name, in := range map[string]Input{"running_example": runningExample(), "hostile": hostileInput(), "model": modelInput()} {
+	for name, in := range map[string]Input{"running_example": runningExample(), "hostile": hostileInput(), "model": modelInput(), "analysis": analysisInput()} {
 		t.Run(name, func(t *testing.T) {
 			got := []byte(strings.Replace(render(t, in), ech, "/* echarts.min.js elided */", 1))
 			path := filepath.Join("testdata", name+".golden.html")

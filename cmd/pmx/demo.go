@@ -17,6 +17,9 @@ import (
 // repository root.
 const demoLog = "testdata/demo/incidents.xes.gz"
 
+// demoSLA are the demo log's service-level rules (with its calendar).
+const demoSLA = "testdata/sla/incidents.yaml"
+
 func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "demo", "[flags]")
 	db := fs.String("db", defaultDB, "warehouse file the demo log is imported into")
@@ -50,6 +53,18 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if in.Model, err = reportModel(ctx, w, info.Name, modelSpec{algo: "imf", noise: discover.DefaultNoise}); err != nil {
+		return err
+	}
+	// The demo's service levels and business hours sit next to the log.
+	af := &analyzeFlags{alpha: 0.01, seed: 1, top: 10}
+	if rules, err := findUp(demoSLA); err == nil {
+		af.sla = rules
+	}
+	ao, err := af.options()
+	if err != nil {
+		return err
+	}
+	if in.Analysis, err = reportAnalysis(ctx, w, info.Name, ao); err != nil {
 		return err
 	}
 	if err := writeReport(*out, in); err != nil {

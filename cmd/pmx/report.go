@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/pmx-dev/pmx/analysis/analyze"
 	"github.com/pmx-dev/pmx/analysis/minelog"
+	"github.com/pmx-dev/pmx/analysis/timeline"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,11 +30,18 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	out := fs.String("o", "report.html", "output HTML file")
 	top := fs.Int("top", 20, "variants shown")
 	mf := addModelFlags(fs)
+	af := &analyzeFlags{alpha: 0.01, seed: 1, top: 10}
+	fs.StringVar(&af.sla, "sla", "", "SLA rules (YAML) for the service-level section")
+	fs.StringVar(&af.calendar, "calendar", "", "business calendar (YAML) for business time")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	spec, err := mf.spec()
+	if err != nil {
+		return err
+	}
+	ao, err := af.options()
 	if err != nil {
 		return err
 	}
@@ -53,6 +62,9 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if in.Model, err = reportModel(ctx, w, name, spec); err != nil {
+		return err
+	}
+	if in.Analysis, err = reportAnalysis(ctx, w, name, ao); err != nil {
 		return err
 	}
 	if err := writeReport(*out, in); err != nil {
@@ -173,6 +185,16 @@ func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec 
 	}
 	rm.Conformance = c
 	return rm, nil
+}
+
+// reportAnalysis runs pmx analyze's analyses for the report's findings and
+// service-level sections.
+func reportAnalysis(ctx context.Context, w *warehouse.Warehouse, name string, o analyze.Options) (*analyze.Report, error) {
+	l, err := timeline.Load(ctx, w, name)
+	if err != nil {
+		return nil, err
+	}
+	return analyze.Run(l, o)
 }
 
 // writeReport writes atomically: a reader never sees half a report.
