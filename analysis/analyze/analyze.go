@@ -42,6 +42,9 @@ type Report struct {
 	// business calendar's working time (absent without a calendar).
 	Times         perf.Decomposition  `json:"times"`
 	BusinessTimes *perf.Decomposition `json:"business_times,omitempty"`
+	// OffHours is, per case, the part of its cycle time outside working
+	// hours (calendar minus business cycle time); with a calendar only.
+	OffHours *perf.Dist `json:"off_hours,omitempty"`
 	// Findings are the bottlenecks (in business time when a calendar is
 	// given: waiting outside working hours is not the process' fault).
 	Findings   []perf.Finding       `json:"bottlenecks"`
@@ -93,6 +96,12 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 			btm, bcycle := perf.Decompose(l, o.Calendar), perf.CycleTimes(l, o.Calendar)
 			d := perf.Summarize(l, btm, bcycle, o.Calendar.Name())
 			r.BusinessTimes = &d
+			off := make([]float64, len(cycle))
+			for c := range off {
+				off[c] = max(cycle[c]-bcycle[c], 0)
+			}
+			od := perf.SummarizeDurations(off)
+			r.OffHours = &od
 			ftm, fcycle = btm, bcycle
 		})
 	}

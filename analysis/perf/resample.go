@@ -28,6 +28,14 @@ type entry struct {
 // Percentile intervals; resamples run on workers goroutines, each with its
 // own PCG stream derived from seed, so results do not depend on scheduling.
 func shareCIs(caseEntries [][]entry, den []float64, cands int, level float64, resamples int, seed uint64, workers int) [][2]float64 {
+	// Flatten into one array with per-case offsets: the resampling loop then
+	// streams through memory instead of chasing a slice header per case.
+	off := make([]int32, len(caseEntries)+1)
+	var flat []entry
+	for c, es := range caseEntries {
+		flat = append(flat, es...)
+		off[c+1] = int32(len(flat))
+	}
 	shares := make([][]float64, cands) // [cand][resample]
 	for k := range shares {
 		shares[k] = make([]float64, resamples)
@@ -46,7 +54,7 @@ func shareCIs(caseEntries [][]entry, den []float64, cands int, level float64, re
 				clear(num)
 				var d float64
 				var bits uint64
-				for c, es := range caseEntries {
+				for c := range den {
 					// Four 16-bit draws per 64-bit random number.
 					if c&3 == 0 {
 						bits = rng.Uint64()
@@ -57,7 +65,7 @@ func shareCIs(caseEntries [][]entry, den []float64, cands int, level float64, re
 					}
 					fw := float64(wt)
 					d += fw * den[c]
-					for _, e := range es {
+					for _, e := range flat[off[c]:off[c+1]] {
 						num[e.cand] += fw * e.val
 					}
 				}

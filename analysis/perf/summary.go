@@ -39,6 +39,9 @@ func dist(xs []float64) Dist {
 	return d
 }
 
+// SummarizeDurations summarises durations in seconds (xs is reordered).
+func SummarizeDurations(xs []float64) Dist { return dist(xs) }
+
 // ActivityTimes summarises the instances of one activity.
 type ActivityTimes struct {
 	Activity string `json:"activity"`
