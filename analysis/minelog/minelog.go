@@ -10,13 +10,11 @@ package minelog
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/marcboeker/go-duckdb"
 
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 	"github.com/pmx-dev/pmx/mining/eventlog"
@@ -39,27 +37,8 @@ func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*eventlog.L
 		return nil, err
 	}
 	l := &eventlog.Log{}
-	c, err := w.DB().Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	// One snapshot for both tables: a concurrent refresh cannot pair one
-	// generation's dictionary with another's variants.
-	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return nil, err
-	}
-	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-	err = c.Raw(func(dc any) error {
-		conn, ok := dc.(driver.Conn)
-		if !ok {
-			return fmt.Errorf("unexpected driver connection %T", dc)
-		}
-		ar, err := duckdb.NewArrowFromConn(conn)
-		if err != nil {
-			return err
-		}
-		err = arrowRows(ctx, ar, fmt.Sprintf(`SELECT act_no, activity FROM activities WHERE log_id = %d ORDER BY act_no`, id),
+	err = w.ReadArrow(ctx, func(query warehouse.Query) error {
+		err := query(fmt.Sprintf(`SELECT act_no, activity FROM activities WHERE log_id = %d ORDER BY act_no`, id),
 			func(rec arrow.Record) error {
 				no, okNo := rec.Column(0).(*array.Int32)
 				act, okAct := rec.Column(1).(*array.String)
@@ -78,7 +57,7 @@ func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*eventlog.L
 		if err != nil {
 			return err
 		}
-		return arrowRows(ctx, ar, fmt.Sprintf(`SELECT acts, cases FROM variants WHERE log_id = %d ORDER BY variant_id`, id),
+		return query(fmt.Sprintf(`SELECT acts, cases FROM variants WHERE log_id = %d ORDER BY variant_id`, id),
 			func(rec arrow.Record) error {
 				lists, okL := rec.Column(0).(*array.List)
 				cases, okC := rec.Column(1).(*array.Int64)
@@ -108,18 +87,4 @@ func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*eventlog.L
 		return nil, fmt.Errorf("load log %q for mining: %w", name, err)
 	}
 	return l, nil
-}
-
-func arrowRows(ctx context.Context, ar *duckdb.Arrow, q string, fn func(arrow.Record) error) error {
-	rr, err := ar.QueryContext(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rr.Release()
-	for rr.Next() {
-		if err := fn(rr.Record()); err != nil {
-			return err
-		}
-	}
-	return rr.Err()
 }

@@ -10,13 +10,11 @@ package timeline
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/marcboeker/go-duckdb"
 
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
@@ -61,27 +59,7 @@ func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*Log, error
 		return nil, err
 	}
 	l := &Log{Name: name}
-	c, err := w.DB().Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	// One snapshot for every query.
-	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return nil, err
-	}
-	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-	err = c.Raw(func(dc any) error {
-		conn, ok := dc.(driver.Conn)
-		if !ok {
-			return fmt.Errorf("unexpected driver connection %T", dc)
-		}
-		ar, err := duckdb.NewArrowFromConn(conn)
-		if err != nil {
-			return err
-		}
-		return l.load(ctx, ar, id)
-	})
+	err = w.ReadArrow(ctx, func(query warehouse.Query) error { return l.load(query, id) })
 	if err != nil {
 		return nil, fmt.Errorf("load timeline of log %q: %w", name, err)
 	}
@@ -91,9 +69,9 @@ func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*Log, error
 // Resources are numbered in SQL (dense rank by name) so the 1M-row scan
 // carries integers, not strings; cases are renumbered densely in case_no
 // order because case_no may have gaps (cases without instances).
-func (l *Log) load(ctx context.Context, ar *duckdb.Arrow, id int64) error {
+func (l *Log) load(scan warehouse.Query, id int64) error {
 	strs := func(q string, dst *[]string) error {
-		return scan(ctx, ar, q, func(rec arrow.Record) error {
+		return scan(q, func(rec arrow.Record) error {
 			col, ok := rec.Column(0).(*array.String)
 			if !ok {
 				return fmt.Errorf("%s: column is %s", q, rec.Column(0).DataType())
@@ -111,7 +89,7 @@ func (l *Log) load(ctx context.Context, ar *duckdb.Arrow, id int64) error {
 	if err := strs(`SELECT resource FROM (`+resSQL+`) ORDER BY resource`, &l.Resources); err != nil {
 		return err
 	}
-	err := scan(ctx, ar, fmt.Sprintf(`SELECT f.case_id, c.attrs::VARCHAR FROM case_facts f
+	err := scan(fmt.Sprintf(`SELECT f.case_id, c.attrs::VARCHAR FROM case_facts f
 		LEFT JOIN (SELECT DISTINCT ON (case_no) case_no, attrs FROM cases WHERE log_id = %[1]d) c USING (case_no)
 		WHERE f.log_id = %[1]d ORDER BY f.case_no`, id), func(rec arrow.Record) error {
 		ids, ok1 := rec.Column(0).(*array.String)
@@ -133,7 +111,7 @@ func (l *Log) load(ctx context.Context, ar *duckdb.Arrow, id int64) error {
 		return err
 	}
 	var n int64
-	if err := scan(ctx, ar, fmt.Sprintf(`SELECT count(*) FROM steps WHERE log_id = %d`, id), func(rec arrow.Record) error {
+	if err := scan(fmt.Sprintf(`SELECT count(*) FROM steps WHERE log_id = %d`, id), func(rec arrow.Record) error {
 		n = rec.Column(0).(*array.Int64).Value(0)
 		return nil
 	}); err != nil {
@@ -147,7 +125,7 @@ func (l *Log) load(ctx context.Context, ar *duckdb.Arrow, id int64) error {
 	// against 0.1 s per million steps).
 	var caseK []int32 // case_no → dense case index
 	lastNo := int32(-1)
-	err = scan(ctx, ar, fmt.Sprintf(`SELECT case_no, act_no, epoch_us(ts), coalesce(epoch_us(start_ts), -1)
+	err = scan(fmt.Sprintf(`SELECT case_no, act_no, epoch_us(ts), coalesce(epoch_us(start_ts), -1)
 		FROM steps WHERE log_id = %d ORDER BY case_no, pos`, id), func(rec arrow.Record) error {
 		cno, ok1 := rec.Column(0).(*array.Int32)
 		act, ok2 := rec.Column(1).(*array.Int32)
@@ -184,7 +162,7 @@ func (l *Log) load(ctx context.Context, ar *duckdb.Arrow, id int64) error {
 	for i := range l.Resource {
 		l.Resource[i] = None
 	}
-	return scan(ctx, ar, fmt.Sprintf(`
+	return scan(fmt.Sprintf(`
 		WITH r AS (SELECT resource, (row_number() OVER (ORDER BY resource) - 1)::INTEGER AS res_no FROM (%[2]s))
 		SELECT s.case_no, s.pos, r.res_no FROM steps s JOIN events e ON e.log_id = %[1]d AND e.seq = s.seq
 		JOIN r ON r.resource = e.resource WHERE s.log_id = %[1]d`, id, resSQL), func(rec arrow.Record) error {
@@ -207,18 +185,4 @@ func (l *Log) load(ctx context.Context, ar *duckdb.Arrow, id int64) error {
 		}
 		return nil
 	})
-}
-
-func scan(ctx context.Context, ar *duckdb.Arrow, q string, fn func(arrow.Record) error) error {
-	rr, err := ar.QueryContext(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rr.Release()
-	for rr.Next() {
-		if err := fn(rr.Record()); err != nil {
-			return err
-		}
-	}
-	return rr.Err()
 }

@@ -165,3 +165,34 @@ func asEventSchema(rec arrow.Record) (arrow.Record, error) {
 	}
 	return array.NewRecord(event.Schema, cols, rec.NumRows()), nil
 }
+
+// Query streams one query's result through DuckDB's Arrow interface: each
+// record is valid only during its call to each.
+type Query func(q string, each func(arrow.Record) error) error
+
+// ReadArrow runs fn in one transaction, so every query it makes sees one
+// snapshot of the warehouse, with a Query that reads results as Arrow
+// records (no per-value conversion through database/sql). Readers that
+// build their own structures from several tables (the mining log, the
+// analysis timeline) use it.
+func (w *Warehouse) ReadArrow(ctx context.Context, fn func(query Query) error) error {
+	return w.withTx(ctx, nil, func(conn driver.Conn, tx *txConn) error {
+		ar, err := duckdb.NewArrowFromConn(conn)
+		if err != nil {
+			return err
+		}
+		return fn(func(q string, each func(arrow.Record) error) error {
+			rr, err := ar.QueryContext(ctx, q)
+			if err != nil {
+				return err
+			}
+			defer rr.Release()
+			for rr.Next() {
+				if err := each(rr.Record()); err != nil {
+					return err
+				}
+			}
+			return rr.Err()
+		})
+	})
+}
