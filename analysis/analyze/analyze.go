@@ -47,18 +47,21 @@ type Report struct {
 	OffHours *perf.Dist `json:"off_hours,omitempty"`
 	// Findings are the bottlenecks (in business time when a calendar is
 	// given: waiting outside working hours is not the process' fault).
-	Findings   []perf.Finding       `json:"bottlenecks"`
-	Rework     []perf.Rework        `json:"rework"`
-	PingPong   []perf.PingPong      `json:"ping_pong"`
-	Resources  []perf.ResourceStats `json:"resources"`
-	Speeds     []perf.Speed         `json:"resource_speed"`
-	Handovers  []perf.Handover      `json:"handovers"`
-	WIP        []perf.WIP           `json:"wip"`
-	HourOfWeek []perf.HourOfWeek    `json:"hour_of_week"`
-	Segments   []perf.SegmentTest   `json:"segments"`
-	Drift      perf.Drift           `json:"drift"`
-	SLA        *sla.Report          `json:"sla,omitempty"`
-	Seconds    map[string]float64   `json:"seconds"`
+	Findings []perf.Finding  `json:"bottlenecks"`
+	Rework   []perf.Rework   `json:"rework"`
+	PingPong []perf.PingPong `json:"ping_pong"`
+	// GroupPingPong is ping-pong between groups (with Options.GroupAttr at
+	// load time; empty otherwise).
+	GroupPingPong []perf.PingPong      `json:"group_ping_pong,omitempty"`
+	Resources     []perf.ResourceStats `json:"resources"`
+	Speeds        []perf.Speed         `json:"resource_speed"`
+	Handovers     []perf.Handover      `json:"handovers"`
+	WIP           []perf.WIP           `json:"wip"`
+	HourOfWeek    []perf.HourOfWeek    `json:"hour_of_week"`
+	Segments      []perf.SegmentTest   `json:"segments"`
+	Drift         perf.Drift           `json:"drift"`
+	SLA           *sla.Report          `json:"sla,omitempty"`
+	Seconds       map[string]float64   `json:"seconds"`
 }
 
 // Run analyses l.
@@ -108,7 +111,10 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 	step("bottlenecks", func() {
 		r.Findings = perf.Bottlenecks(l, ftm, fcycle, perf.Options{Top: o.Top, Alpha: o.Alpha, Seed: o.Seed})
 	})
-	step("rework", func() { r.Rework, r.PingPong = perf.ReworkFindings(l, tm, cycle, o.Top) })
+	step("rework", func() {
+		r.Rework, r.PingPong = perf.ReworkFindings(l, tm, cycle, o.Top)
+		r.GroupPingPong = perf.PingPongs(l, l.Group, l.Groups, tm, o.Top)
+	})
 	step("resources", func() {
 		r.Resources, r.Speeds, r.Handovers = perf.Resources(l, tm, clock, o.Alpha, 20)
 	})

@@ -30,8 +30,8 @@ type Rework struct {
 	ExtraCycle float64 `json:"extra_cycle"`
 }
 
-// PingPong is work handed back and forth between two resources: r1 → r2 →
-// r1 on consecutive activity instances of a case.
+// PingPong is work handed back and forth between two resources (or
+// groups): r1 → r2 → r1 in a case's sequence of owners.
 type PingPong struct {
 	Resources [2]string `json:"resources"`
 	Cases     int64     `json:"cases"`
@@ -51,9 +51,6 @@ func ReworkFindings(l *timeline.Log, tm *Times, cycle []float64, top int) ([]Rew
 	accs := make([]acc, na)
 	seen := make([]int32, na)
 	var totalCycle float64
-	type pair struct{ a, b int32 }
-	pp := map[pair]*PingPong{}
-	ppCase := map[pair]int32{}
 	for c := 0; c < l.Cases(); c++ {
 		totalCycle += cycle[c]
 		lo, hi := int(l.CaseStart[c]), int(l.CaseStart[c+1])
@@ -70,24 +67,6 @@ func ReworkFindings(l *timeline.Log, tm *Times, cycle []float64, top int) ([]Rew
 				}
 				if i > lo && l.Act[i-1] == a {
 					accs[a].self++
-				}
-			}
-			if i >= lo+2 {
-				r0, r1, r2 := l.Resource[i-2], l.Resource[i-1], l.Resource[i]
-				if r0 >= 0 && r1 >= 0 && r0 == r2 && r0 != r1 {
-					k := pair{min(r0, r1), max(r0, r1)}
-					p := pp[k]
-					if p == nil {
-						p = &PingPong{Resources: [2]string{l.Resources[k.a], l.Resources[k.b]}}
-						pp[k] = p
-						ppCase[k] = -1
-					}
-					p.Times++
-					p.Seconds += max(tm.Sojourn[i], 0)
-					if ppCase[k] != int32(c) {
-						ppCase[k] = int32(c)
-						p.Cases++
-					}
 				}
 			}
 		}
@@ -127,6 +106,56 @@ func ReworkFindings(l *timeline.Log, tm *Times, cycle []float64, top int) ([]Rew
 	slices.SortFunc(rw, func(x, y Rework) int {
 		return cmp.Or(cmp.Compare(y.Seconds, x.Seconds), cmp.Compare(x.Activity, y.Activity))
 	})
+	if top > 0 && len(rw) > top {
+		rw = rw[:top]
+	}
+	return rw, PingPongs(l, l.Resource, l.Resources, tm, top)
+}
+
+// PingPongs finds work handed back and forth on one dimension of the
+// instances — resources (l.Resource, l.Resources) or groups (l.Group,
+// l.Groups): in a case's sequence of owners (consecutive instances of one
+// owner counted once), x → y → x. Seconds is the sojourn of the instance
+// that returns the work. Most frequent first; at most top (0 = all).
+func PingPongs(l *timeline.Log, dim []int32, names []string, tm *Times, top int) []PingPong {
+	if len(dim) != l.Steps() {
+		return nil
+	}
+	type pair struct{ a, b int32 }
+	pp := map[pair]*PingPong{}
+	ppCase := map[pair]int32{}
+	for c := 0; c < l.Cases(); c++ {
+		lo, hi := int(l.CaseStart[c]), int(l.CaseStart[c+1])
+		// The case's owners as runs: consecutive instances of one owner are
+		// one run, instances without an owner are skipped. A ping-pong is a
+		// run that returns the work to the owner two runs back.
+		var runs [3]int32 // the last three distinct runs, newest last
+		n := 0
+		for i := lo; i < hi; i++ {
+			r := dim[i]
+			if r < 0 || (n > 0 && runs[2] == r) {
+				continue
+			}
+			runs[0], runs[1], runs[2] = runs[1], runs[2], r
+			n++
+			if n < 3 || runs[0] != r {
+				continue
+			}
+			k := pair{min(runs[0], runs[1]), max(runs[0], runs[1])}
+			p := pp[k]
+			if p == nil {
+				p = &PingPong{Resources: [2]string{names[k.a], names[k.b]}}
+				pp[k] = p
+				ppCase[k] = -1
+			}
+			p.Times++
+			p.Seconds += max(tm.Sojourn[i], 0)
+			if ppCase[k] != int32(c) {
+				ppCase[k] = int32(c)
+				p.Cases++
+			}
+		}
+	}
 	var pps []PingPong
 	for _, p := range pp {
 		pps = append(pps, *p)
@@ -134,13 +163,10 @@ func ReworkFindings(l *timeline.Log, tm *Times, cycle []float64, top int) ([]Rew
 	slices.SortFunc(pps, func(x, y PingPong) int {
 		return cmp.Or(cmp.Compare(y.Times, x.Times), cmp.Compare(x.Resources[0], y.Resources[0]), cmp.Compare(x.Resources[1], y.Resources[1]))
 	})
-	if top > 0 && len(rw) > top {
-		rw = rw[:top]
-	}
 	if top > 0 && len(pps) > top {
 		pps = pps[:top]
 	}
-	return rw, pps
+	return pps
 }
 
 // String describes a rework record in one sentence.

@@ -1,6 +1,7 @@
 package perf
 
 import (
+	"context"
 	"testing"
 
 	"github.com/pmx-dev/pmx/analysis/timeline"
@@ -61,5 +62,28 @@ func TestReworkOnDemo(t *testing.T) {
 	}
 	if by["Investigate"].Cases == 0 || len(pp) == 0 {
 		t.Error("no Investigate rework or ping-pong in the demo log")
+	}
+}
+
+// With groups loaded, the demo's misrouted Database and Software cases
+// bounce between App Support and DBA (testdata/demo/README.md, pattern 3).
+func TestGroupPingPongOnDemo(t *testing.T) {
+	w, _ := loadDemo(t)
+	l, err := timeline.LoadWith(context.Background(), w, "demo", timeline.Options{GroupAttr: "org:group"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Groups) != 5 {
+		t.Fatalf("groups %v, want the demo's 5", l.Groups)
+	}
+	pp := PingPongs(l, l.Group, l.Groups, Decompose(l, nil), 0)
+	found := false
+	for _, p := range pp {
+		if p.Resources == [2]string{"App Support", "DBA"} && p.Cases >= 20 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no App Support ⇄ DBA ping-pong in %+v", pp)
 	}
 }

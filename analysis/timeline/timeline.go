@@ -30,6 +30,7 @@ type Log struct {
 	Name       string
 	Activities []string // act_no → name (name order)
 	Resources  []string // res_no → name (name order)
+	Groups     []string // org:group values (name order)
 	CaseIDs    []string // case index → case id (case_no order)
 	// CaseAttrs holds each case's attributes as a JSON object ("" if none).
 	CaseAttrs []string
@@ -38,6 +39,7 @@ type Log struct {
 	Case     []int32 // case index of each step
 	Act      []int32
 	Resource []int32 // None when the instance has no resource
+	Group    []int32 // index into Groups, None without an org:group attribute
 	Time     []int64 // completion
 	Start    []int64 // start, None when unknown
 }
@@ -48,9 +50,21 @@ func (l *Log) Steps() int { return len(l.Act) }
 // Cases is the number of cases with at least one instance.
 func (l *Log) Cases() int { return len(l.CaseIDs) }
 
+// Options choose what Load reads besides the activity instances.
+type Options struct {
+	// GroupAttr names the event attribute holding the group or team of the
+	// instance's resource (XES: "org:group"); "" reads no groups.
+	GroupAttr string
+}
+
 // Load reads log name from the warehouse (refreshing its derived tables
-// first if Kafka appended to it).
+// first if Kafka appended to it), without groups.
 func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*Log, error) {
+	return LoadWith(ctx, w, name, Options{})
+}
+
+// LoadWith is Load with options.
+func LoadWith(ctx context.Context, w *warehouse.Warehouse, name string, o Options) (*Log, error) {
 	id, err := w.LogID(ctx, name)
 	if err != nil {
 		return nil, err
@@ -59,7 +73,7 @@ func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*Log, error
 		return nil, err
 	}
 	l := &Log{Name: name}
-	err = w.ReadArrow(ctx, func(query warehouse.Query) error { return l.load(query, id) })
+	err = w.ReadArrow(ctx, func(query warehouse.Query) error { return l.load(query, id, o) })
 	if err != nil {
 		return nil, fmt.Errorf("load timeline of log %q: %w", name, err)
 	}
@@ -69,7 +83,7 @@ func Load(ctx context.Context, w *warehouse.Warehouse, name string) (*Log, error
 // Resources are numbered in SQL (dense rank by name) so the 1M-row scan
 // carries integers, not strings; cases are renumbered densely in case_no
 // order because case_no may have gaps (cases without instances).
-func (l *Log) load(scan warehouse.Query, id int64) error {
+func (l *Log) load(scan warehouse.Query, id int64, o Options) error {
 	strs := func(q string, dst *[]string) error {
 		return scan(q, func(rec arrow.Record) error {
 			col, ok := rec.Column(0).(*array.String)
@@ -158,18 +172,44 @@ func (l *Log) load(scan warehouse.Query, id int64) error {
 	if len(l.CaseStart)-1 != len(l.CaseIDs) {
 		return fmt.Errorf("steps cover %d cases, case_facts has %d", len(l.CaseStart)-1, len(l.CaseIDs))
 	}
-	// Resources, numbered by name in SQL and placed by (case, pos) in Go.
+	// Resources and groups (the XES org:group event attribute), numbered by
+	// name in SQL and placed by (case, pos) in Go: one join with events for
+	// both.
+	l.Group = make([]int32, n)
 	for i := range l.Resource {
-		l.Resource[i] = None
+		l.Resource[i], l.Group[i] = None, None
 	}
-	return scan(fmt.Sprintf(`
+	// The group is an event attribute inside the JSON attrs: extracting it
+	// costs about 2 s per million events, so it is read only on request.
+	grpExpr := "NULL::VARCHAR"
+	if o.GroupAttr != "" {
+		grpExpr = fmt.Sprintf("json_extract_string(attrs, %s)", sqlString("$."+jsonPathKey(o.GroupAttr)))
+	}
+	grpSQL := fmt.Sprintf(`SELECT DISTINCT %s AS grp FROM events WHERE log_id = %d AND %[1]s IS NOT NULL`, grpExpr, id)
+	if o.GroupAttr != "" {
+		if err := strs(`SELECT grp FROM (`+grpSQL+`) ORDER BY grp`, &l.Groups); err != nil {
+			return err
+		}
+	}
+	q := fmt.Sprintf(`
 		WITH r AS (SELECT resource, (row_number() OVER (ORDER BY resource) - 1)::INTEGER AS res_no FROM (%[2]s))
-		SELECT s.case_no, s.pos, r.res_no FROM steps s JOIN events e ON e.log_id = %[1]d AND e.seq = s.seq
-		JOIN r ON r.resource = e.resource WHERE s.log_id = %[1]d`, id, resSQL), func(rec arrow.Record) error {
+		SELECT s.case_no, s.pos, r.res_no, -1::INTEGER FROM steps s JOIN events e ON e.log_id = %[1]d AND e.seq = s.seq
+		JOIN r ON r.resource = e.resource WHERE s.log_id = %[1]d`, id, resSQL)
+	if o.GroupAttr != "" {
+		q = fmt.Sprintf(`
+		WITH r AS (SELECT resource, (row_number() OVER (ORDER BY resource) - 1)::INTEGER AS res_no FROM (%[2]s)),
+		     g AS (SELECT grp, (row_number() OVER (ORDER BY grp) - 1)::INTEGER AS grp_no FROM (%[3]s)),
+		     e AS (SELECT seq, resource, %[4]s AS grp FROM events WHERE log_id = %[1]d)
+		SELECT s.case_no, s.pos, coalesce(r.res_no, -1)::INTEGER, coalesce(g.grp_no, -1)::INTEGER
+		FROM steps s JOIN e ON e.seq = s.seq LEFT JOIN r ON r.resource = e.resource LEFT JOIN g ON g.grp = e.grp
+		WHERE s.log_id = %[1]d AND (e.resource IS NOT NULL OR e.grp IS NOT NULL)`, id, resSQL, grpSQL, grpExpr)
+	}
+	return scan(q, func(rec arrow.Record) error {
 		cno, ok1 := rec.Column(0).(*array.Int32)
 		pos, ok2 := rec.Column(1).(*array.Int32)
 		res, ok3 := rec.Column(2).(*array.Int32)
-		if !ok1 || !ok2 || !ok3 {
+		grp, ok4 := rec.Column(3).(*array.Int32)
+		if !ok1 || !ok2 || !ok3 || !ok4 {
 			return fmt.Errorf("resources: unexpected columns %s", rec.Schema())
 		}
 		for i := 0; i < cno.Len(); i++ {
@@ -181,8 +221,17 @@ func (l *Log) load(scan warehouse.Query, id int64) error {
 			if at >= int(l.CaseStart[caseK[no]+1]) {
 				return fmt.Errorf("resources: case_no %d position %d out of range", no, pos.Value(i))
 			}
-			l.Resource[at] = res.Value(i)
+			l.Resource[at], l.Group[at] = res.Value(i), grp.Value(i)
 		}
 		return nil
 	})
+}
+
+// sqlString quotes s as an SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// jsonPathKey quotes an attribute name as one JSON-path key ("org:group"
+// holds a colon, which a bare path segment cannot).
+func jsonPathKey(k string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(k) + `"`
 }

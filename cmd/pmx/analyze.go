@@ -10,16 +10,17 @@ import (
 
 	"github.com/pmx-dev/pmx/analysis/analyze"
 	"github.com/pmx-dev/pmx/analysis/calendar"
+	"github.com/pmx-dev/pmx/analysis/perf"
 	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
 
 // analyzeFlags are shared by analyze and bottlenecks.
 type analyzeFlags struct {
-	calendar, sla, now string
-	top                int
-	alpha              float64
-	seed               uint64
+	calendar, sla, now, group string
+	top                       int
+	alpha                     float64
+	seed                      uint64
 }
 
 func addAnalyzeFlags(fs *flag.FlagSet) *analyzeFlags {
@@ -27,6 +28,7 @@ func addAnalyzeFlags(fs *flag.FlagSet) *analyzeFlags {
 	fs.StringVar(&a.calendar, "calendar", "", "business calendar (YAML: time zone, working hours, holidays) for business time")
 	fs.IntVar(&a.top, "top", 10, "findings per kind")
 	fs.StringVar(&a.sla, "sla", "", "SLA rules (YAML; format in analysis/sla/doc.go, example testdata/sla/incidents.yaml)")
+	fs.StringVar(&a.group, "group-attr", "", "event attribute naming the resource's group or team (e.g. org:group): ping-pong between groups")
 	fs.StringVar(&a.now, "now", "", "judge open cases at this instant (RFC 3339; default: the log's last event)")
 	fs.Float64Var(&a.alpha, "alpha", 0.01, "significance level of the tests")
 	fs.Uint64Var(&a.seed, "seed", 1, "bootstrap seed (same seed, same intervals)")
@@ -84,7 +86,7 @@ func runAnalysis(ctx context.Context, e *env, fs *flag.FlagSet, src *source, af 
 		return nil, err
 	}
 	defer w.Close()
-	l, err := timeline.Load(ctx, w, name)
+	l, err := timeline.LoadWith(ctx, w, name, timeline.Options{GroupAttr: af.group})
 	if err != nil {
 		return nil, err
 	}
@@ -218,9 +220,15 @@ func printBottlenecks(e *env, r *analyze.Report, top int, full bool) {
 		fmt.Fprintf(out, "  since the week of %s the weekly median cycle time went from %s to %s (Pettitt p = %.2g)\n",
 			c.Since, human(c.Before), human(c.After), c.P)
 	}
-	if len(r.PingPong) > 0 {
-		section("Ping-pong between resources (A → B → A):")
-		for i, p := range r.PingPong {
+	for _, pp := range []struct {
+		what string
+		list []perf.PingPong
+	}{{"resources", r.PingPong}, {"groups", r.GroupPingPong}} {
+		if len(pp.list) == 0 {
+			continue
+		}
+		section("Ping-pong between " + pp.what + " (A → B → A):")
+		for i, p := range pp.list {
 			if i == top {
 				break
 			}
