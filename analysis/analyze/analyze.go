@@ -61,7 +61,9 @@ type Report struct {
 	Segments      []perf.SegmentTest   `json:"segments"`
 	Drift         perf.Drift           `json:"drift"`
 	SLA           *sla.Report          `json:"sla,omitempty"`
-	Seconds       map[string]float64   `json:"seconds"`
+	// BreachSegments: which case attributes explain SLA breaches.
+	BreachSegments []BreachSegments   `json:"breach_segments,omitempty"`
+	Seconds        map[string]float64 `json:"seconds"`
 }
 
 // Run analyses l.
@@ -127,6 +129,7 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		step("sla_segments", func() { r.BreachSegments = breachSegments(l, r.SLA, o.Alpha, r.SLA.Level) })
 	}
 	return r, nil
 }

@@ -47,6 +47,28 @@ const maxSegmentValues = 50
 // Segments tests every categorical case attribute against cycle time,
 // strongest effect first. alpha is the significance level.
 func Segments(l *timeline.Log, cycle []float64, alpha float64) []SegmentTest {
+	var out []SegmentTest
+	for attr, col := range CategoricalAttributes(l) {
+		groups := map[string][]float64{}
+		var n int64
+		for c, v := range col {
+			if v != "" {
+				groups[v] = append(groups[v], cycle[c])
+				n++
+			}
+		}
+		out = appendSegmentTest(out, attr, groups, n, alpha)
+	}
+	slices.SortFunc(out, func(a, b SegmentTest) int {
+		return cmp.Or(cmp.Compare(b.EpsilonSquared, a.EpsilonSquared), cmp.Compare(a.Attribute, b.Attribute))
+	})
+	return out
+}
+
+// CategoricalAttributes returns the case attributes that segment the log:
+// scalar values, 2 to 50 distinct ones, carried by at least half the cases.
+// Each maps to its value per case ("" where a case lacks it).
+func CategoricalAttributes(l *timeline.Log) map[string][]string {
 	vals := map[string][]string{} // attribute → value per case ("" = absent)
 	for c, raw := range l.CaseAttrs {
 		if raw == "" {
@@ -69,56 +91,56 @@ func Segments(l *timeline.Log, cycle []float64, alpha float64) []SegmentTest {
 			col[c] = s
 		}
 	}
-	var out []SegmentTest
 	for attr, col := range vals {
-		groups := map[string][]float64{}
-		var n int64
-		for c, v := range col {
+		distinct := map[string]bool{}
+		var n int
+		for _, v := range col {
 			if v != "" {
-				groups[v] = append(groups[v], cycle[c])
+				distinct[v] = true
 				n++
 			}
 		}
-		if len(groups) < 2 || len(groups) > maxSegmentValues || n*2 < int64(l.Cases()) {
-			continue
+		if len(distinct) < 2 || len(distinct) > maxSegmentValues || n*2 < l.Cases() {
+			delete(vals, attr)
 		}
-		names := make([]string, 0, len(groups))
-		for v := range groups {
-			names = append(names, v)
+	}
+	return vals
+}
+
+func appendSegmentTest(out []SegmentTest, attr string, groups map[string][]float64, n int64, alpha float64) []SegmentTest {
+	names := make([]string, 0, len(groups))
+	for v := range groups {
+		names = append(names, v)
+	}
+	slices.Sort(names)
+	gs := make([][]float64, len(names))
+	for i, v := range names {
+		gs[i] = groups[v]
+	}
+	kw, err := stats.KruskalWallis(gs)
+	if err != nil {
+		return out
+	}
+	st := SegmentTest{Attribute: attr, Values: len(names), Cases: n, H: kw.H, P: kw.P, EpsilonSquared: kw.EpsilonSquared,
+		Significant: kw.P < alpha}
+	for i, v := range names {
+		var rest []float64
+		for j := range gs {
+			if j != i {
+				rest = append(rest, gs[j]...)
+			}
 		}
-		slices.Sort(names)
-		gs := make([][]float64, len(names))
-		for i, v := range names {
-			gs[i] = groups[v]
-		}
-		kw, err := stats.KruskalWallis(gs)
+		mw, err := stats.MannWhitney(gs[i], rest)
 		if err != nil {
 			continue
 		}
-		st := SegmentTest{Attribute: attr, Values: len(names), Cases: n, H: kw.H, P: kw.P, EpsilonSquared: kw.EpsilonSquared,
-			Significant: kw.P < alpha}
-		for i, v := range names {
-			var rest []float64
-			for j := range gs {
-				if j != i {
-					rest = append(rest, gs[j]...)
-				}
-			}
-			mw, err := stats.MannWhitney(gs[i], rest)
-			if err != nil {
-				continue
-			}
-			seg := Segment{Value: v, Cases: int64(len(gs[i])), MedianCycle: median(gs[i]), RestMedian: median(rest),
-				P: mw.P, Effect: mw.RankBiserial}
-			seg.Significant = st.Significant && mw.P < alpha
-			st.Segments = append(st.Segments, seg)
-		}
-		slices.SortFunc(st.Segments, func(a, b Segment) int { return cmp.Or(cmp.Compare(b.Effect, a.Effect), cmp.Compare(a.Value, b.Value)) })
-		out = append(out, st)
+		seg := Segment{Value: v, Cases: int64(len(gs[i])), MedianCycle: median(gs[i]), RestMedian: median(rest),
+			P: mw.P, Effect: mw.RankBiserial}
+		seg.Significant = st.Significant && mw.P < alpha
+		st.Segments = append(st.Segments, seg)
 	}
-	slices.SortFunc(out, func(a, b SegmentTest) int {
-		return cmp.Or(cmp.Compare(b.EpsilonSquared, a.EpsilonSquared), cmp.Compare(a.Attribute, b.Attribute))
-	})
+	slices.SortFunc(st.Segments, func(a, b Segment) int { return cmp.Or(cmp.Compare(b.Effect, a.Effect), cmp.Compare(a.Value, b.Value)) })
+	out = append(out, st)
 	return out
 }
 

@@ -275,6 +275,12 @@ func (e *env) rule(r *Rule) *Result {
 		done, opens = e.window(r, k, sc, res, tr)
 	}
 	e.summarise(res, done, tr)
+	if r.Kind != KindActivity {
+		res.Outcomes = make([]Outcome, len(done))
+		for i, m := range done {
+			res.Outcomes[i] = Outcome{Case: m.c, Breached: m.d > m.tgt}
+		}
+	}
 	if r.Kind != KindActivity && res.Breaches > 0 {
 		res.Lost = e.lost(k, done)
 	}

@@ -77,6 +77,11 @@ type Result struct {
 	// Warnings are problems that do not stop the rule: an activity or an
 	// attribute the log does not have.
 	Warnings []string `json:"warnings,omitempty"`
+
+	// Outcomes are the measured cases of a case or between rule (case
+	// index into the timeline, breached or not), for analyses that
+	// break breach rates down further (analysis/analyze). Not in the JSON.
+	Outcomes []Outcome `json:"-"`
 }
 
 // Week is one ISO week of a rule's trend.
@@ -145,4 +150,10 @@ type OpenCase struct {
 	Probability *float64 `json:"probability,omitempty"`
 	Basis       string   `json:"basis"`
 	Reference   int64    `json:"reference"`
+}
+
+// Outcome is one measured case of a case or between rule.
+type Outcome struct {
+	Case     int32
+	Breached bool
 }

@@ -220,6 +220,18 @@ func printBottlenecks(e *env, r *analyze.Report, top int, full bool) {
 		fmt.Fprintf(out, "  since the week of %s the weekly median cycle time went from %s to %s (Pettitt p = %.2g)\n",
 			c.Since, human(c.Before), human(c.After), c.P)
 	}
+	var bsig []string
+	for _, b := range r.BreachSegments {
+		if b.Significant && len(bsig) < top {
+			v := b.Values[0]
+			bsig = append(bsig, fmt.Sprintf("  %s: by %s (Cramér's V %.2f, p = %.2g); worst %s = %s: %.0f %% of its %d cases breached",
+				b.Rule, b.Attribute, b.CramersV, b.P, b.Attribute, v.Value, 100*v.Rate, v.Measured))
+		}
+	}
+	if len(bsig) > 0 {
+		section("Which case attributes explain SLA breaches:")
+		fmt.Fprintln(out, strings.Join(bsig, "\n"))
+	}
 	for _, pp := range []struct {
 		what string
 		list []perf.PingPong
