@@ -9,6 +9,8 @@
 package analyze
 
 import (
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/pmx-dev/pmx/analysis/calendar"
@@ -82,54 +84,79 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 		}
 	}
 	r := &Report{Log: l.Name, Cases: l.Cases(), Steps: l.Steps(), Seconds: map[string]float64{}}
+	// Steps write disjoint fields of r; independent ones run side by side
+	// (each is single-threaded but the bootstrap), so two cores stay busy.
+	// Results do not depend on the scheduling.
+	var mu sync.Mutex
 	step := func(name string, fn func()) {
 		start := time.Now()
 		fn()
+		mu.Lock()
 		r.Seconds[name] = time.Since(start).Seconds()
+		mu.Unlock()
 	}
-	var tm *perf.Times
-	var cycle []float64
-	step("decompose", func() {
-		tm, cycle = perf.Decompose(l, nil), perf.CycleTimes(l, nil)
-		r.Times = perf.Summarize(l, tm, cycle, "calendar")
+	parallel := func(fns ...func()) {
+		var wg sync.WaitGroup
+		for _, fn := range fns {
+			wg.Add(1)
+			go func() { defer wg.Done(); fn() }()
+		}
+		wg.Wait()
+	}
+	var tm, btm *perf.Times
+	var cycle, bcycle []float64
+	var clock perf.Clock
+	parallel(func() {
+		step("decompose", func() {
+			tm, cycle = perf.Decompose(l, nil), perf.CycleTimes(l, nil)
+			r.Times = perf.Summarize(l, tm, cycle, "calendar")
+		})
+	}, func() {
+		if o.Calendar == nil {
+			return
+		}
+		step("decompose_business", func() {
+			btm, bcycle = perf.Decompose(l, o.Calendar), perf.CycleTimes(l, o.Calendar)
+			d := perf.Summarize(l, btm, slices.Clone(bcycle), o.Calendar.Name())
+			r.BusinessTimes = &d
+		})
 	})
 	ftm, fcycle := tm, cycle
-	var clock perf.Clock
 	if o.Calendar != nil {
 		clock = o.Calendar
-		step("decompose_business", func() {
-			btm, bcycle := perf.Decompose(l, o.Calendar), perf.CycleTimes(l, o.Calendar)
-			d := perf.Summarize(l, btm, bcycle, o.Calendar.Name())
-			r.BusinessTimes = &d
-			off := make([]float64, len(cycle))
-			for c := range off {
-				off[c] = max(cycle[c]-bcycle[c], 0)
-			}
-			od := perf.SummarizeDurations(off)
-			r.OffHours = &od
-			ftm, fcycle = btm, bcycle
-		})
-	}
-	step("bottlenecks", func() {
-		r.Findings = perf.Bottlenecks(l, ftm, fcycle, perf.Options{Top: o.Top, Alpha: o.Alpha, Seed: o.Seed})
-	})
-	step("rework", func() {
-		r.Rework, r.PingPong = perf.ReworkFindings(l, tm, cycle, o.Top)
-		r.GroupPingPong = perf.PingPongs(l, l.Group, l.Groups, tm, o.Top)
-	})
-	step("resources", func() {
-		r.Resources, r.Speeds, r.Handovers = perf.Resources(l, tm, clock, o.Alpha, 20)
-	})
-	step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) })
-	step("segments", func() { r.Segments = perf.Segments(l, fcycle, o.Alpha) })
-	step("drift", func() { r.Drift = perf.WeeklyDrift(l, fcycle, loc, o.Alpha) })
-	if o.SLA != nil {
-		var err error
-		step("sla", func() { r.SLA, err = sla.Evaluate(l, o.SLA, sla.Options{Now: o.Now}) })
-		if err != nil {
-			return nil, err
+		off := make([]float64, len(cycle))
+		for c := range off {
+			off[c] = max(cycle[c]-bcycle[c], 0)
 		}
-		step("sla_segments", func() { r.BreachSegments = breachSegments(l, r.SLA, o.Alpha, r.SLA.Level) })
+		od := perf.SummarizeDurations(off)
+		r.OffHours = &od
+		ftm, fcycle = btm, bcycle
+	}
+	var slaErr error
+	parallel(func() {
+		step("bottlenecks", func() {
+			r.Findings = perf.Bottlenecks(l, ftm, fcycle, perf.Options{Top: o.Top, Alpha: o.Alpha, Seed: o.Seed})
+		})
+	}, func() {
+		step("rework", func() {
+			r.Rework, r.PingPong = perf.ReworkFindings(l, tm, cycle, o.Top)
+			r.GroupPingPong = perf.PingPongs(l, l.Group, l.Groups, tm, o.Top)
+		})
+		step("resources", func() {
+			r.Resources, r.Speeds, r.Handovers = perf.Resources(l, tm, clock, o.Alpha, 20)
+		})
+		step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) })
+		step("segments", func() { r.Segments = perf.Segments(l, fcycle, o.Alpha) })
+		step("drift", func() { r.Drift = perf.WeeklyDrift(l, fcycle, loc, o.Alpha) })
+		if o.SLA != nil {
+			step("sla", func() { r.SLA, slaErr = sla.Evaluate(l, o.SLA, sla.Options{Now: o.Now}) })
+			if slaErr == nil {
+				step("sla_segments", func() { r.BreachSegments = breachSegments(l, r.SLA, o.Alpha, r.SLA.Level) })
+			}
+		}
+	})
+	if slaErr != nil {
+		return nil, slaErr
 	}
 	return r, nil
 }
