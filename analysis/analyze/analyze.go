@@ -33,6 +33,9 @@ type Options struct {
 	// judged at (zero: the log's last completion).
 	SLA *sla.Rules
 	Now time.Time
+	// GroupAttr names the event attribute the timeline's groups came from
+	// (timeline.Options.GroupAttr), for labels.
+	GroupAttr string
 }
 
 // Report is the result of Run.
@@ -63,6 +66,9 @@ type Report struct {
 	Segments      []perf.SegmentTest   `json:"segments"`
 	Drift         perf.Drift           `json:"drift"`
 	SLA           *sla.Report          `json:"sla,omitempty"`
+	// Involvements compare cases involving each group (event attribute
+	// Options.GroupAttr) with the others.
+	Involvements []perf.Involvement `json:"involvements,omitempty"`
 	// BreachSegments: which case attributes explain SLA breaches.
 	BreachSegments []BreachSegments   `json:"breach_segments,omitempty"`
 	Seconds        map[string]float64 `json:"seconds"`
@@ -146,7 +152,10 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 			r.Resources, r.Speeds, r.Handovers = perf.Resources(l, tm, clock, o.Alpha, 20)
 		})
 		step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) })
-		step("segments", func() { r.Segments = perf.Segments(l, fcycle, o.Alpha) })
+		step("segments", func() {
+			r.Segments = perf.Segments(l, fcycle, o.Alpha)
+			r.Involvements = perf.Involvements(l, o.GroupAttr, l.Group, l.Groups, fcycle, o.Alpha)
+		})
 		step("drift", func() { r.Drift = perf.WeeklyDrift(l, fcycle, loc, o.Alpha) })
 		if o.SLA != nil {
 			step("sla", func() { r.SLA, slaErr = sla.Evaluate(l, o.SLA, sla.Options{Now: o.Now}) })

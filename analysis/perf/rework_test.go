@@ -87,3 +87,17 @@ func TestGroupPingPongOnDemo(t *testing.T) {
 		t.Errorf("no App Support ⇄ DBA ping-pong in %+v", pp)
 	}
 }
+
+// Cases the DBA group touches are the slowest (the duty windows); the
+// Service Desk, in all but one case, is not compared.
+func TestInvolvementsOnDemo(t *testing.T) {
+	w, _ := loadDemo(t)
+	l, err := timeline.LoadWith(context.Background(), w, "demo", timeline.Options{GroupAttr: "org:group"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := Involvements(l, "org:group", l.Group, l.Groups, CycleTimes(l, nil), 0.01)
+	if len(inv) != 4 || inv[0].Value != "DBA" || !inv[0].Significant || inv[0].MedianWith <= inv[0].MedianWithout {
+		t.Fatalf("involvements %+v; want DBA first and significantly slower", inv)
+	}
+}

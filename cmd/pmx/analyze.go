@@ -36,7 +36,7 @@ func addAnalyzeFlags(fs *flag.FlagSet) *analyzeFlags {
 }
 
 func (a *analyzeFlags) options() (analyze.Options, error) {
-	o := analyze.Options{Top: a.top, Alpha: a.alpha, Seed: a.seed}
+	o := analyze.Options{Top: a.top, Alpha: a.alpha, Seed: a.seed, GroupAttr: a.group}
 	if a.alpha <= 0 || a.alpha >= 1 {
 		return o, fmt.Errorf("--alpha %v: want a level in (0, 1): %w", a.alpha, errUsage)
 	}
@@ -175,8 +175,13 @@ func printBottlenecks(e *env, r *analyze.Report, top int, full bool) {
 			sig = append(sig, "  "+s.String())
 		}
 	}
+	for _, v := range r.Involvements {
+		if v.Significant && len(sig) < top {
+			sig = append(sig, "  "+v.String())
+		}
+	}
 	if len(sig) > 0 {
-		section("Which case attributes explain slow cases:")
+		section("Which attributes explain slow cases:")
 		fmt.Fprintln(out, strings.Join(sig, "\n"))
 	}
 	var slow []string
