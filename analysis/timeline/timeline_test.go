@@ -24,7 +24,7 @@ func TestLoadColumnsAndGroups(t *testing.T) {
 	const min = int64(60e6)
 	type ev struct {
 		c, a, r, lc, grp string
-		at              int64
+		at               int64
 	}
 	evs := []ev{
 		{"c2", "A", "bob", "complete", "desk", 0},
