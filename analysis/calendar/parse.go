@@ -37,28 +37,42 @@ const maxSize = 1 << 20
 // Parse reads a YAML calendar (see the package documentation for the
 // format); name is used in errors: "name:LINE: FIELD: reason".
 func Parse(r io.Reader, name string) (*Calendar, error) {
+	doc, err := ReadYAML(r, name, "calendar", "want name, timezone, hours and holidays")
+	if err != nil {
+		return nil, err
+	}
+	return ParseNode(doc, name)
+}
+
+// ReadYAML reads one YAML document of at most 1 MiB. Errors are *Error
+// values naming name and the line: an empty or oversized input (field,
+// with hint saying what the document should hold), more than one
+// document, or a syntax error (the library's line, corrected where its
+// parser reports the line before the problem). The SLA rules file reads
+// through it too, so both files report lines the same way.
+func ReadYAML(r io.Reader, name, field, hint string) (*yaml.Node, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("calendar %s: %w", name, err)
+		return nil, fmt.Errorf("%s %s: %w", field, name, err)
 	}
 	if len(data) > maxSize {
-		return nil, &Error{name, 0, "calendar", "file larger than 1 MiB"}
+		return nil, &Error{name, 0, field, "file larger than 1 MiB"}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &Error{name, 1, "calendar", "empty document; want name, timezone, hours and holidays"}
+			return nil, &Error{name, 1, field, "empty document; " + hint}
 		}
 		return nil, syntaxError(name, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, &Error{name, extra.Line, "calendar", "more than one YAML document"}
+		return nil, &Error{name, extra.Line, field, "more than one YAML document"}
 	} else if !errors.Is(err, io.EOF) {
 		return nil, syntaxError(name, err)
 	}
-	return ParseNode(&doc, name)
+	return &doc, nil
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

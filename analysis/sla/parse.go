@@ -1,14 +1,11 @@
 package sla
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -47,55 +44,26 @@ func ParseFile(path string) (*Rules, error) {
 	return Parse(f, path, DirCalendars(filepath.Dir(path)))
 }
 
-// maxSize bounds what Parse reads; a rules file is a few kilobytes.
-const maxSize = 1 << 20
-
 // Parse reads a rules file (see the package documentation for the format)
 // from r; name is used in errors. A calendar given by path is read with
 // calendars, which may be nil when the file is known to have none or an
 // inline one. Every problem found is reported, each as an *Error, joined
 // with errors.Join.
 func Parse(r io.Reader, name string, calendars CalendarLoader) (*Rules, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
+	doc, err := calendar.ReadYAML(r, name, "rules", "want calendar and rules")
 	if err != nil {
+		var ce *calendar.Error
+		if errors.As(err, &ce) {
+			return nil, &Error{ce.Name, ce.Line, ce.Field, ce.Reason}
+		}
 		return nil, fmt.Errorf("sla rules %s: %w", name, err)
 	}
-	if len(data) > maxSize {
-		return nil, &Error{name, 0, "rules", "file larger than 1 MiB"}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &Error{name, 1, "rules", "empty file; want calendar and rules"}
-		}
-		return nil, syntaxError(name, err)
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, &Error{name, extra.Line, "rules", "more than one YAML document"}
-	} else if !errors.Is(err, io.EOF) {
-		return nil, syntaxError(name, err)
-	}
 	p := &parser{name: name, calendars: calendars}
-	rs := p.file(&doc)
+	rs := p.file(doc)
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
 	return rs, nil
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// syntaxError turns the YAML library's "yaml: line N: reason" into an Error.
-func syntaxError(name string, err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		if line, err := strconv.Atoi(m[1]); err == nil {
-			return &Error{name, line, "yaml", m[2]}
-		}
-	}
-	return &Error{name, 0, "yaml", strings.TrimPrefix(msg, "yaml: ")}
 }
 
 // resolve follows aliases, with a bound (a hand-built node may loop).

@@ -71,9 +71,9 @@ func equalRule(a, b Rule) bool {
 // Every error names the file, the line and the field.
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
-		{``, `f.yaml:1: rules: empty file; want calendar and rules`},
+		{``, `f.yaml:1: rules: empty document; want calendar and rules`},
 		{`[1, 2]`, `f.yaml:1: rules: want a mapping with calendar and rules`},
-		{"rules: [\n  {name: a", `f.yaml:1: yaml: did not find expected ',' or '}'`},
+		{"rules: [\n  {name: a", `f.yaml:2: yaml: did not find expected ',' or '}'`}, // the unclosed { is on line 2
 		{"calender: x\nrules: []", "f.yaml:1: calender: unknown field (want calendar or rules)\nf.yaml:2: rules: want a non-empty list of rules"},
 		{"calendar: x.yaml\nrules: [{name: a, activity: A, target: 1h}]", `f.yaml:1: calendar: cannot read calendar file "x.yaml" here; give the calendar inline`},
 		{"calendar: [1]\nrules: [{name: a, activity: A, target: 1h}]", `f.yaml:1: calendar: want a calendar file's path or an inline calendar (timezone, hours, holidays)`},
