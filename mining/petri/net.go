@@ -13,6 +13,12 @@ import (
 	"strings"
 )
 
+// MaxTokens is the largest token count of a marking and the largest arc
+// weight a Net may hold (2^31-1, the limit PNML tools agree on). Validate
+// refuses larger ones, so that replay, which counts tokens in 64 bits, never
+// overflows within any search budget.
+const MaxTokens = 1<<31 - 1
+
 // Net is a labelled Petri net. Places and transitions are addressed by
 // their index; IDs are what exports write and must be unique.
 type Net struct {
@@ -152,13 +158,13 @@ func (n *Net) Validate() error {
 		if a.Place < 0 || a.Place >= len(n.Places) || a.Trans < 0 || a.Trans >= len(n.Transitions) {
 			return fmt.Errorf("petri net: arc %d refers to a missing node", i)
 		}
-		if a.Weight < 1 {
-			return fmt.Errorf("petri net: arc %d has weight %d", i, a.Weight)
+		if a.Weight < 1 || a.Weight > MaxTokens {
+			return fmt.Errorf("petri net: arc %d has weight %d (want 1 to %d)", i, a.Weight, MaxTokens)
 		}
 	}
 	for _, m := range []Marking{n.Initial, n.Final} {
 		for p, k := range m {
-			if p < 0 || p >= len(n.Places) || k < 0 {
+			if p < 0 || p >= len(n.Places) || k < 0 || k > MaxTokens {
 				return fmt.Errorf("petri net: marking refers to place %d with %d tokens", p, k)
 			}
 		}

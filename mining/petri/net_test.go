@@ -39,6 +39,8 @@ func TestValidate(t *testing.T) {
 		"missing node":  func(n *Net) { n.Arcs[0].Trans = 7 },
 		"zero weight":   func(n *Net) { n.Arcs[0].Weight = 0 },
 		"marking place": func(n *Net) { n.Final = Marking{9: 1} },
+		"huge weight":   func(n *Net) { n.Arcs[0].Weight = MaxTokens + 1 },
+		"huge marking":  func(n *Net) { n.Initial = Marking{0: 1 << 33} },
 	} {
 		n := small()
 		broken(n)

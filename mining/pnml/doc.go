@@ -8,6 +8,19 @@
 // from an io.Reader and writes to an io.Writer, and must not import os,
 // database/sql, the DuckDB driver, ingest, report or cmd.
 //
+// Token counts (<initialMarking>, <finalmarkings>) and arc weights
+// (<inscription>) are integers from 0 (weights: 1) to petri.MaxTokens,
+// 2^31-1. A larger number is refused with an *Error naming its line and
+// element, never wrapped or truncated: PNML tools store counts in 32 bits,
+// and a count that changed silently (2^33 read as 0) would make the final
+// marking unreachable or invent missing tokens. Within the limit,
+// conformance checking counts tokens in 64 bits and is exact.
+//
+// A document that is not PNML is named for what it is: text that is not
+// XML ("not XML: text ... where a <pnml> element should start"), a BPMN 2.0
+// model (root in the BPMN model namespace; such errors also wrap ErrBPMN:
+// BPMN models are not accepted yet), or another XML root element.
+//
 // Invariant: Write then Read gives back an equal net (same IDs, labels,
 // silent flags, arcs, weights and markings), and Read never panics on any
 // input; a malformed document yields an *Error naming the line, the element

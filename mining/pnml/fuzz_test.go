@@ -20,6 +20,10 @@ func FuzzRead(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add([]byte(`<pnml><net id="n"><page id="p"><place id="a"/><transition id="t"/><arc id="x" source="a" target="t"/></page></net></pnml>`))
 	f.Add([]byte(`<pnml><net id="n"><referencePlace id="r" ref="r"/><arc source="r" target="r"/></net></pnml>`))
+	f.Add([]byte("hello"))
+	f.Add([]byte(`<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"/></definitions>`))
+	f.Add([]byte(`<pnml><net id="n"><page id="p"><place id="a"><initialMarking><text>8589934592</text></initialMarking></place></page></net></pnml>`))
+	f.Add([]byte(`<pnml><net id="n"><page id="p"><place id="a"><initialMarking><text>2147483647</text></initialMarking></place></page></net></pnml>`))
 	if data, err := os.ReadFile(testlogs.ReferenceFile("running-example", "imf.pnml")); err == nil {
 		f.Add(data)
 	}

@@ -7,17 +7,27 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrInvalid is wrapped by every *Error: the document is not a PNML net this
 // package can represent.
 var ErrInvalid = errors.New("invalid PNML")
 
+// ErrBPMN is wrapped (besides ErrInvalid) by the *Error for a BPMN model
+// (a root element in the BPMN 2.0 model namespace), so that callers can
+// say what to give instead.
+var ErrBPMN = errors.New("BPMN model")
+
+// bpmnNamespace is the BPMN 2.0 model namespace of <definitions>.
+const bpmnNamespace = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+
 // Error is a problem with one element of a PNML document.
 type Error struct {
 	Line    int    // 1-based line of the element (or of the syntax error); 0 if unknown
 	Element string // the element, e.g. `arc "a7"`; empty for XML syntax errors
 	Reason  string
+	bpmn    bool // the document is a BPMN model
 }
 
 func (e *Error) Error() string {
@@ -34,13 +44,20 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap lets callers test errors.Is(err, ErrInvalid).
-func (e *Error) Unwrap() error { return ErrInvalid }
+// Unwrap lets callers test errors.Is(err, ErrInvalid) and, for a BPMN
+// model, errors.Is(err, ErrBPMN).
+func (e *Error) Unwrap() []error {
+	if e.bpmn {
+		return []error{ErrInvalid, ErrBPMN}
+	}
+	return []error{ErrInvalid}
+}
 
 // node is one element of the document; only local names are kept (PNML
 // files come with and without the pnml.org namespace).
 type node struct {
 	name  string
+	space string // namespace URL (resolved by encoding/xml)
 	attrs []xml.Attr
 	kids  []*node
 	text  string // character data directly inside the element
@@ -84,6 +101,10 @@ func parse(r io.Reader) (*node, error) {
 	dec.CharsetReader = charsetReader
 	var stack []*node
 	var root *node
+	// stray is the first text outside any element: a document that is only
+	// text is not XML at all, and saying "empty document" would mislead.
+	var stray string
+	strayLine := 0
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -100,7 +121,7 @@ func parse(r io.Reader) (*node, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			line, _ := dec.InputPos()
-			n := &node{name: t.Name.Local, attrs: t.Attr, line: line}
+			n := &node{name: t.Name.Local, space: t.Name.Space, attrs: t.Attr, line: line}
 			if len(stack) == 0 {
 				if root != nil {
 					return nil, &Error{Line: line, Element: n.name, Reason: "second root element"}
@@ -119,10 +140,17 @@ func parse(r io.Reader) (*node, error) {
 			if len(stack) > 0 {
 				top := stack[len(stack)-1]
 				top.buf = append(top.buf, t...)
+			} else if i := bytes.IndexFunc(t, notSpace); i >= 0 && strayLine == 0 {
+				end, _ := dec.InputPos()
+				strayLine = end - bytes.Count(t, []byte("\n")) + bytes.Count(t[:i], []byte("\n"))
+				stray = excerpt(t[i:])
 			}
 		}
 	}
 	if root == nil {
+		if strayLine > 0 {
+			return nil, &Error{Line: strayLine, Reason: fmt.Sprintf("not XML: text %q where a <pnml> element should start (is this a PNML file?)", stray)}
+		}
 		return nil, &Error{Reason: "empty document"}
 	}
 	return root, nil
@@ -146,4 +174,23 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 		return &out, nil
 	}
 	return nil, fmt.Errorf("unsupported encoding %q", label)
+}
+
+func notSpace(r rune) bool { return r != ' ' && r != '\t' && r != '\n' && r != '\r' }
+
+// excerpt is the first line of text, trimmed and cut to 40 bytes at a rune
+// boundary, for error messages.
+func excerpt(b []byte) string {
+	if i := bytes.IndexAny(b, "\r\n"); i >= 0 {
+		b = b[:i]
+	}
+	b = bytes.TrimRightFunc(b, func(r rune) bool { return !notSpace(r) })
+	if len(b) > 40 {
+		cut := 40
+		for cut > 0 && !utf8.RuneStart(b[cut]) {
+			cut--
+		}
+		return string(b[:cut]) + "…"
+	}
+	return string(b)
 }

@@ -146,6 +146,20 @@ func TestReadErrors(t *testing.T) {
 		{"zero weight", net("<place id=\"a\"/><transition id=\"t\"/>\n<arc id=\"x\" source=\"a\" target=\"t\"><inscription><text>0</text></inscription></arc>"), "inscription: 0 is less than 1", 5},
 		{"inhibitor", net("<place id=\"a\"/><transition id=\"t\"/>\n<arc id=\"x\" source=\"a\" target=\"t\"><arctype><text>inhibitor</text></arctype></arc>"), `arc type "inhibitor" is not supported`, 5},
 		{"final unknown place", "<pnml><net id=\"n\"><page id=\"g\"/>\n<finalmarkings><marking>\n<place idref=\"zz\"><text>1</text></place></marking></finalmarkings></net></pnml>", `idref "zz" is not a place`, 3},
+		// Not PNML at all: plain text, JSON, a BPMN model.
+		{"plain text", "hello", "not XML: text \"hello\" where a <pnml> element should start", 1},
+		{"text on a later line", "\n\n  hello world\n", "not XML: text \"hello world\"", 3},
+		{"json", `{"places": []}`, "not XML", 1},
+		{"whitespace only", " \n\t\n", "empty document", 0},
+		{"bpmn", "<?xml version=\"1.0\"?>\n<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\">\n<process id=\"p\"/></definitions>",
+			"<definitions>: a BPMN model, not a Petri net: BPMN models are not accepted yet; give a PNML Petri net", 2},
+		{"bpmn prefixed", "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><bpmn:process id=\"p\"/></bpmn:definitions>",
+			"BPMN models are not accepted yet", 1},
+		// Token counts and weights beyond petri.MaxTokens (2^31-1) are refused, not wrapped.
+		{"huge initial marking", net(`<place id="a"><initialMarking><text>2147483648</text></initialMarking></place>`), `<place "a">: initialMarking: 2147483648 is more than 2147483647`, 4},
+		{"huge final marking", "<pnml><net id=\"n\"><page id=\"g\"><place id=\"o\"/></page>\n<finalmarkings><marking>\n<place idref=\"o\"><text>8589934592</text></place></marking></finalmarkings></net></pnml>", `<finalmarkings place "o">: 8589934592 is more than 2147483647`, 3},
+		{"huge weight", net("<place id=\"a\"/><transition id=\"t\"/>\n<arc id=\"x\" source=\"a\" target=\"t\"><inscription><text>4294967296</text></inscription></arc>"), "inscription: 4294967296 is more than 2147483647", 5},
+		{"beyond int64", net(`<place id="a"><initialMarking><text>99999999999999999999</text></initialMarking></place>`), "99999999999999999999 is more than 2147483647", 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read(strings.NewReader(tc.doc))

@@ -1,6 +1,7 @@
 package pnml
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -42,6 +43,10 @@ type builder struct {
 }
 
 func build(root *node) (*petri.Net, error) {
+	if root.space == bpmnNamespace || (root.name == "definitions" && strings.Contains(strings.ToLower(root.space), "bpmn")) {
+		return nil, &Error{Line: root.line, Element: root.name, bpmn: true, Reason: "a BPMN model, not a Petri net: " +
+			"BPMN models are not accepted yet; give a PNML Petri net (as pmx discover -o model.pnml, PM4Py or ProM write it)"}
+	}
 	if root.name != "pnml" {
 		return nil, &Error{Line: root.line, Element: root.name, Reason: "root element is not <pnml>"}
 	}
@@ -245,18 +250,27 @@ func (b *builder) finalMarking(fm *node) error {
 	return nil
 }
 
-// count parses a token count or weight of at least min.
+// count parses a token count or weight of at least min and at most
+// petri.MaxTokens. Larger numbers are refused, not wrapped: a count of 2^33
+// read into 32 bits would become 0 and silently change the net.
 func count(s string, min int) (int, error) {
 	s = strings.TrimSpace(s)
-	k, err := strconv.Atoi(s)
+	k, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && ne.Err == strconv.ErrRange && !strings.HasPrefix(s, "-") {
+			return 0, fmt.Errorf("%s is more than %d (the largest token count or arc weight accepted)", s, petri.MaxTokens)
+		}
 		if !utf8.ValidString(s) || len(s) > 40 {
 			s = "…"
 		}
 		return 0, fmt.Errorf("%q is not an integer", s)
 	}
-	if k < min {
+	if k < int64(min) {
 		return 0, fmt.Errorf("%d is less than %d", k, min)
 	}
-	return k, nil
+	if k > petri.MaxTokens {
+		return 0, fmt.Errorf("%d is more than %d (the largest token count or arc weight accepted)", k, petri.MaxTokens)
+	}
+	return int(k), nil
 }
