@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pmx-dev/pmx/analysis/stats"
+
 	"github.com/pmx-dev/pmx/analysis/analyze"
 	"github.com/pmx-dev/pmx/analysis/perf"
 	"github.com/pmx-dev/pmx/analysis/sla"
@@ -16,8 +18,8 @@ func analysisInput() Input {
 	in := modelInput()
 	in.Analysis = &analyze.Report{
 		Findings: []perf.Finding{
-			{Kind: "bottleneck-activity", Where: hostile, Share: 0.6, ShareCI: [2]float64{0.55, 0.65}, SlowShare: 0.4, Seconds: 86400 * 3, Significant: true},
-			{Kind: "bottleneck-handover", Where: "decide → " + hostile, Share: 0.2, ShareCI: [2]float64{0.15, 0.25}, Seconds: 3600},
+			{Kind: "bottleneck-activity", Where: hostile, Share: 0.6, ShareCI: [2]stats.Float{0.55, 0.65}, SlowShare: 0.4, Seconds: 86400 * 3, Significant: true},
+			{Kind: "bottleneck-handover", Where: "decide → " + hostile, Share: 0.2, ShareCI: [2]stats.Float{0.15, 0.25}, Seconds: 3600},
 		},
 		Rework: []perf.Rework{{Activity: hostile, Cases: 3, Share: 0.5, CycleShare: 0.1, ExtraCycle: 7200}},
 		SLA: &sla.Report{Calendar: "desk <hours>", Now: time.Date(2026, 7, 3, 15, 0, 0, 0, time.UTC), Level: 0.95,

@@ -3,7 +3,6 @@ package perf
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 
@@ -23,7 +22,7 @@ type Finding struct {
 	// bootstrap confidence interval (resampling cases).
 	Seconds float64    `json:"seconds"`
 	Share   float64    `json:"share"`
-	ShareCI [2]float64 `json:"share_ci"`
+	ShareCI [2]stats.Float `json:"share_ci"` // null bounds: no resample drew any waiting
 	// SlowShare is the share of the p90-and-slower cases' cycle time spent
 	// here: what the bottleneck costs the cases that breach first.
 	SlowShare float64 `json:"slow_share"`
@@ -31,9 +30,10 @@ type Finding struct {
 	// Test: Mann–Whitney U of the waiting here against the waiting
 	// everywhere else (bottlenecks); P two-sided, Effect the rank-biserial
 	// correlation (positive: longer here). Significant: P < Alpha and
-	// Effect > 0.
-	P           float64 `json:"p"`
-	Effect      float64 `json:"effect"`
+	// Effect > 0. P and Effect are null when there is nothing to compare
+	// with (every wait of the log is here).
+	P           stats.Float `json:"p"`
+	Effect      stats.Float `json:"effect"`
 	Significant bool    `json:"significant"`
 }
 
@@ -191,12 +191,13 @@ func Bottlenecks(l *timeline.Log, tm *Times, cycle []float64, o Options) []Findi
 	var out []Finding
 	for ci, cd := range cands {
 		where := kinds[cd.kind].at(cd.key)
-		f := Finding{Kind: kinds[cd.kind].name, Where: where, Seconds: cd.sum, Share: cd.sum / total, ShareCI: cis[ci], Cases: cd.cases}
+		f := Finding{Kind: kinds[cd.kind].name, Where: where, Seconds: cd.sum, Share: cd.sum / total, ShareCI: [2]stats.Float{stats.Float(cis[ci][0]), stats.Float(cis[ci][1])}, Cases: cd.cases}
 		if slowTotal > 0 {
 			f.SlowShare = cd.slow / slowTotal
 		}
-		f.P, f.Effect = mannWhitneySubset(cd.rankSum, cd.n, len(waits), rk.tieTerm)
-		f.Significant = !math.IsNaN(f.P) && f.P < o.Alpha && f.Effect > 0
+		p, effect := mannWhitneySubset(cd.rankSum, cd.n, len(waits), rk.tieTerm)
+		f.P, f.Effect = stats.Float(p), stats.Float(effect)
+		f.Significant = f.P.Defined() && float64(f.P) < o.Alpha && f.Effect > 0
 		f.What = fmt.Sprintf("%s holds %.1f %% of all waiting time (%.0f %% CI %.1f–%.1f %%) and %.1f %% of the cycle time of the slowest %.0f %% of cases",
 			where, 100*f.Share, 100*o.Level, 100*f.ShareCI[0], 100*f.ShareCI[1], 100*f.SlowShare, 100*(1-o.SlowQuantl))
 		if f.Significant {

@@ -17,7 +17,7 @@ func TestBottlenecksOnDemo(t *testing.T) {
 	}
 	var act, hand []Finding
 	for _, f := range fs {
-		if f.Share <= 0 || f.Share > 1 || f.ShareCI[0] > f.Share || f.ShareCI[1] < f.Share || f.ShareCI[0] < 0 {
+		if f.Share <= 0 || f.Share > 1 || float64(f.ShareCI[0]) > f.Share || float64(f.ShareCI[1]) < f.Share || f.ShareCI[0] < 0 {
 			t.Errorf("%s %s: share %v outside its CI %v", f.Kind, f.Where, f.Share, f.ShareCI)
 		}
 		switch f.Kind {

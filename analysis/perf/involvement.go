@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pmx-dev/pmx/analysis/units"
+
 	"github.com/pmx-dev/pmx/analysis/stats"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
@@ -78,5 +80,5 @@ func Involvements(l *timeline.Log, attr string, dim []int32, names []string, cyc
 // String describes an involvement in one sentence.
 func (v Involvement) String() string {
 	return fmt.Sprintf("cases involving %s %s (%d) take a median %s against %s without (p = %.2g)",
-		v.Attribute, v.Value, v.Cases, human(v.MedianWith), human(v.MedianWithout), v.P)
+		v.Attribute, v.Value, v.Cases, units.Duration(v.MedianWith), units.Duration(v.MedianWithout), v.P)
 }

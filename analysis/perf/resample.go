@@ -70,6 +70,10 @@ func shareCIs(caseEntries [][]entry, den []float64, cands int, level float64, re
 					}
 				}
 				for k := range num {
+					// A resample that drew no waiting at all has no share:
+					// it is dropped, not counted as 0 (which would drag the
+					// lower bound of small logs down to 0).
+					shares[k][b] = math.NaN()
 					if d > 0 {
 						shares[k][b] = num[k] / d
 					}
@@ -81,6 +85,7 @@ func shareCIs(caseEntries [][]entry, den []float64, cands int, level float64, re
 	out := make([][2]float64, cands)
 	alpha := (1 - level) / 2
 	for k, s := range shares {
+		s = slices.DeleteFunc(s, math.IsNaN)
 		slices.Sort(s)
 		out[k] = [2]float64{stats.Quantile(s, alpha), stats.Quantile(s, 1-alpha)}
 	}

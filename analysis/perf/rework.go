@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pmx-dev/pmx/analysis/units"
+
 	"github.com/pmx-dev/pmx/analysis/stats"
 
 	"github.com/pmx-dev/pmx/analysis/timeline"
@@ -171,21 +173,6 @@ func PingPongs(l *timeline.Log, dim []int32, names []string, tm *Times, top int)
 
 // String describes a rework record in one sentence.
 func (r Rework) String() string {
-	return fmt.Sprintf("%s is repeated in %d cases (%.1f %% of those doing it), costing %.1f %% of all cycle time; those cases take %s longer (median)",
-		r.Activity, r.Cases, 100*r.Share, 100*r.CycleShare, human(r.ExtraCycle))
-}
-
-// human renders seconds for sentences.
-func human(s float64) string {
-	switch {
-	case s < 0:
-		return "-" + human(-s)
-	case s < 120:
-		return fmt.Sprintf("%.0f s", s)
-	case s < 2*3600:
-		return fmt.Sprintf("%.0f min", s/60)
-	case s < 2*86400:
-		return fmt.Sprintf("%.1f h", s/3600)
-	}
-	return fmt.Sprintf("%.1f d", s/86400)
+	return fmt.Sprintf("%s is repeated in %d cases (%.1f %% of those doing it), costing %.1f %% of all cycle time; those cases take %s (median)",
+		r.Activity, r.Cases, 100*r.Share, 100*r.CycleShare, units.Change(r.ExtraCycle))
 }

@@ -2,6 +2,7 @@ package perf
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/pmx-dev/pmx/analysis/timeline"
@@ -99,5 +100,22 @@ func TestInvolvementsOnDemo(t *testing.T) {
 	inv := Involvements(l, "org:group", l.Group, l.Groups, CycleTimes(l, nil), 0.01)
 	if len(inv) != 4 || inv[0].Value != "DBA" || !inv[0].Significant || inv[0].MedianWith <= inv[0].MedianWithout {
 		t.Fatalf("involvements %+v; want DBA first and significantly slower", inv)
+	}
+}
+
+// A rework whose cases are faster says so, instead of "take -46.5 h longer".
+func TestReworkSentenceSign(t *testing.T) {
+	for _, tc := range []struct {
+		extra float64
+		want  string
+	}{
+		{-46.5 * 3600, "those cases take 1.9 d shorter (median)"},
+		{46.5 * 3600, "those cases take 1.9 d longer (median)"},
+		{0, "those cases take no longer (median)"},
+	} {
+		s := Rework{Activity: "A", Cases: 2, ExtraCycle: tc.extra}.String()
+		if !strings.HasSuffix(s, tc.want) {
+			t.Errorf("ExtraCycle %v: %q, want suffix %q", tc.extra, s, tc.want)
+		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/pmx-dev/pmx/analysis/units"
+
 	"github.com/pmx-dev/pmx/analysis/stats"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
@@ -171,5 +173,5 @@ func (s SegmentTest) String() string {
 	}
 	top := s.Segments[0]
 	return fmt.Sprintf("%s explains %.1f %% of cycle-time rank variance (Kruskal–Wallis p = %.2g); slowest: %s = %s, median %s against %s for the rest",
-		s.Attribute, 100*s.EpsilonSquared, s.P, s.Attribute, top.Value, human(top.MedianCycle), human(top.RestMedian))
+		s.Attribute, 100*s.EpsilonSquared, s.P, s.Attribute, top.Value, units.Duration(top.MedianCycle), units.Duration(top.RestMedian))
 }

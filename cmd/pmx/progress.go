@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/pmx-dev/pmx/analysis/units"
 	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
@@ -73,21 +74,4 @@ func importWithProgress(ctx context.Context, e *env, w *warehouse.Warehouse, pat
 }
 
 // thousands formats n with thousands separators: 1234567 → "1,234,567".
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
+func thousands(n int64) string { return units.Count(n) }

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/pmx-dev/pmx/analysis/facts"
+	"github.com/pmx-dev/pmx/analysis/units"
 )
 
 func runStats(ctx context.Context, e *env, args []string) error {
@@ -27,8 +28,9 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, s)
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "log          %s\ncases        %s\nevents       %s\nactivities   %d\nvariants     %s\nresources    %d\nperiod       %s → %s\n",
-		s.Log, thousands(s.Cases), thousands(s.Events), s.Activities, thousands(s.Variants), s.Resources, s.FirstEvent, s.LastEvent)
+	fmt.Fprintf(w, "log          %s\ncases        %s\nevents       %s\nactivities   %s\nvariants     %s\nresources    %s\nperiod       %s → %s\n",
+		s.Log, thousands(s.Cases), thousands(s.Events), thousands(int64(s.Activities)), thousands(s.Variants),
+		thousands(int64(s.Resources)), s.FirstEvent, s.LastEvent)
 	d := s.CaseDuration
 	fmt.Fprintf(w, "case duration median %s, mean %s, min %s, max %s\n\n", human(d.Median), human(d.Mean), human(d.Min), human(d.Max))
 	printCounts(w, "ACTIVITY", s.ActivityCounts, s.Events)
@@ -56,26 +58,15 @@ func printCounts(w io.Writer, title string, m map[string]int64, total int64) {
 	for _, k := range keys {
 		share := 0.0
 		if total > 0 {
-			share = 100 * float64(m[k]) / float64(total)
+			share = float64(m[k]) / float64(total)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.1f%%\t\n", k, thousands(m[k]), share)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", k, thousands(m[k]), units.Percent(share))
 	}
 	tw.Flush()
 }
 
-// human formats seconds for people: 45s, 12.5m, 3.2h, 4.1d.
-func human(sec float64) string {
-	switch {
-	case sec < 60:
-		return fmt.Sprintf("%.0fs", sec)
-	case sec < 3600:
-		return fmt.Sprintf("%.1fm", sec/60)
-	case sec < 86400:
-		return fmt.Sprintf("%.1fh", sec/3600)
-	default:
-		return fmt.Sprintf("%.1fd", sec/86400)
-	}
-}
+// human formats seconds the way the report does (analysis/units).
+func human(sec float64) string { return units.Duration(sec) }
 
 func runVariants(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "variants", "[flags] (--log NAME | FILE)")
@@ -100,7 +91,7 @@ func runVariants(ctx context.Context, e *env, args []string) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tCASES\tSHARE\tMEAN DURATION\tEVENTS\tACTIVITIES")
 	for i, v := range vs {
-		fmt.Fprintf(tw, "%d\t%s\t%.1f%%\t%s\t%d\t%s\n", i+1, thousands(v.Count), 100*v.Share, human(v.MeanDurationSeconds),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", i+1, thousands(v.Count), units.Percent(v.Share), human(v.MeanDurationSeconds),
 			len(v.Activities), strings.Join(v.Activities, " → "))
 	}
 	return tw.Flush()
