@@ -1,7 +1,9 @@
 package export
 
 import (
+	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/pmx-dev/pmx/mining/dfg"
@@ -11,7 +13,8 @@ import (
 // right: a start and an end circle, activities as rounded boxes labelled
 // with their name and count, arcs labelled with their count and drawn
 // thicker the more often they occur. DOT node names are a<i> (the index in
-// g.Activities), "start" and "end".
+// g.Activities), "start" and "end". Activity names are cut to MaxLabelRunes
+// (see ShortLabel).
 func DFGDOT(g *dfg.Graph) (string, error) {
 	if g == nil {
 		return "", fmt.Errorf("export: nil directly-follows graph")
@@ -37,7 +40,7 @@ func DFGDOT(g *dfg.Graph) (string, error) {
 			n = g.Counts[i]
 		}
 		fmt.Fprintf(&b, "\ta%d [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0fa\", label=%s];\n", i,
-			dotString(fmt.Sprintf("%s\n%d", a, n)))
+			dotString(ShortLabel(a)+"\n"+strconv.FormatInt(n, 10)))
 	}
 	for i := range g.Activities {
 		if i < len(g.Start) && g.Start[i] > 0 {
@@ -54,6 +57,24 @@ func DFGDOT(g *dfg.Graph) (string, error) {
 	}
 	b.WriteString("}\n")
 	return b.String(), nil
+}
+
+// DFGSVG renders DFGDOT with Graphviz, each activity's full name as the
+// <title> tooltip of its box.
+func DFGSVG(ctx context.Context, g *dfg.Graph) ([]byte, error) {
+	dot, err := DFGDOT(g)
+	if err != nil {
+		return nil, err
+	}
+	svg, err := RenderSVG(ctx, dot)
+	if err != nil {
+		return nil, err
+	}
+	titles := make(map[string]string, len(g.Activities))
+	for i, a := range g.Activities {
+		titles["a"+strconv.Itoa(i)] = a
+	}
+	return setTitles(svg, titles), nil
 }
 
 func maxInt64(a, b int64) int64 {

@@ -10,6 +10,12 @@
 // DOT text), which the golden files in testdata/ pin. The BPMN written
 // validates against the OMG BPMN 2.0 schemas kept in testdata/bpmn20/.
 //
+// A drawing shows at most MaxLabelRunes characters of a name (ShortLabel);
+// the full name stays in the SVG's <title> tooltips and in BPMN names. No
+// string handed to Graphviz is longer, because Graphviz parses a string in
+// time quadratic in its length: with the cap, drawing is linear in the size
+// of the names.
+//
 // Graphviz calls are serialised by a package mutex: go-graphviz runs one
 // process-wide WebAssembly instance that is not safe for concurrent use. The
 // report package holds a mutex of its own, so a program must not lay out

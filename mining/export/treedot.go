@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/pmx-dev/pmx/mining/tree"
@@ -14,7 +15,7 @@ import (
 // order left to right (ordering=out), which matters for -> and *.
 //
 // DOT node names are n<i> in pre-order, so the same tree always yields the
-// same text.
+// same text. Activity labels are cut to MaxLabelRunes (see ShortLabel).
 func TreeDOT(t *tree.Node) (string, error) {
 	if err := checkTree(t); err != nil {
 		return "", err
@@ -35,7 +36,7 @@ func TreeDOT(t *tree.Node) (string, error) {
 		case n.Tau:
 			fmt.Fprintf(&b, "\tn%d [shape=box, style=filled, fillcolor=black, fixedsize=true, width=0.25, height=0.25, label=\" \", tooltip=\"tau\"];\n", id)
 		default:
-			fmt.Fprintf(&b, "\tn%d [shape=box, style=rounded, label=%s];\n", id, dotString(n.Label))
+			fmt.Fprintf(&b, "\tn%d [shape=box, style=rounded, label=%s];\n", id, dotString(ShortLabel(n.Label)))
 		}
 		for _, c := range n.Children {
 			fmt.Fprintf(&b, "\tn%d -> n%d;\n", id, next) // c is numbered next
@@ -48,13 +49,31 @@ func TreeDOT(t *tree.Node) (string, error) {
 	return b.String(), nil
 }
 
-// TreeSVG renders TreeDOT with Graphviz.
+// TreeSVG renders TreeDOT with Graphviz, each activity's full label as the
+// <title> tooltip of its box.
 func TreeSVG(ctx context.Context, t *tree.Node) ([]byte, error) {
 	dot, err := TreeDOT(t)
 	if err != nil {
 		return nil, err
 	}
-	return RenderSVG(ctx, dot)
+	svg, err := RenderSVG(ctx, dot)
+	if err != nil {
+		return nil, err
+	}
+	titles := map[string]string{}
+	next := 0
+	var walk func(n *tree.Node) // the pre-order numbering of TreeDOT
+	walk = func(n *tree.Node) {
+		if n.Op == tree.Leaf && !n.Tau {
+			titles["n"+strconv.Itoa(next)] = n.Label
+		}
+		next++
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	walk(t)
+	return setTitles(svg, titles), nil
 }
 
 // checkTree rejects what no export can draw: a nil tree or an operator
