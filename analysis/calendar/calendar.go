@@ -157,7 +157,8 @@ func (c *Calendar) IsWorking(t time.Time) bool {
 // Between is the working time between two instants: the length of the
 // working part of [from, to). It is 0 if to <= from. The zones from and to
 // are written in do not matter, only the instants. The result saturates at
-// the largest time.Duration (about 292 years of working time).
+// the largest time.Duration (about 292 years of working time): measure
+// spans that may be longer with Seconds.
 //
 // It does not allocate, and its cost does not depend on the length of the
 // span: two binary searches in the zone's table (one if no offset change
@@ -176,6 +177,24 @@ func (c *Calendar) Between(from, to time.Time) time.Duration {
 		return math.MaxInt64
 	}
 	return time.Duration(sec*int64(time.Second) + corr)
+}
+
+// Seconds is Between in seconds, for instants given as Unix microseconds
+// (the warehouse's resolution). Unlike Between it never saturates: a span
+// of ten thousand years of working time is measured as such (float64
+// seconds are exact to the microsecond for spans up to about 285 years and
+// within a microsecond's rounding beyond). It is 0 if toUS <= fromUS.
+func (c *Calendar) Seconds(fromUS, toUS int64) float64 {
+	if toUS <= fromUS {
+		return 0
+	}
+	if c.always {
+		return float64(toUS-fromUS) / 1e6
+	}
+	fs, fn := instant(time.UnixMicro(fromUS))
+	ts, tn := instant(time.UnixMicro(toUS))
+	sec, corr := c.between(fs, fn, ts, tn)
+	return float64(sec) + float64(corr)/1e9
 }
 
 // between returns the working time in [a+an ns, b+bn ns) as whole seconds

@@ -316,3 +316,35 @@ func TestNotPeriodic(t *testing.T) {
 		}
 	}
 }
+
+// Seconds measures spans longer than a time.Duration holds (about 292
+// years) exactly: a case from 0001-01-01 to 9999-12-31 used to come out as
+// ~106,752 days, silently. The reference is the sum of Between over
+// 100-year pieces, each well inside a Duration (Between is additive).
+func TestSecondsDoesNotSaturate(t *testing.T) {
+	from, to := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	for _, c := range []*Calendar{Always(), mustParse(t, deskYAML)} {
+		var want float64
+		for a := from; a.Before(to); {
+			b := a.AddDate(100, 0, 0)
+			if b.After(to) {
+				b = to
+			}
+			want += c.Between(a, b).Seconds()
+			a = b
+		}
+		got := c.Seconds(from.UnixMicro(), to.UnixMicro())
+		if got != want {
+			t.Errorf("%s: Seconds over 0001–9999 = %.0f s (%.0f d), want %.0f s", c.Name(), got, got/86400, want)
+		}
+		if got <= (292 * 365 * 86400 * 0.05) { // the desk works ~24 % of the time: far more than 292 years' 5 %
+			t.Errorf("%s: %.0f s is implausibly short", c.Name(), got)
+		}
+		if sat := c.Between(from, to).Seconds(); sat >= got {
+			t.Errorf("%s: Between gives %v s; the test needs a span it saturates on", c.Name(), sat)
+		}
+	}
+	if got := Always().Seconds(10, 5); got != 0 {
+		t.Errorf("Seconds of a reversed span = %v, want 0", got)
+	}
+}

@@ -1,15 +1,15 @@
 package perf
 
 import (
-	"time"
-
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
 
-// Clock measures the working time between two instants: a business
-// calendar, or nil for calendar time.
+// Clock measures the working time between two instants given as Unix
+// microseconds, in seconds: a business calendar (*calendar.Calendar), or
+// nil for calendar time. It must not saturate: a span of centuries is
+// measured as such, never clipped to a maximum.
 type Clock interface {
-	Between(from, to time.Time) time.Duration
+	Seconds(fromUS, toUS int64) float64
 }
 
 // Times are the per-step durations of a log in seconds, parallel to the
@@ -38,7 +38,7 @@ func Decompose(l *timeline.Log, clock Clock) *Times {
 		if clock == nil {
 			return float64(to-from) / 1e6
 		}
-		return clock.Between(time.UnixMicro(from), time.UnixMicro(to)).Seconds()
+		return clock.Seconds(from, to)
 	}
 	for c := 0; c < l.Cases(); c++ {
 		lo, hi := int(l.CaseStart[c]), int(l.CaseStart[c+1])
@@ -83,7 +83,7 @@ func CycleTimes(l *timeline.Log, clock Clock) []float64 {
 		if clock == nil {
 			out[c] = float64(to-from) / 1e6
 		} else if to > from {
-			out[c] = clock.Between(time.UnixMicro(from), time.UnixMicro(to)).Seconds()
+			out[c] = clock.Seconds(from, to)
 		}
 	}
 	return out

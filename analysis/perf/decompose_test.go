@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+	"time"
 
+	"github.com/pmx-dev/pmx/analysis/calendar"
 	"github.com/pmx-dev/pmx/analysis/facts"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 	"github.com/pmx-dev/pmx/ingest"
@@ -95,5 +97,26 @@ func TestDecomposeAgreesWithFacts(t *testing.T) {
 	}
 	if withService == 0 {
 		t.Error("no service times on a log with start events")
+	}
+}
+
+// A case from 0001-01-01 to 9999-12-31 has a cycle time of almost ten
+// thousand years, in calendar and in business time; it used to saturate at
+// about 106,752 days (the largest time.Duration) without a word.
+func TestCycleTimeOverMillennia(t *testing.T) {
+	from := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	to := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).UnixMicro()
+	l := &timeline.Log{Activities: []string{"a", "b"}, CaseIDs: []string{"c"}, CaseAttrs: []string{""},
+		CaseStart: []int32{0, 2}, Case: []int32{0, 0}, Act: []int32{0, 1}, Resource: []int32{-1, -1},
+		Time: []int64{from, to}, Start: []int64{-1, -1}}
+	want := float64(to-from) / 1e6
+	if got := CycleTimes(l, nil)[0]; got != want {
+		t.Errorf("calendar cycle time %v s, want %v s", got, want)
+	}
+	if got := CycleTimes(l, calendar.Always())[0]; got != want {
+		t.Errorf("24×7 business cycle time %v s (%v d), want %v s", got, got/86400, want)
+	}
+	if got := Decompose(l, calendar.Always()).Waiting[1]; got != want {
+		t.Errorf("24×7 waiting %v s, want %v s", got, want)
 	}
 }

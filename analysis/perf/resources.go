@@ -88,7 +88,7 @@ func Resources(l *timeline.Log, tm *Times, clock Clock, alpha float64, minInstan
 		if rs[r].BusySecs > 0 && last[r] > first[r] {
 			span := float64(last[r]-first[r]) / 1e6
 			if clock != nil {
-				span = clock.Between(timeUS(first[r]), timeUS(last[r])).Seconds()
+				span = clock.Seconds(first[r], last[r])
 			}
 			if span > 0 {
 				rs[r].Utilisation = rs[r].BusySecs / span

@@ -31,6 +31,10 @@ type Options struct {
 // ErrLog reports a timeline whose arrays do not fit together.
 var ErrLog = errors.New("sla: malformed timeline")
 
+// ErrSpan reports a log (with Now) spanning more than the about 292 years
+// SLA clocks can count in int64 nanoseconds.
+var ErrSpan = errors.New("service levels are measured over at most 292 years and the log spans more")
+
 // Evaluate judges every rule against the log; see the package
 // documentation for what each figure means. It fails only on a malformed
 // timeline or options; problems of a single rule (an activity the log does
@@ -76,6 +80,12 @@ func Evaluate(l *timeline.Log, rules *Rules, opt Options) (*Report, error) {
 		e.now = opt.Now.UnixMicro()
 	}
 	origin = min(origin, e.now)
+	// The clocks count nanoseconds in an int64, about 292 years: a longer
+	// span would wrap around into wrong figures, so it is refused.
+	if hi := max(last, e.now); hi/1000-origin/1000 > math.MaxInt64/int64(time.Millisecond) {
+		return nil, fmt.Errorf("sla: %w: the log runs from %s to %s", ErrSpan,
+			time.UnixMicro(origin).UTC().Format(time.RFC3339), time.UnixMicro(hi).UTC().Format(time.RFC3339))
+	}
 	e.acts = make(map[string]int32, len(l.Activities))
 	for i, a := range l.Activities {
 		e.acts[a] = int32(i)

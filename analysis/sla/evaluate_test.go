@@ -441,3 +441,16 @@ rules: [{name: r, case: {from: Open, to: Resolve}, target: 63h, time: business}]
 		t.Errorf("open G with desk hours: %+v", o)
 	}
 }
+
+// A log longer than the SLA clocks can count (292 years in nanoseconds) is
+// refused with ErrSpan, never measured with a wrapped-around clock.
+func TestEvaluateRefusesSpanOverClock(t *testing.T) {
+	l := buildLog(t,
+		tcase{id: "old", steps: []string{"Open@0001-01-01 00:00", "Resolve@0001-01-02 00:00"}},
+		tcase{id: "new", steps: []string{"Open@9999-12-30 00:00", "Resolve@9999-12-31 00:00"}},
+	)
+	_, err := Evaluate(l, mustParse(t, "rules:\n  - name: r\n    case: {from: Open, to: Resolve}\n    target: 4h\n"), Options{})
+	if !errors.Is(err, ErrSpan) || !strings.Contains(err.Error(), "to 9999-12-30") {
+		t.Fatalf("err = %v, want ErrSpan naming the log's span", err)
+	}
+}
