@@ -64,8 +64,15 @@ func TestToNetIDsStable(t *testing.T) {
 			t.Fatalf("transition %d: %+v vs %+v", i, a.Transitions[i], b.Transitions[i])
 		}
 	}
-	if a.Places[0].ID != "source" || a.Places[1].ID != "sink" {
-		t.Fatalf("places start with %q, %q", a.Places[0].ID, a.Places[1].ID)
+	// The source holds the initial and the sink the final token; places
+	// are listed in ID order, as PM4Py's reference nets are.
+	var ids []string
+	for _, p := range a.Places {
+		ids = append(ids, p.ID)
+	}
+	src, sink := slices.Index(ids, "source"), slices.Index(ids, "sink")
+	if src < 0 || sink < 0 || !a.Initial.Equal(petri.Marking{src: 1}) || !a.Final.Equal(petri.Marking{sink: 1}) || !slices.IsSorted(ids) {
+		t.Fatalf("places %q, initial %v, final %v", ids, a.Initial, a.Final)
 	}
 }
 
