@@ -19,7 +19,10 @@
 // Output is deterministic: the same Input yields the same bytes (map keys are
 // sorted, ids are derived from sorted data, the time comes from Input), which
 // the golden tests in testdata/ pin. Text from data is escaped for every
-// context it lands in: html/template for HTML, dotLabel for Graphviz labels
-// (which Graphviz then XML-escapes into the SVG), json.Marshal for the data
-// the page script reads, and esc() in that script before any innerHTML.
+// context it lands in: html/template for HTML, dotLabel for Graphviz labels,
+// json.Marshal for the data the page script reads, and esc() in that script
+// before any innerHTML. The SVG Graphviz writes is parsed and written anew
+// before it is inlined (cleanSVG): only allowlisted elements and attributes
+// survive, links become plain groups, and every text and attribute value is
+// escaped again, so a name that looks like markup is always drawn as text.
 package report

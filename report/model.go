@@ -12,9 +12,13 @@ import (
 // caller renders the DOT (mining/export) and computes the figures
 // (mining/conformance); the report lays it out and shows it.
 type Model struct {
-	Algorithm   string // e.g. "Inductive Miner – infrequent (noise 0.20)"
-	Notation    string // process tree in PM4Py notation, when the model is a tree
-	DOT         string // Graphviz DOT of the Petri net (or tree)
+	Algorithm string // e.g. "Inductive Miner – infrequent (noise 0.20)"
+	Notation  string // process tree in PM4Py notation, when the model is a tree
+	DOT       string // Graphviz DOT of the Petri net (or tree)
+	// Titles maps DOT node names to the full text of each node, shown as
+	// its tooltip (export.PetriNetTitles): the DOT's labels are cut to a
+	// readable length, the tooltip is not. Optional.
+	Titles      map[string]string
 	Places      int
 	Transitions int
 	Arcs        int
@@ -68,7 +72,9 @@ func modelSection(m *Model) (*modelPage, error) {
 	}
 	mp := &modelPage{Algorithm: m.Algorithm, Notation: m.Notation, Places: m.Places, Transitions: m.Transitions, Arcs: m.Arcs}
 	if m.DOT != "" {
-		svg, err := renderSVG(context.Background(), m.DOT)
+		// The model's ids get a prefix: the map's SVG is on the same page
+		// and Graphviz numbers both from graph0, node1, edge1.
+		svg, err := renderSVG(context.Background(), m.DOT, svgOptions{idPrefix: "model-", titles: m.Titles})
 		if err != nil {
 			return nil, fmt.Errorf("report: model: %w", err)
 		}

@@ -291,47 +291,11 @@ func (pm processMap) dot() string {
 // renderSVG lays the DOT text out with Graphviz's dot engine in-process
 // (through mining/export, whose lock serialises every Graphviz call in the
 // process: go-graphviz's one wasm instance is not safe for concurrent use)
-// and returns the bare <svg> element (XML prolog, doctype and comments
-// dropped, since the SVG is inlined into HTML).
-func renderSVG(ctx context.Context, dot string) (string, error) {
+// and returns the bare <svg> element, rewritten by cleanSVG for inlining.
+func renderSVG(ctx context.Context, dot string, opt svgOptions) (string, error) {
 	svg, err := export.RenderSVG(ctx, dot)
 	if err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	return cleanSVG(string(svg))
-}
-
-// cleanSVG strips what precedes <svg and the Graphviz comments, and refuses
-// markup that could execute or load anything. Graphviz escapes label text
-// itself; this is a second line of defence, not the escaping.
-func cleanSVG(s string) (string, error) {
-	i := strings.Index(s, "<svg")
-	if i < 0 {
-		return "", fmt.Errorf("report: graphviz returned no <svg> element")
-	}
-	s = s[i:]
-	var b strings.Builder
-	for {
-		start := strings.Index(s, "<!--")
-		if start < 0 {
-			b.WriteString(s)
-			break
-		}
-		end := strings.Index(s[start:], "-->")
-		if end < 0 {
-			return "", fmt.Errorf("report: unterminated comment in graphviz SVG")
-		}
-		b.WriteString(s[:start])
-		s = s[start+end+3:]
-	}
-	out := b.String()
-	lower := strings.ToLower(out)
-	// Graphviz wraps nodes with tooltips in <a xlink:title=..>; only a link
-	// target could load or run anything, so any href is refused.
-	for _, bad := range []string{"<script", "<foreignobject", "<image", "javascript:", "<style", "href"} {
-		if strings.Contains(lower, bad) {
-			return "", fmt.Errorf("report: unexpected %q in graphviz SVG", bad)
-		}
-	}
-	return out, nil
+	return cleanSVG(string(svg), opt)
 }

@@ -142,7 +142,7 @@ func Write(w io.Writer, in Input) error {
 		}
 	}
 	if len(pm.Nodes) > 0 {
-		svg, err := renderSVG(context.Background(), pm.dot())
+		svg, err := renderSVG(context.Background(), pm.dot(), svgOptions{})
 		if err != nil {
 			return err
 		}
