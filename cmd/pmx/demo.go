@@ -11,6 +11,7 @@ import (
 	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 	"github.com/pmx-dev/pmx/mining/discover"
+	"github.com/pmx-dev/pmx/report/outfile"
 )
 
 // demoLog is the bundled synthetic IT-incident log, relative to the
@@ -37,6 +38,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if path, err = findUp(demoLog); err != nil {
 			return err
 		}
+	}
+	guard := &outfile.Guard{}
+	guard.ProtectWarehouse(*db)
+	guard.Protect(path, "the demo log")
+	if err := guard.Check(*out); err != nil {
+		return err
 	}
 	w, err := warehouse.Open(ctx, *db)
 	if err != nil {
@@ -67,7 +74,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if in.Analysis, err = reportAnalysis(ctx, w, info.Name, ao); err != nil {
 		return err
 	}
-	if err := writeReport(*out, in); err != nil {
+	if err := writeReport(*out, guard, in); err != nil {
 		return err
 	}
 	if *asJSON {

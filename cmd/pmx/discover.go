@@ -5,13 +5,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/pmx-dev/pmx/analysis/minelog"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/pmx-dev/pmx/analysis/minelog"
+
 	"github.com/pmx-dev/pmx/mining/discover"
+	"github.com/pmx-dev/pmx/report/outfile"
 )
 
 func runDiscover(ctx context.Context, e *env, args []string) error {
@@ -53,6 +53,12 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 			f = "tree"
 		}
 	}
+	guard := src.guard(pos)
+	if *out != "" {
+		if err := guard.Check(*out); err != nil {
+			return err
+		}
+	}
 	w, name, err := src.openWarehouse(ctx, e, pos)
 	if err != nil {
 		return err
@@ -73,10 +79,14 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *out == "" {
-		_, err := e.stdout.Write(buf.Bytes())
+		b := buf.Bytes()
+		if f == "json" {
+			b = jsonSafe(b)
+		}
+		_, err := e.fileStdout().Write(b)
 		return err
 	}
-	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
+	if err := outfile.WriteBytes(*out, guard, buf.Bytes()); err != nil {
 		return err
 	}
 	sum := discoverSummary{File: *out, Format: f, Algorithm: m.Algorithm, Description: m.Description, Seconds: secs,
@@ -112,25 +122,4 @@ type discoverSummary struct {
 	Cases       int64   `json:"cases"`
 	Variants    int     `json:"variants"`
 	Seconds     float64 `json:"seconds"`
-}
-
-// writeFileAtomic writes via a temporary file and a rename, so a reader
-// never sees half a file and a failed write leaves the old one.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".pmx-*"+filepath.Ext(path))
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -13,6 +14,7 @@ import (
 	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/csv"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
+	"github.com/pmx-dev/pmx/report/outfile"
 )
 
 const defaultDB = "pmx.duckdb"
@@ -188,7 +190,28 @@ func (s *source) openWarehouse(ctx context.Context, e *env, pos []string) (*ware
 	return w, info.Name, nil
 }
 
+// writeJSON prints v as indented JSON. Runes a terminal may act on that
+// encoding/json leaves raw are written as \uXXXX escapes (same JSON value).
 func writeJSON(w io.Writer, v any) error {
-	enc := newJSONEncoder(w)
-	return enc.Encode(v)
+	var buf bytes.Buffer
+	if err := newJSONEncoder(&buf).Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(jsonSafe(buf.Bytes()))
+	return err
+}
+
+// guard protects what a command reads from being overwritten by its output:
+// the warehouse file (and its WAL), the input FILE and any extra input files
+// (a model, SLA rules, a calendar).
+func (s *source) guard(pos []string, extra ...string) *outfile.Guard {
+	g := &outfile.Guard{}
+	g.ProtectWarehouse(s.db)
+	for _, p := range pos {
+		g.Protect(p, "an input of this command")
+	}
+	for _, p := range extra {
+		g.Protect(p, "an input of this command")
+	}
+	return g
 }

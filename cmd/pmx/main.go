@@ -40,11 +40,15 @@ var commands = map[string]command{
 	"demo":        {"import the bundled IT-incident log and write a report", runDemo},
 }
 
-// env is what commands print to; tests substitute buffers.
+// env is what commands print to; tests substitute buffers. run wraps stdout
+// in a termSafe, so text output never carries terminal controls from the
+// data; machine formats (a model file on stdout) go through rawStdout.
 type env struct {
 	stdout, stderr io.Writer
 	// interactive is true when stderr is a terminal (progress bars).
 	interactive bool
+	// stdoutTerminal is true when stdout is a terminal.
+	stdoutTerminal bool
 }
 
 // errUsage marks errors caused by wrong arguments (exit status 2).
@@ -53,11 +57,16 @@ var errUsage = errors.New("usage")
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, interactive: isTerminal(os.Stderr)}
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, interactive: isTerminal(os.Stderr), stdoutTerminal: isTerminal(os.Stdout)}
 	os.Exit(run(ctx, e, os.Args[1:]))
 }
 
 func run(ctx context.Context, e *env, args []string) int {
+	if _, ok := e.stdout.(*termSafe); !ok {
+		ts := &termSafe{w: e.stdout}
+		e.stdout = ts
+		defer ts.Flush()
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(e.stdout)
 		if len(args) == 0 {
@@ -67,7 +76,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(e.stderr, "pmx: unknown command %q (run 'pmx help')\n", args[0])
+		fmt.Fprintf(e.stderr, "pmx: unknown command %s (run 'pmx help')\n", termText(fmt.Sprintf("%q", args[0])))
 		return 2
 	}
 	err := cmd.run(ctx, e, args[1:])
@@ -77,10 +86,10 @@ func run(ctx context.Context, e *env, args []string) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(e.stderr, "pmx %s: %s\n", args[0], oneLine(err))
+		fmt.Fprintf(e.stderr, "pmx %s: %s\n", args[0], termText(oneLine(err)))
 		return 2
 	default:
-		fmt.Fprintf(e.stderr, "pmx %s: %s\n", args[0], oneLine(err))
+		fmt.Fprintf(e.stderr, "pmx %s: %s\n", args[0], termText(oneLine(err)))
 		return 1
 	}
 }
@@ -102,4 +111,16 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'pmx COMMAND -h' for a command's flags.")
+}
+
+// fileStdout is where a file format (PNML, BPMN, SVG, DOT, a tree) written
+// to stdout goes: unchanged into a pipe or a file, where escaping would
+// corrupt it, but through the terminal escaper when stdout is a terminal,
+// where a person reads it.
+func (e *env) fileStdout() io.Writer {
+	if t, ok := e.stdout.(*termSafe); ok && !e.stdoutTerminal {
+		t.Flush()
+		return t.w
+	}
+	return e.stdout
 }

@@ -4,13 +4,15 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/pmx-dev/pmx/analysis/analyze"
-	"github.com/pmx-dev/pmx/analysis/minelog"
-	"github.com/pmx-dev/pmx/analysis/timeline"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/pmx-dev/pmx/analysis/analyze"
+	"github.com/pmx-dev/pmx/analysis/minelog"
+	"github.com/pmx-dev/pmx/analysis/timeline"
 
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 	"github.com/pmx-dev/pmx/mining/conformance"
@@ -22,6 +24,7 @@ import (
 
 	"github.com/pmx-dev/pmx/analysis/facts"
 	"github.com/pmx-dev/pmx/report"
+	"github.com/pmx-dev/pmx/report/outfile"
 )
 
 func runReport(ctx context.Context, e *env, args []string) error {
@@ -39,6 +42,10 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	}
 	spec, err := mf.spec()
 	if err != nil {
+		return err
+	}
+	guard := src.guard(pos, spec.file, af.sla, af.calendar)
+	if err := guard.Check(*out); err != nil { // before the work, not after it
 		return err
 	}
 	ao, err := af.options()
@@ -67,7 +74,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if in.Analysis, err = reportAnalysis(ctx, w, name, ao); err != nil {
 		return err
 	}
-	if err := writeReport(*out, in); err != nil {
+	if err := writeReport(*out, guard, in); err != nil {
 		return err
 	}
 	if src.json {
@@ -197,22 +204,8 @@ func reportAnalysis(ctx context.Context, w *warehouse.Warehouse, name string, o 
 	return analyze.Run(l, o)
 }
 
-// writeReport writes atomically: a reader never sees half a report.
-func writeReport(path string, in report.Input) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".pmx-report-*.html")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := report.Write(tmp, in); err != nil {
-		tmp.Close()
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes 0600; a report is meant to be shared
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+// writeReport writes atomically (a reader never sees half a report) and
+// never over one of the command's inputs or the warehouse.
+func writeReport(path string, g *outfile.Guard, in report.Input) error {
+	return outfile.Write(path, g, func(w io.Writer) error { return report.Write(w, in) })
 }
