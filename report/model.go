@@ -59,7 +59,7 @@ type modelPage struct {
 }
 
 type deviationRow struct {
-	Activity             string
+	Activity             shortName
 	LogMoves, ModelMoves string
 }
 
@@ -94,7 +94,7 @@ func modelSection(m *Model) (*modelPage, error) {
 				mp.DeviationsHidden = int64(len(c.Deviations) - i)
 				break
 			}
-			mp.Deviations = append(mp.Deviations, deviationRow{Activity: d.Activity,
+			mp.Deviations = append(mp.Deviations, deviationRow{Activity: short(d.Activity),
 				LogMoves: humanCount(d.LogMoves), ModelMoves: humanCount(d.ModelMoves)})
 		}
 	}

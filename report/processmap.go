@@ -236,7 +236,10 @@ func nodeColours(count, max int64) (fill, font string) {
 }
 
 // dot renders the map as DOT text. Every value that comes from data goes
-// through dotLabel; ids and numbers are generated here.
+// through dotLabel; ids and numbers are generated here. Activity names are
+// cut to export.MaxLabelRunes: a long one would be unreadable, and Graphviz
+// parses a string in time quadratic in its length. The page script shows
+// the whole name in the tooltip, from the page data.
 func (pm processMap) dot() string {
 	var maxNode, maxEdge int64
 	for _, n := range pm.Nodes {
@@ -263,7 +266,7 @@ func (pm processMap) dot() string {
 		default:
 			fill, font := nodeColours(n.Count, maxNode)
 			fmt.Fprintf(&b, `%s [id="%s", class="pmx-node", label=%s, fillcolor="%s", fontcolor="%s"];`+"\n",
-				n.ID, n.ID, dotLabel(n.Name, humanCount(n.Count)), fill, font)
+				n.ID, n.ID, dotLabel(export.ShortLabel(n.Name), humanCount(n.Count)), fill, font)
 		}
 	}
 	for _, e := range pm.Edges {
@@ -271,18 +274,20 @@ func (pm processMap) dot() string {
 		if maxEdge > 0 {
 			t = float64(e.Count) / float64(maxEdge)
 		}
+		pen := 0.8 + 5.2*t
+		label := dotLabel(" " + e.Freq + " ")
 		// Backbone edges get a real label, which dot reserves room for. The
 		// rest get an xlabel placed after layout: with ~150 edges, reserved
 		// label space would otherwise spread the main flow across the canvas.
-		attrs := fmt.Sprintf("label=%s, weight=%d", dotLabel(" "+e.Freq+" "), 1+int(math.Round(9*t)))
+		attrs := fmt.Sprintf("label=%s, weight=%d", label, 1+int(math.Round(9*t)))
 		if !spine[e.ID] {
-			attrs = fmt.Sprintf("xlabel=%s, constraint=false, weight=0", dotLabel(" "+e.Freq+" "))
+			attrs = fmt.Sprintf("xlabel=%s, constraint=false, weight=0", label)
 		}
 		if !e.Timed {
 			attrs += ", style=dashed"
 		}
 		fmt.Fprintf(&b, `%s -> %s [id="%s", class="pmx-edge", penwidth=%.2f, %s];`+"\n",
-			e.From, e.To, e.ID, 0.8+5.2*t, attrs)
+			e.From, e.To, e.ID, pen, attrs)
 	}
 	b.WriteString("}\n")
 	return b.String()

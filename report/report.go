@@ -14,6 +14,7 @@ import (
 
 	"github.com/pmx-dev/pmx/analysis/analyze"
 	"github.com/pmx-dev/pmx/analysis/facts"
+	"github.com/pmx-dev/pmx/mining/export"
 )
 
 // Input is everything one report shows. The report renders these results as
@@ -100,8 +101,19 @@ type variantRow struct {
 	Rank, Steps, More  int
 	Count, Share, Mean string
 	ShareWidth         float64 // bar width in percent of the top variant
-	Activities         []string
+	Activities         []shortName
 	FullText           string
+}
+
+// shortName is a name as a table shows it: cut to export.MaxLabelRunes, the
+// whole name in Full (the cell's title) when it was cut, else Full is "".
+type shortName struct{ Name, Full string }
+
+func short(name string) shortName {
+	if s := export.ShortLabel(name); s != name {
+		return shortName{Name: s, Full: name}
+	}
+	return shortName{Name: name}
 }
 
 // pageData is the JSON the page script reads from <script id="pmx-data">.
@@ -218,10 +230,14 @@ func variantRows(vs []facts.Variant) ([]variantRow, int) {
 		}
 		r := variantRow{Rank: i + 1, Steps: len(v.Activities), Count: humanCount(v.Count),
 			Share: percent(v.Share), Mean: humanDuration(v.MeanDurationSeconds),
-			Activities: v.Activities, FullText: strings.Join(v.Activities, " → ")}
-		if len(r.Activities) > variantSteps {
-			r.More = len(r.Activities) - variantSteps
-			r.Activities = r.Activities[:variantSteps]
+			FullText: strings.Join(v.Activities, " → ")}
+		acts := v.Activities
+		if len(acts) > variantSteps {
+			r.More = len(acts) - variantSteps
+			acts = acts[:variantSteps]
+		}
+		for _, a := range acts {
+			r.Activities = append(r.Activities, short(a))
 		}
 		if top > 0 {
 			r.ShareWidth = float64(v.Count) / float64(top) * 100
