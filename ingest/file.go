@@ -1,11 +1,8 @@
 package ingest
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,46 +48,6 @@ func LogName(path string) string {
 		}
 		return base
 	}
-}
-
-// DetectFormat tells a file's format from its name, or failing that from
-// its first bytes (gzip is looked through).
-func DetectFormat(path string) (string, error) {
-	lower := strings.ToLower(path)
-	lower = strings.TrimSuffix(lower, ".gz")
-	switch {
-	case strings.HasSuffix(lower, ".xes"), strings.HasSuffix(lower, ".xml"):
-		return FormatXES, nil
-	case strings.HasSuffix(lower, ".csv"), strings.HasSuffix(lower, ".tsv"), strings.HasSuffix(lower, ".txt"):
-		return FormatCSV, nil
-	case strings.HasSuffix(lower, ".parquet"):
-		return FormatParquet, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	if magic, _ := br.Peek(4); len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", path, err)
-		}
-		r = gz
-	} else if string(magic) == "PAR1" {
-		return FormatParquet, nil
-	}
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(r, head)
-	if strings.Contains(strings.TrimSpace(string(head[:n])), "<") {
-		return FormatXES, nil
-	}
-	if n > 0 {
-		return FormatCSV, nil
-	}
-	return "", fmt.Errorf("%s: empty file", path)
 }
 
 // ImportFile imports one file into the warehouse as one transaction.

@@ -64,7 +64,7 @@ func ReadYAML(r io.Reader, name, field, hint string) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{name, 1, field, "empty document; " + hint}
 		}
-		return nil, syntaxError(name, err)
+		return nil, problemLine(data, syntaxError(name, err))
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -91,6 +91,34 @@ var parserProblems = map[string]bool{
 	"found duplicate %YAML directive":        true,
 	"found incompatible YAML document":       true,
 	"found undefined tag handle":             true,
+}
+
+// problemLine moves a parser error to the line of the problem. For errors
+// such as "did not find expected key" the YAML library names the line where
+// the enclosing block starts (a mis-indented line 5 under "hours:" on line 3
+// is reported at line 3 or 4), not the line at fault. The line at fault is
+// the first line whose prefix of the document fails with the same message:
+// lines before it parse. A prefix cut inside a multi-line flow collection
+// fails with another message, so it does not stop the search. Calendars and
+// rule files are small, so parsing every prefix costs nothing.
+func problemLine(data []byte, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || !parserProblems[e.Reason] {
+		return err
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for k := max(e.Line, 1); k <= len(lines); k++ {
+		var n yaml.Node
+		perr := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+		if perr == nil {
+			continue
+		}
+		if pe, ok := syntaxError(e.Name, perr).(*Error); ok && pe.Reason == e.Reason {
+			e.Line = k
+			return e
+		}
+	}
+	return err
 }
 
 // syntaxError turns the YAML library's "yaml: line N: reason" into an Error.

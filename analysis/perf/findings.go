@@ -20,8 +20,8 @@ type Finding struct {
 	// decomposition's clock); Share its share of the reference total
 	// (all waiting time for bottlenecks, all cycle time for rework), with a
 	// bootstrap confidence interval (resampling cases).
-	Seconds float64    `json:"seconds"`
-	Share   float64    `json:"share"`
+	Seconds float64        `json:"seconds"`
+	Share   float64        `json:"share"`
 	ShareCI [2]stats.Float `json:"share_ci"` // null bounds: no resample drew any waiting
 	// SlowShare is the share of the p90-and-slower cases' cycle time spent
 	// here: what the bottleneck costs the cases that breach first.
@@ -34,7 +34,7 @@ type Finding struct {
 	// with (every wait of the log is here).
 	P           stats.Float `json:"p"`
 	Effect      stats.Float `json:"effect"`
-	Significant bool    `json:"significant"`
+	Significant bool        `json:"significant"`
 }
 
 // Options tune the findings.

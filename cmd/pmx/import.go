@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
 
@@ -41,6 +43,18 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "%8.3fs  %s\n", d.Seconds(), stmt)
 		}
 	}
+	// Every file's format is checked before the warehouse is touched, so a
+	// wrong second file does not leave the first imported and a wrong
+	// only file does not leave an empty warehouse behind.
+	if opt.Format == "" {
+		for _, f := range files {
+			if _, err := ingest.DetectFormat(f); err != nil {
+				return fmt.Errorf("import %w", err)
+			}
+		}
+	}
+	_, statErr := os.Stat(*db)
+	created := os.IsNotExist(statErr)
 	w, err := warehouse.Open(ctx, *db)
 	if err != nil {
 		return err
@@ -51,6 +65,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		start := time.Now()
 		info, err := importWithProgress(ctx, e, w, f, opt)
 		if err != nil {
+			if created && len(infos) == 0 {
+				// Nothing was imported into the file this command made:
+				// leave no empty warehouse behind.
+				w.Close()
+				os.Remove(*db)
+				os.Remove(*db + ".wal")
+			}
 			return err
 		}
 		infos = append(infos, info)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pmx-dev/pmx/ingest/event"
 )
@@ -20,6 +21,10 @@ const (
 )
 
 var roleNames = [numRoles]string{"case", "activity", "time", "start", "resource", "lifecycle"}
+
+// roleFlags are the pmx import flags (Mapping fields) that name each role's
+// column: error messages speak of them, since people meet them on the CLI.
+var roleFlags = [numRoles]string{"--case", "--activity", "--timestamp", "--start", "--resource", "--lifecycle"}
 
 // aliases lists, per role and in order of preference, the header names
 // auto-detection recognises. They are compared normalised (see norm).
@@ -87,16 +92,16 @@ func resolveColumns(header []string, m Mapping) (*layoutCols, error) {
 		want := strings.TrimSpace(*m.field(role))
 		if want == "" || want == "-" {
 			if want == "-" && role <= roleTime {
-				return nil, fmt.Errorf("mapping: the %s column is required", roleNames[role])
+				return nil, fmt.Errorf("%s -: the %s column is required", roleFlags[role], roleNames[role])
 			}
 			continue
 		}
 		i := findColumn(header, want)
 		if i < 0 {
-			return nil, fmt.Errorf("mapping: %s column %q not in header %s", roleNames[role], want, quoteHeader(header))
+			return nil, fmt.Errorf("%s %s: no such column in the header %s", roleFlags[role], Clip(want), quoteHeader(header))
 		}
 		if claimed[i] {
-			return nil, fmt.Errorf("mapping: column %q mapped to two roles", header[i])
+			return nil, fmt.Errorf("column %s is named by two flags (%s and another)", Clip(header[i]), roleFlags[role])
 		}
 		claimed[i] = true
 		lc.idx[role] = i
@@ -125,10 +130,10 @@ func resolveColumns(header []string, m Mapping) (*layoutCols, error) {
 		if lc.idx[role] < 0 {
 			hint := ""
 			if role == roleTime && lc.idx[roleStart] >= 0 {
-				hint = fmt.Sprintf(" (only a start column %q; map it with Mapping.Time to use it)", header[lc.idx[roleStart]])
+				hint = fmt.Sprintf(" (only a start column %s; name it with --timestamp to use it)", Clip(header[lc.idx[roleStart]]))
 			}
-			return nil, fmt.Errorf("no %s column found%s; set Mapping.%s; header: %s", roleNames[role], hint,
-				strings.ToUpper(roleNames[role][:1])+roleNames[role][1:], quoteHeader(header))
+			return nil, fmt.Errorf("no %s column found%s; name it with %s COLUMN; header: %s", roleNames[role], hint,
+				roleFlags[role], quoteHeader(header))
 		}
 	}
 	for role := range numRoles {
@@ -179,10 +184,37 @@ func uniqueKey(used map[string]bool, name string, i int) string {
 	return key
 }
 
+// quoteHeader quotes a header for an error message, at most about
+// clipLimit characters of it: a "header" may be a whole file read as CSV.
 func quoteHeader(h []string) string {
-	q := make([]string, len(h))
+	var b strings.Builder
+	b.WriteString("[")
 	for i, s := range h {
-		q[i] = strconv.Quote(s)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if b.Len() > clipLimit {
+			fmt.Fprintf(&b, "… %d more columns", len(h)-i)
+			break
+		}
+		b.WriteString(Clip(s))
 	}
-	return "[" + strings.Join(q, ", ") + "]"
+	b.WriteString("]")
+	return b.String()
+}
+
+// clipLimit bounds how much input an error message quotes.
+const clipLimit = 200
+
+// Clip quotes s for an error message, cut to about 200 characters with
+// its full length stated, so one bad value never floods a terminal.
+func Clip(s string) string {
+	if len(s) <= clipLimit {
+		return strconv.Quote(s)
+	}
+	cut := clipLimit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + fmt.Sprintf("… (%d bytes)", len(s))
 }

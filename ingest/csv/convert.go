@@ -113,24 +113,24 @@ func (c *converter) row(blk *block, r *rowRef, seq int64) error {
 	}
 	caseID, act := blk.field(r, c.ci), blk.field(r, c.ai)
 	if len(caseID) == 0 {
-		return c.bad(blk, r, fmt.Sprintf("empty case id (column %q)", c.cols.header[c.ci]))
+		return c.bad(blk, r, fmt.Sprintf("empty case id (column %s)", Clip(c.cols.header[c.ci])))
 	}
 	if len(act) == 0 {
-		return c.bad(blk, r, fmt.Sprintf("empty activity (column %q)", c.cols.header[c.ai]))
+		return c.bad(blk, r, fmt.Sprintf("empty activity (column %s)", Clip(c.cols.header[c.ai])))
 	}
 	tv := trim(blk.field(r, c.ti))
 	if len(tv) == 0 {
-		return c.bad(blk, r, fmt.Sprintf("empty timestamp (column %q)", c.cols.header[c.ti]))
+		return c.bad(blk, r, fmt.Sprintf("empty timestamp (column %s)", Clip(c.cols.header[c.ti])))
 	}
 	t, ok := c.ts.parse(tv)
 	if !ok {
-		return c.bad(blk, r, fmt.Sprintf("column %q: cannot parse timestamp %q as %s", c.cols.header[c.ti], tv, c.ts.f.layout))
+		return c.bad(blk, r, fmt.Sprintf("column %s: cannot parse timestamp %s as %s", Clip(c.cols.header[c.ti]), Clip(string(tv)), c.ts.f.layout))
 	}
 	start := event.NoTime
 	if c.si >= 0 {
 		if sv := trim(blk.field(r, c.si)); len(sv) > 0 {
 			if start, ok = c.st.parse(sv); !ok {
-				return c.bad(blk, r, fmt.Sprintf("column %q: cannot parse timestamp %q as %s", c.cols.header[c.si], sv, c.st.f.layout))
+				return c.bad(blk, r, fmt.Sprintf("column %s: cannot parse timestamp %s as %s", Clip(c.cols.header[c.si]), Clip(string(sv)), c.st.f.layout))
 			}
 		}
 	}

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
+	"github.com/pmx-dev/pmx/ingest/gunzip"
 
 	"github.com/pmx-dev/pmx/ingest/event"
 )
@@ -88,9 +88,9 @@ func ReadFile(ctx context.Context, path string, opt Options, sink event.Sink) (e
 		return event.Meta{}, fmt.Errorf("csv %s: %w", path, err)
 	}
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
+		zr, err := gunzip.NewReader(br)
 		if err != nil {
-			return event.Meta{}, fmt.Errorf("csv %s: gzip: %w", path, err)
+			return event.Meta{}, fmt.Errorf("csv %s: %w", path, err)
 		}
 		defer zr.Close()
 		r = zr

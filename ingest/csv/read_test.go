@@ -154,10 +154,10 @@ func TestReadErrors(t *testing.T) {
 		want      []string // substrings
 	}{
 		{"empty", "", Options{}, []string{"empty input"}},
-		{"no time column", "case,activity,when?\nc1,A,x\n", Options{}, []string{"no time column", `"when?"`, "Mapping.Time"}},
+		{"no time column", "case,activity,when?\nc1,A,x\n", Options{}, []string{"no time column", `"when?"`, "--timestamp COLUMN"}},
 		{"no case column", "id,activity,timestamp\n", Options{}, []string{"no case column", `["id", "activity", "timestamp"]`}},
 		{"start only", "case,activity,start time\n", Options{}, []string{`only a start column "start time"`}},
-		{"mapping not in header", "case,activity,timestamp\n", Options{Mapping: Mapping{Resource: "who"}}, []string{`resource column "who" not in header`}},
+		{"mapping not in header", "case,activity,timestamp\n", Options{Mapping: Mapping{Resource: "who"}}, []string{`--resource "who": no such column`}},
 		{"bad delimiter", "a\n", Options{Delimiter: '"'}, []string{"delimiter"}},
 		{"undetectable time", "case,activity,timestamp\nc,A,soon\nc,A,later\n", Options{}, []string{"cannot detect", `"soon"`}},
 	}

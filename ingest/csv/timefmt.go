@@ -100,8 +100,8 @@ func detectFormat(col string, sample [][]byte) (tsFormat, error) {
 		}
 	}
 	if best < 0 {
-		return tsFormat{}, fmt.Errorf("cannot detect the timestamp format of column %q from values like %s; set Options.TimeFormat",
-			col, quoteSample(sample, 3))
+		return tsFormat{}, fmt.Errorf("cannot detect the timestamp format of column %s from values like %s; give it with --time-format (a Go layout such as '02.01.2006 15:04', or unix, unixms)",
+			Clip(col), quoteSample(sample, 3))
 	}
 	f := cands[best]
 	if f.kind == kindNumeric {
@@ -119,7 +119,7 @@ func detectFormat(col string, sample [][]byte) (tsFormat, error) {
 func quoteSample(sample [][]byte, n int) string {
 	var parts []string
 	for i := 0; i < len(sample) && i < n; i++ {
-		parts = append(parts, fmt.Sprintf("%q", sample[i]))
+		parts = append(parts, Clip(string(sample[i])))
 	}
 	return strings.Join(parts, ", ")
 }

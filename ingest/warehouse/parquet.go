@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -21,7 +23,12 @@ type Column struct{ Name, Type string }
 
 // ParquetColumns lists a Parquet file's columns so callers can map them.
 func (w *Warehouse) ParquetColumns(ctx context.Context, path string) ([]Column, error) {
-	rows, err := w.db.QueryContext(ctx, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(`+quoteLit(path)+`))`)
+	lit, done, err := parquetFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	rows, err := w.db.QueryContext(ctx, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(`+lit+`))`)
 	if err != nil {
 		return nil, fmt.Errorf("parquet %s: %w", path, err)
 	}
@@ -66,6 +73,11 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 			return LogInfo{}, fmt.Errorf("parquet %s: no column %q (columns: %s)", path, name, columnNames(cols))
 		}
 	}
+	lit, done, err := parquetFile(path)
+	if err != nil {
+		return LogInfo{}, err
+	}
+	defer done()
 	zoned := loc != nil && loc != time.UTC && loc.String() != "UTC"
 	var joins string
 	tsExpr, key, err := timeExpr(m.Time, types[m.Time], "z1", zoned)
@@ -110,7 +122,7 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 			%s AS pmx_start, CASE WHEN p.%[1]s IS NULL THEN 'no case id' WHEN p.%[2]s IS NULL THEN 'no activity'
 			WHEN %[3]s IS NULL THEN 'no or unparseable timestamp in column ' || %[5]s END AS pmx_reason
 		FROM read_parquet(%[6]s, file_row_number = true) p%[7]s)`,
-		quoteIdent(m.Case), quoteIdent(m.Activity), tsExpr, startExpr, quoteLit(m.Time), quoteLit(path), joins)
+		quoteIdent(m.Case), quoteIdent(m.Activity), tsExpr, startExpr, quoteLit(m.Time), lit, joins)
 	jsonObj := func(pairs []string) string {
 		if len(pairs) == 0 {
 			return "NULL"
@@ -184,6 +196,34 @@ func timeExpr(col, typ, alias string, zoned bool) (expr, key string, err error) 
 			" AS TIMESTAMPTZ) AS TIMESTAMP) ELSE " + local(key) + " END", key, nil
 	}
 	return "", "", fmt.Errorf("column %q has type %s; want a timestamp, date or ISO 8601 string", col, typ)
+}
+
+// parquetFile returns the SQL literal that makes read_parquet read exactly
+// the file at path. DuckDB expands *, ? and [...] in the path as a glob, so
+// "a*.parquet" would read every matching file (or none); such a path is read
+// through a symbolic link with a plain name in a private temporary
+// directory, removed by done.
+func parquetFile(path string) (lit string, done func(), err error) {
+	if !strings.ContainsAny(path, "*?[]{}") {
+		return quoteLit(path), func() {}, nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return "", nil, fmt.Errorf("parquet %w", err)
+	}
+	dir, err := os.MkdirTemp("", "pmx-parquet-")
+	if err != nil {
+		return "", nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	link := filepath.Join(dir, "input.parquet")
+	if err := os.Symlink(abs, link); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	return quoteLit(link), func() { os.RemoveAll(dir) }, nil
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,5 +95,38 @@ func TestImportParquetBadRows(t *testing.T) {
 	w.DB().QueryRow(`SELECT (epoch(max(ts)) - epoch(min(ts))) / 3600 FROM events`).Scan(&hours)
 	if hours != 4 { // 08:00Z to 12:00Z: the +02:00 offset was honoured
 		t.Fatalf("span = %v h, want 4", hours)
+	}
+}
+
+// A Parquet file whose name holds glob characters is read as that one file,
+// not as a pattern: a*.parquet next to ab.parquet used to read both.
+func TestImportParquetGlobCharactersInName(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	dir := t.TempDir()
+	write := func(name string, rows int) string {
+		path := filepath.Join(dir, name)
+		if _, err := w.DB().Exec(`COPY (SELECT 'c' || (i % 3) AS case_id, 'A' AS activity, TIMESTAMP '2024-01-01' + INTERVAL (i) HOUR AS ts
+			FROM range(` + fmt.Sprint(rows) + `) t(i)) TO '` + path + `' (FORMAT parquet)`); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	star := write("a*.parquet", 5)
+	write("ab.parquet", 7)
+	write("a[b].parquet", 11)
+	cols := Columns{Case: "case_id", Activity: "activity", Time: "ts"}
+	for name, want := range map[string]int64{"a*.parquet": 5, "a[b].parquet": 11} {
+		path := filepath.Join(dir, name)
+		info, err := w.ImportParquet(ctx, ImportOptions{Name: name, Source: path}, path, cols, false, nil)
+		if err != nil || info.Events != want {
+			t.Errorf("%s: %+v, %v; want %d events", name, info, err, want)
+		}
+		if c, err := w.ParquetColumns(ctx, path); err != nil || len(c) != 3 {
+			t.Errorf("%s columns: %v, %v", name, c, err)
+		}
+	}
+	if _, err := w.ImportParquet(ctx, ImportOptions{Name: "none", Source: star}, filepath.Join(dir, "x*.parquet"), cols, false, nil); err == nil {
+		t.Error("a missing file named like a glob was imported")
 	}
 }

@@ -43,6 +43,8 @@ func TestMalformed(t *testing.T) {
 		{"bad character reference", "<log>\n <string key=\"a\" value=\"&#0;\"/>\n</log>", 2, "invalid character reference"},
 		{"huge character reference", "<log>\n <string key=\"a\" value=\"&#x110000;\"/>\n</log>", 2, "invalid character reference"},
 		{"entity in text", "<log>\n<trace>\n&nope;\n</trace>\n</log>", 3, `undefined entity "&nope;"`},
+		{"NUL in attribute value", "<log>\n<string key=\"a\" value=\"a\x00b\"/>\n</log>", 2, "control character U+0000 is not allowed in XML 1.0"},
+		{"escape in attribute value", "<log>\n<trace>\n<string key=\"concept:name\" value=\"\x1b[2J\"/>\n</trace>\n</log>", 3, "control character U+001B"},
 		{"lt in attribute value", "<log>\n<string key=\"a\" value=\"a<b\"/>\n</log>", 2, "'<' in an attribute value"},
 		{"text before root", "hello <log/>", 1, "text outside the root element"},
 		{"text after root", "<log>\n</log>\n&amp;", 3, "text outside the root element"},
@@ -176,6 +178,21 @@ func TestGzipByContent(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s gzip: no error", name)
 		}
+	}
+	// Zero padding after the stream (gzip -t accepts it) is ignored, and
+	// errors say "gzip:" once; other trailing data is refused.
+	padded := append(append([]byte{}, gz.Bytes()...), make([]byte, 10000)...)
+	if _, err := Read(context.Background(), bytes.NewReader(padded), "padded", Options{}, &collectSink{}); err != nil {
+		t.Errorf("zero-padded gzip: %v", err)
+	}
+	garbage := append(append([]byte{}, gz.Bytes()...), "junk"...)
+	if _, err := Read(context.Background(), bytes.NewReader(garbage), "junk", Options{}, &collectSink{}); err == nil ||
+		!strings.Contains(err.Error(), "data after the end of the compressed stream") {
+		t.Errorf("gzip with trailing data: %v", err)
+	}
+	_, err = Read(context.Background(), bytes.NewReader(append([]byte{0x1f, 0x8b}, "xxxxxxxxxxxxxxxx"...)), "hdr", Options{}, &collectSink{})
+	if err == nil || strings.Contains(err.Error(), "gzip: gzip:") {
+		t.Errorf("bad gzip header: %v", err)
 	}
 	if n := runtime.NumGoroutine(); n > goroutines {
 		t.Errorf("%d goroutines after failed reads, %d before: the inflating goroutine leaked", n, goroutines)

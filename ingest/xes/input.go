@@ -2,11 +2,10 @@ package xes
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"sync"
 
-	"github.com/klauspost/compress/gzip"
+	"github.com/pmx-dev/pmx/ingest/gunzip"
 )
 
 const (
@@ -27,9 +26,9 @@ func openInput(r io.Reader) (io.Reader, func(), error) {
 		// own small buffer is drained, so this costs no extra copy.
 		return br, func() {}, nil
 	}
-	zr, err := gzip.NewReader(br)
+	zr, err := gunzip.NewReader(br)
 	if err != nil {
-		return nil, nil, fmt.Errorf("gzip: %w", err)
+		return nil, nil, err
 	}
 	u := newUnzipper(zr)
 	return u, u.close, nil
@@ -49,7 +48,7 @@ type unzipper struct {
 	once   sync.Once
 }
 
-func newUnzipper(zr *gzip.Reader) *unzipper {
+func newUnzipper(zr *gunzip.Reader) *unzipper {
 	u := &unzipper{
 		full:   make(chan []byte, unzipBuffers),
 		free:   make(chan []byte, unzipBuffers),
@@ -63,7 +62,7 @@ func newUnzipper(zr *gzip.Reader) *unzipper {
 	return u
 }
 
-func (u *unzipper) produce(zr *gzip.Reader) {
+func (u *unzipper) produce(zr *gunzip.Reader) {
 	defer close(u.exited)
 	defer close(u.full)
 	for {
@@ -94,7 +93,7 @@ func (u *unzipper) produce(zr *gzip.Reader) {
 			return
 		}
 		if err != nil {
-			u.err = fmt.Errorf("gzip: %w", err)
+			u.err = err // already says "gzip: ..."
 			return
 		}
 	}

@@ -208,6 +208,11 @@ func decodeValue(dst, v []byte, latin1 bool) ([]byte, int, string) {
 		case c == '\n' || c == '\t':
 			dst = append(dst, ' ')
 			i++
+		case c < 0x20:
+			// XML 1.0 forbids these even as references; a file holding
+			// them is not well-formed, and storing them would let a NUL
+			// or an escape sequence into every output.
+			return dst, i, fmt.Sprintf("control character U+%04X is not allowed in XML 1.0; the file is not well-formed (remove the character)", c)
 		case c >= 0x80 && latin1:
 			dst = utf8.AppendRune(dst, cp1252(c))
 			i++
