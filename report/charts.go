@@ -35,6 +35,15 @@ type chartSpec struct {
 	Kind   string          `json:"kind"` // selects the script's decorations
 	Height int             `json:"height"`
 	Option json.RawMessage `json:"option"`
+	// Ticks are the category-axis labels to show, when not all of them:
+	// the script hides the others (echarts takes that as a function).
+	Ticks []axisTick `json:"ticks,omitempty"`
+}
+
+// axisTick labels category Index with Label.
+type axisTick struct {
+	Index int    `json:"index"`
+	Label string `json:"label"`
 }
 
 // variantInfo feeds the variants chart tooltip: the activity sequence is too
@@ -123,7 +132,8 @@ func variantsChart(vs []facts.Variant) (chartSpec, []variantInfo, error) {
 }
 
 // durationChart: the case-duration histogram over its log-scale buckets,
-// one category per bucket labelled with its humanised bounds.
+// one category per bucket named by its humanised bounds (the tooltip), the
+// axis labelled by durationTicks.
 func durationChart(h facts.Histogram) (chartSpec, error) {
 	var cats []string
 	var vals []int64
@@ -134,7 +144,60 @@ func durationChart(h facts.Histogram) (chartSpec, error) {
 	bar := newBar(false, cats)
 	bar.AddSeries("Cases", barData(vals, colourTeal), charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "8%"}))
 	o, err := optionJSON(bar)
-	return chartSpec{ID: "chart-durations", Kind: "durations", Height: 320, Option: o}, err
+	return chartSpec{ID: "chart-durations", Kind: "durations", Height: 320, Option: o, Ticks: durationTicks(h.Buckets)}, err
+}
+
+// Duration landmarks for the histogram's axis, the ones a reader thinks in
+// first. A bucket containing a landmark is labelled with it; first the
+// major ones, then the minor ones where there is room.
+var (
+	majorLandmarks = []float64{1, 60, 3600, 86400, 30 * 86400, 365 * 86400, 3650 * 86400}
+	minorLandmarks = []float64{10, 600, 6 * 3600, 7 * 86400, 90 * 86400}
+)
+
+const (
+	rangeTicks = 5  // up to this many buckets, every bucket shows its range
+	maxTicks   = 10 // else at most about this many labels, so none overlap
+)
+
+// durationTicks picks the histogram's axis labels: a few round durations
+// ("1 min", "1 h", "1 d", "30 d") on the buckets that contain them, at
+// least minGap buckets apart, instead of ~30 rotated, overlapping ranges.
+// Few buckets keep their full "low – high" labels.
+func durationTicks(bs []facts.Bucket) []axisTick {
+	var ticks []axisTick
+	if len(bs) <= rangeTicks {
+		for i, b := range bs {
+			ticks = append(ticks, axisTick{i, humanDuration(b.Low) + " – " + humanDuration(b.High)})
+		}
+		return ticks
+	}
+	minGap := max(2, (len(bs)+maxTicks-1)/maxTicks)
+	free := func(i int) bool {
+		for _, t := range ticks {
+			if i-t.Index < minGap && t.Index-i < minGap {
+				return false
+			}
+		}
+		return true
+	}
+	for _, marks := range [][]float64{majorLandmarks, minorLandmarks} {
+		for _, v := range marks {
+			for i, b := range bs {
+				if b.Low <= v && v < b.High && free(i) {
+					ticks = append(ticks, axisTick{i, humanDuration(v)})
+				}
+			}
+		}
+	}
+	if len(ticks) < 2 { // a narrow range without landmarks: lower bounds, evenly
+		ticks = ticks[:0]
+		for i := 0; i < len(bs); i += minGap {
+			ticks = append(ticks, axisTick{i, humanDuration(bs[i].Low)})
+		}
+	}
+	sort.Slice(ticks, func(a, b int) bool { return ticks[a].Index < ticks[b].Index })
+	return ticks
 }
 
 // activityChart: event count per activity, most frequent first, cut at

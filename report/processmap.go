@@ -275,7 +275,7 @@ func (pm processMap) dot() string {
 			t = float64(e.Count) / float64(maxEdge)
 		}
 		pen := 0.8 + 5.2*t
-		label := dotLabel(" " + e.Freq + " ")
+		label := dotLabel(edgeLabel(e, pen))
 		// Backbone edges get a real label, which dot reserves room for. The
 		// rest get an xlabel placed after layout: with ~150 edges, reserved
 		// label space would otherwise spread the main flow across the canvas.
@@ -291,6 +291,23 @@ func (pm processMap) dot() string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// edgeLabel is the frequency label of an edge, padded with spaces that
+// Graphviz counts when it places the label beside the edge but that SVG
+// does not draw (it centres the trimmed text in the label's box). The
+// padding keeps the first digit clear of the edge's stroke — half the pen
+// width plus 2 pt, a space being about 2.8 pt at 10 pt — and makes the box
+// wide enough for the mean-time text the page may swap in: a missing
+// character is about two spaces, one on each side.
+func edgeLabel(e mapEdge, pen float64) string {
+	const space = 2.78 // pt, Helvetica at the edge font size of 10
+	pad := int(math.Ceil((pen/2 + 2) / space))
+	if e.Timed {
+		pad += max(0, len([]rune(e.Mean))-len([]rune(e.Freq)))
+	}
+	sp := strings.Repeat(" ", pad)
+	return sp + e.Freq + sp
 }
 
 // renderSVG lays the DOT text out with Graphviz's dot engine in-process

@@ -51,8 +51,16 @@
         return "<b>" + esc(ps[0].name) + "</b><br>" + Number(ps[0].value).toLocaleString("en-US") + " events";
       };
     } else {
-      cat.axisLabel.rotate = o.xAxis[0].data && o.xAxis[0].data.length > 6 ? 35 : 0;
-      cat.axisLabel.interval = 0;
+      // Only the buckets chosen in Go carry a label (round durations), so
+      // the labels stay horizontal and apart; the tooltip has the range.
+      var ticks = {};
+      (spec.ticks || []).forEach(function (t) { ticks[t.index] = t.label; });
+      var shown = function (i) { return ticks.hasOwnProperty(i); };
+      cat.axisLabel.rotate = 0;
+      cat.axisLabel.interval = shown;
+      cat.axisLabel.hideOverlap = true;
+      cat.axisLabel.formatter = function (v, i) { return shown(i) ? ticks[i] : ""; };
+      cat.axisTick = { show: true, alignWithLabel: true, interval: shown };
       o.tooltip.formatter = function (ps) {
         return "<b>" + esc(ps[0].name) + "</b><br>" + Number(ps[0].value).toLocaleString("en-US") + " cases";
       };
@@ -74,24 +82,19 @@
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 
-  /* ---------- process map ---------- */
-  var host = document.getElementById("pmx-map");
-  var svg = host && host.querySelector("svg");
-  if (svg) initMap();
+  /* ---------- pan and zoom (process map and model) ---------- */
 
-  function initMap() {
-    var nodes = {}, edges = {};
-    data.map.nodes.forEach(function (n) { nodes[n.id] = n; });
-    data.map.edges.forEach(function (e) { edges[e.id] = e; });
-    // Graphviz <title>s hold internal ids; our tooltip replaces them.
-    Array.prototype.slice.call(svg.querySelectorAll("title")).forEach(function (t) { t.remove(); });
+  // panZoom makes an inlined Graphviz SVG zoomable (wheel, buttons,
+  // double-click) and pannable (drag) inside host by rewriting its viewBox:
+  // crisp at any zoom, no transforms. o.minHeight / o.maxHeight bound the
+  // height sizeHost gives the host; o.ids names the +, − and Fit buttons.
+  // It returns fit (frame what is shown) and sizeHost (fit-to-width height).
+  function panZoom(host, svg, o) {
     svg.removeAttribute("width");
     svg.removeAttribute("height");
-
-    // Pan and zoom by rewriting the viewBox: crisp at any zoom, no transforms.
     var b = svg.viewBox.baseVal, graph0 = svg.querySelector("g.graph");
     var full = { x: b.x, y: b.y, w: b.width, h: b.height };
-    var home = full, vb = Object.assign({}, full);
+    var home = full, vb = Object.assign({}, full), drag = null;
     function setVB() { svg.setAttribute("viewBox", [vb.x, vb.y, vb.w, vb.h].join(" ")); }
     function toSVG(cx, cy) {
       var m = svg.getScreenCTM();
@@ -100,7 +103,8 @@
       return p.matrixTransform(m.inverse());
     }
     // visibleBox is the bounding box of the shown nodes and edges in viewBox
-    // units, so "fit" frames what the sliders left, not the whole drawing.
+    // units, so "fit" frames what the map's sliders left, not the whole
+    // drawing.
     function visibleBox() {
       var m = svg.getScreenCTM(), gm = graph0 && graph0.getScreenCTM();
       if (!m || !gm) return null;
@@ -115,23 +119,23 @@
       });
       return x0 < x1 ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
     }
-    // fit frames the visible part, magnifying at most 1.5x so a small map
-    // is not blown up to poster size.
+    function padded(bb) { return { x: bb.x - PAD, y: bb.y - PAD, w: bb.w + 2 * PAD, h: bb.h + 2 * PAD }; }
+    // fit frames the visible part, magnifying at most MAXSCALE so a small
+    // drawing is not blown up to poster size.
     var MAXSCALE = 1.5, PAD = 14;
     function fit() {
-      var bb = visibleBox() || full, r = host.getBoundingClientRect();
-      bb = { x: bb.x - PAD, y: bb.y - PAD, w: bb.w + 2 * PAD, h: bb.h + 2 * PAD };
+      var bb = padded(visibleBox() || full), r = host.getBoundingClientRect();
       var w = Math.max(bb.w, r.width / MAXSCALE), h = Math.max(bb.h, r.height / MAXSCALE);
       home = { x: bb.x - (w - bb.w) / 2, y: bb.y - (h - bb.h) / 2, w: w, h: h };
       vb = Object.assign({}, home);
       setVB();
     }
-    // sizeHost gives the map the height its visible part needs at full
-    // width, within sensible bounds for a screen.
+    // sizeHost gives the host the height the visible part needs at full
+    // width, within o.minHeight and o.maxHeight (or 85 % of the window).
     function sizeHost() {
-      var bb = visibleBox() || full, r = host.getBoundingClientRect();
-      var s = Math.min(r.width / (bb.w + 2 * PAD), MAXSCALE);
-      var h = Math.min(Math.max((bb.h + 2 * PAD) * s, 420), Math.min(880, window.innerHeight * 0.85));
+      var bb = padded(visibleBox() || full), r = host.getBoundingClientRect();
+      var s = Math.min(r.width / bb.w, MAXSCALE);
+      var h = Math.min(Math.max(bb.h * s, o.minHeight), Math.min(o.maxHeight, window.innerHeight * 0.85));
       host.style.height = Math.round(h) + "px";
     }
     function zoom(f, cx, cy) {
@@ -148,7 +152,6 @@
       ev.preventDefault();
       zoom(Math.exp(ev.deltaY * (ev.deltaMode ? 0.05 : 0.0015)), ev.clientX, ev.clientY);
     }, { passive: false });
-    var drag = null;
     host.addEventListener("pointerdown", function (ev) {
       if (ev.button !== 0) return;
       var m = svg.getScreenCTM();
@@ -166,9 +169,46 @@
     host.addEventListener("pointerup", endDrag);
     host.addEventListener("pointercancel", endDrag);
     host.addEventListener("dblclick", function (ev) { zoom(0.5, ev.clientX, ev.clientY); });
-    document.getElementById("pmx-zoom-in").onclick = function () { zoom(0.7); };
-    document.getElementById("pmx-zoom-out").onclick = function () { zoom(1 / 0.7); };
-    document.getElementById("pmx-fit").onclick = fit;
+    document.getElementById(o.ids + "zoom-in").onclick = function () { zoom(0.7); };
+    document.getElementById(o.ids + "zoom-out").onclick = function () { zoom(1 / 0.7); };
+    document.getElementById(o.ids + "fit").onclick = fit;
+    // Printing shows the whole visible drawing at the page width (the print
+    // stylesheet sizes the SVG by its viewBox), whatever the zoom on screen.
+    var saved = null;
+    window.addEventListener("beforeprint", function () {
+      saved = Object.assign({}, vb);
+      vb = padded(visibleBox() || full);
+      setVB();
+    });
+    window.addEventListener("afterprint", function () {
+      if (saved) { vb = saved; saved = null; setVB(); }
+    });
+    host.classList.add("pz");
+    return { fit: fit, sizeHost: sizeHost, dragging: function () { return drag !== null; } };
+  }
+
+  /* ---------- process model ---------- */
+  var modelHost = document.getElementById("pmx-model");
+  var modelSVG = modelHost && modelHost.querySelector("svg");
+  if (modelSVG) {
+    var model = panZoom(modelHost, modelSVG, { ids: "pmx-model-", minHeight: 160, maxHeight: 640 });
+    model.sizeHost();
+    model.fit();
+    body.setAttribute("data-pmx-model", "ok");
+  }
+
+  /* ---------- process map ---------- */
+  var host = document.getElementById("pmx-map");
+  var svg = host && host.querySelector("svg");
+  if (svg) initMap();
+
+  function initMap() {
+    var nodes = {}, edges = {};
+    data.map.nodes.forEach(function (n) { nodes[n.id] = n; });
+    data.map.edges.forEach(function (e) { edges[e.id] = e; });
+    // Graphviz <title>s hold internal ids; our tooltip replaces them.
+    Array.prototype.slice.call(svg.querySelectorAll("title")).forEach(function (t) { t.remove(); });
+    var view = panZoom(host, svg, { ids: "pmx-", minHeight: 420, maxHeight: 880 });
 
     // Tooltip and highlight, by event delegation on the Graphviz groups.
     var tip = document.getElementById("pmx-tip"), hl = null;
@@ -188,7 +228,7 @@
       var g = ev.target.closest && ev.target.closest("g.node, g.edge");
       if (hl && hl !== g) hl.classList.remove("pmx-hl");
       hl = g;
-      if (!g || drag) { tip.hidden = true; return; }
+      if (!g || view.dragging()) { tip.hidden = true; return; }
       g.classList.add("pmx-hl");
       tip.innerHTML = tipHTML(g);
       tip.hidden = false;
@@ -267,12 +307,12 @@
     }
     actIn.addEventListener("input", apply);
     pathIn.addEventListener("input", apply);
-    actIn.addEventListener("change", fit);
-    pathIn.addEventListener("change", fit);
+    actIn.addEventListener("change", view.fit);
+    pathIn.addEventListener("change", view.fit);
     apply();
     setMode(initialMode);
-    sizeHost();
-    fit();
+    view.sizeHost();
+    view.fit();
     body.setAttribute("data-pmx-map", "ok");
   }
 
