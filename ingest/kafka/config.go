@@ -38,8 +38,13 @@ type Config struct {
 	// SessionTimeout is how long the group waits for a silent member before
 	// moving its partitions (0 = franz-go's 45s; brokers allow ≥ 6s).
 	SessionTimeout time.Duration
-	// InstanceID enables static membership: a member restarted under the
-	// same id gets its partitions back at once instead of after the timeout.
+	// InstanceID is the static group membership id (KIP-345): a member
+	// restarted under the same id gets its partitions back at once instead
+	// of after SessionTimeout. "" (the default) derives a stable id from
+	// the group, the warehouse file and the host (DefaultInstanceID; an
+	// in-memory warehouse stays dynamic); NoInstanceID makes a dynamic
+	// member. A static member does not leave the group when it stops: its
+	// partitions wait for its restart, or for SessionTimeout.
 	InstanceID    string
 	TLS           *tls.Config // nil = plaintext
 	SASL          sasl.Mechanism
@@ -68,6 +73,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.Log == "" {
 		return out, errors.New("kafka: no log name")
+	}
+	if err := validInstanceID(out.InstanceID); err != nil {
+		return out, err
 	}
 	if out.FlushRows <= 0 {
 		out.FlushRows = 50_000

@@ -32,6 +32,9 @@ type consumer struct {
 	adm   *kadm.Client
 	ready chan struct{} // closed once cl and adm are set: the group may call back before NewClient returns
 	dec   *decoder
+	watch *connWatch
+	// instance is the static group membership id, "" for a dynamic member.
+	instance string
 
 	mu       sync.Mutex
 	sink     *collect
@@ -66,14 +69,32 @@ func (c *collect) Events(r arrow.Record) error        { c.recs = append(c.recs, 
 func (c *collect) Cases(r arrow.Record) error         { r.Release(); return nil }
 func (c *collect) Reject(int64, string, string) error { return nil }
 
-// Run ingests until ctx is canceled (then it drains: flushes what it has
-// read and leaves the group) or, with UntilCaughtUp, until every assigned
-// partition is read to its high watermark. It returns the final figures.
+// Run ingests until ctx is canceled (then it drains: stores what it has
+// read and closes its client; a dynamic member also leaves the group) or,
+// with UntilCaughtUp, until every assigned partition is read to its high
+// watermark. It returns the final figures.
 func Run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error) {
+	s, err := run(ctx, w, cfg)
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		err = nil // SIGINT/SIGTERM, also during start-up: a graceful stop is a normal end
+	}
+	return s, err
+}
+
+func run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return Stats{}, err
 	}
+	instance, err := instanceID(cfg, w.Path())
+	if err != nil {
+		return Stats{}, err
+	}
+	release, err := claimMember(cfg.Group, instance)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer release()
 	app, err := w.OpenAppender(ctx, cfg.Log, "kafka://"+strings.Join(cfg.Topics, ","), "kafka")
 	if err != nil {
 		return Stats{}, err
@@ -87,7 +108,8 @@ func Run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 	defer w.DB().ExecContext(context.WithoutCancel(ctx), `CHECKPOINT`)
 	c := &consumer{cfg: cfg, app: app, dec: newDecoder(cfg.Mapping), sink: &collect{},
 		stored: map[tp]int64{}, expected: map[tp]int64{}, pos: map[tp]int64{}, last: map[tp]*kgo.Record{}, assigned: map[tp]bool{},
-		start: map[tp]int64{}, end: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{})}
+		start: map[tp]int64{}, end: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{}),
+		watch: newConnWatch(cfg.TLS, cfg.SASL), instance: instance}
 	c.builder = event.NewBuilder(c.sink, 0)
 	defer c.builder.Release()
 	c.stats.Log = cfg.Log
@@ -103,12 +125,13 @@ func Run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 		kgo.FetchMaxWait(250 * time.Millisecond),
 		// Records of aborted or still-open transactions are not events.
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.WithHooks(c.watch),
 	}
 	if cfg.SessionTimeout > 0 {
 		opts = append(opts, kgo.SessionTimeout(cfg.SessionTimeout))
 	}
-	if cfg.InstanceID != "" {
-		opts = append(opts, kgo.InstanceID(cfg.InstanceID))
+	if instance != "" {
+		opts = append(opts, kgo.InstanceID(instance))
 	}
 	if cfg.TLS != nil {
 		opts = append(opts, kgo.DialTLSConfig(cfg.TLS))
@@ -140,9 +163,6 @@ func Run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 	if c.cfg.Progress != nil {
 		c.cfg.Progress(s)
 	}
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		err = nil // SIGINT/SIGTERM: a graceful drain is a normal end
-	}
 	return s, err
 }
 
@@ -164,9 +184,17 @@ func (c *consumer) loop(ctx context.Context) error {
 			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 				return
 			}
-			c.lastErr = fmt.Errorf("%s/%d: %w", t, p, err)
-			if t == "" { // client-level errors (auth, no brokers) are not per partition
-				fatal = c.lastErr
+			// Client-level errors (t == "") are group errors: a join that
+			// failed or timed out, the member kicked out. The client
+			// rejoins by itself, backing off, so they are survived like a
+			// partition's fetch error, unless retrying cannot help.
+			if t == "" {
+				c.lastErr = err
+			} else {
+				c.lastErr = fmt.Errorf("%s/%d: %w", t, p, err)
+			}
+			if fatal == nil && isFatal(err) {
+				fatal = c.runErr(err)
 			}
 		})
 		n := 0
@@ -523,23 +551,4 @@ func (c *consumer) snapshot() Stats {
 		}
 	}
 	return s
-}
-
-// checkTopics fails fast, with a clear reason, when the brokers cannot be
-// reached or a topic does not exist: otherwise the client would retry
-// forever and the user would only see "0 events".
-func (c *consumer) checkTopics(ctx context.Context) error {
-	tctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	topics, err := c.adm.ListTopics(tctx, c.cfg.Topics...)
-	if err != nil {
-		return fmt.Errorf("kafka: cannot reach brokers %s: %w", strings.Join(c.cfg.Brokers, ","), err)
-	}
-	for _, t := range c.cfg.Topics {
-		d, ok := topics[t]
-		if !ok || d.Err != nil {
-			return fmt.Errorf("kafka: topic %q does not exist (pmx never creates topics; create it with the partitions and replication you want)", t)
-		}
-	}
-	return nil
 }

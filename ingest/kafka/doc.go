@@ -14,6 +14,15 @@
 // partition, offset, key, raw bytes and the reason, in the same transaction;
 // they never stop the stream.
 //
+// The ingester is a static group member by default (member.go): its
+// instance id is derived from the group, the warehouse file and the host,
+// so a restart after a crash takes its partitions back at once instead of
+// after the session timeout; the DuckDB file lock keeps two processes with
+// the same id from running at once. Transient group and broker errors are
+// retried until the context ends; start-up fails fast, and failures that
+// retrying cannot mend stop the ingestion, worded with the broker and the
+// cause (failure.go).
+//
 // It builds on franz-go (kgo) and ingest/warehouse; it must not import
 // mining, analysis, report or cmd.
 package kafka

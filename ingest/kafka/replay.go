@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl"
 
@@ -90,7 +91,9 @@ func Replay(ctx context.Context, w *warehouse.Warehouse, cfg ReplayConfig) (Repl
 	if _, err := w.LogID(ctx, cfg.Log); err != nil {
 		return st, err
 	}
-	opts := []kgo.Opt{kgo.SeedBrokers(cfg.Brokers...), kgo.ClientID(cfg.ClientID), kgo.DefaultProduceTopic(cfg.Topic)}
+	watch := newConnWatch(cfg.TLS, cfg.SASL)
+	opts := []kgo.Opt{kgo.SeedBrokers(cfg.Brokers...), kgo.ClientID(cfg.ClientID), kgo.DefaultProduceTopic(cfg.Topic),
+		kgo.WithHooks(watch)}
 	if cfg.Speed > 0 {
 		// A paced replay sends each message when its time comes; lingering
 		// to fill batches would only add latency.
@@ -107,7 +110,10 @@ func Replay(ctx context.Context, w *warehouse.Warehouse, cfg ReplayConfig) (Repl
 		return st, fmt.Errorf("kafka client: %w", err)
 	}
 	defer cl.Close()
-	if err := topicExists(ctx, kadm.NewClient(cl), cfg.Topic); err != nil {
+	if err := topicExists(ctx, kadm.NewClient(cl), watch, cfg); err != nil {
+		if ctx.Err() != nil {
+			return st, nil // interrupted before the first message
+		}
 		return st, err
 	}
 	r := &replayer{ctx: ctx, cfg: cfg, cl: cl, began: time.Now(), lastProgress: time.Now(), st: st}
@@ -135,19 +141,25 @@ func Replay(ctx context.Context, w *warehouse.Warehouse, cfg ReplayConfig) (Repl
 	return s, nil
 }
 
-// topicExists fails early, with a useful message, instead of letting every
-// record time out on an unknown topic.
-func topicExists(ctx context.Context, adm *kadm.Client, topic string) error {
-	td, err := adm.ListTopics(ctx, topic)
+// topicExists fails early (within failFast), with the broker and the
+// cause, instead of letting every record time out on an unknown topic,
+// wrong credentials or an untrusted certificate.
+func topicExists(ctx context.Context, adm *kadm.Client, watch *connWatch, cfg ReplayConfig) error {
+	tctx, cancel := context.WithTimeout(ctx, failFast)
+	defer cancel()
+	td, err := adm.ListTopics(tctx, cfg.Topic)
 	if err != nil {
-		return fmt.Errorf("metadata of topic %s: %w", topic, err)
-	}
-	d, ok := td[topic]
-	if !ok || d.Err != nil {
-		if ok {
-			return fmt.Errorf("topic %s: %w (create it first)", topic, d.Err)
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		return fmt.Errorf("topic %s does not exist (create it first)", topic)
+		return fmt.Errorf("replay: %w", watch.startErr(cfg.Brokers, err))
+	}
+	d, ok := td[cfg.Topic]
+	if !ok || d.Err != nil {
+		if ok && !errors.Is(d.Err, kerr.UnknownTopicOrPartition) {
+			return fmt.Errorf("replay: topic %s: %w", cfg.Topic, d.Err)
+		}
+		return fmt.Errorf("replay: topic %s does not exist (create it first)", cfg.Topic)
 	}
 	return nil
 }
