@@ -34,7 +34,10 @@ type Conformance struct {
 	Generalization float64 // NaN when not computed
 	Simplicity     float64 // NaN when not computed
 	Unaligned      int64   // cases whose variant exceeded the alignment budget
-	Deviations     []Deviation
+	// UnalignedVariants is how many variants those cases make up (0:
+	// unknown, the page then gives cases only).
+	UnalignedVariants int
+	Deviations        []Deviation
 }
 
 // Deviation is where log and model disagree on one activity: moves on the
@@ -48,14 +51,15 @@ type Deviation struct {
 
 // modelPage is the template's view of the model section.
 type modelPage struct {
-	Algorithm, Notation         string
-	SVG                         template.HTML
-	Places, Transitions, Arcs   int
-	HasConformance              bool
-	Method                      string
-	Figures                     []kpi
-	Deviations                  []deviationRow
-	DeviationsHidden, Unaligned int64
+	Algorithm, Notation       string
+	SVG                       template.HTML
+	Places, Transitions, Arcs int
+	HasConformance            bool
+	Method                    string
+	Figures                   []kpi
+	Deviations                []deviationRow
+	DeviationsHidden          int64
+	Unaligned                 string // the alignment gap in words, "" when there is none
 }
 
 type deviationRow struct {
@@ -66,7 +70,9 @@ type deviationRow struct {
 // maxDeviationRows keeps the table readable; the rest is counted.
 const maxDeviationRows = 15
 
-func modelSection(m *Model) (*modelPage, error) {
+// modelSection builds the model section; cases is the log's case count,
+// used to tell "none could be aligned" from "some could not".
+func modelSection(m *Model, cases int64) (*modelPage, error) {
 	if m == nil {
 		return nil, nil
 	}
@@ -81,7 +87,7 @@ func modelSection(m *Model) (*modelPage, error) {
 		mp.SVG = template.HTML(svg)
 	}
 	if c := m.Conformance; c != nil {
-		mp.HasConformance, mp.Method, mp.Unaligned = true, c.Method, c.Unaligned
+		mp.HasConformance, mp.Method, mp.Unaligned = true, c.Method, unalignedText(c, cases)
 		mp.Figures = []kpi{
 			{Label: "Fitness", Value: ratio(c.Fitness)},
 			{Label: "Fitting cases", Value: percent(c.FittingShare)},
@@ -99,6 +105,30 @@ func modelSection(m *Model) (*modelPage, error) {
 		}
 	}
 	return mp, nil
+}
+
+// unalignedText states the alignment gap in plain words: the figures
+// above it are computed over the cases that could be aligned.
+func unalignedText(c *Conformance, cases int64) string {
+	if c.Unaligned <= 0 {
+		return ""
+	}
+	if cases > 0 && c.Unaligned >= cases {
+		return fmt.Sprintf("None of the %s could be aligned within the budget; fitness and precision are not available.",
+			plural(c.Unaligned, "case", "cases"))
+	}
+	what := plural(c.Unaligned, "case", "cases")
+	if c.UnalignedVariants > 0 {
+		what += " (" + plural(int64(c.UnalignedVariants), "variant", "variants") + ")"
+	}
+	return what + " could not be aligned within the budget; fitness and precision are computed over the rest."
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return humanCount(n) + " " + many
 }
 
 func ratio(v float64) string {

@@ -57,3 +57,40 @@ func TestModelSectionNoDeviations(t *testing.T) {
 		t.Error("a model without DOT and deviations renders wrongly")
 	}
 }
+
+// TestModelSectionUnaligned: the section renders whatever the alignment
+// budget left out, and says how much in plain words.
+func TestModelSectionUnaligned(t *testing.T) {
+	for _, c := range []struct {
+		name              string
+		cases, unaligned  int64
+		variants          int
+		fitness           float64
+		want, wantFitness string
+	}{
+		{"some cases and variants", 2000, 12, 3, 0.9,
+			"12 cases (3 variants) could not be aligned within the budget; fitness and precision are computed over the rest.", ">0.900<"},
+		{"one case", 2000, 1, 1, 0.9, "1 case (1 variant) could not be aligned within the budget; fitness and precision are computed over the rest.", ">0.900<"},
+		{"variants unknown", 2000, 1500, 0, 0.9, "1,500 cases could not be aligned within the budget; fitness and precision are computed over the rest.", ">0.900<"},
+		{"all cases", 6, 6, 5, math.NaN(), "None of the 6 cases could be aligned within the budget; fitness and precision are not available.", ">–<"},
+		{"none", 6, 0, 0, 1, "", ">1.000<"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := modelInput()
+			in.Stats.Cases = c.cases
+			in.Model.Conformance.Unaligned, in.Model.Conformance.UnalignedVariants = c.unaligned, c.variants
+			in.Model.Conformance.Fitness = c.fitness
+			out := render(t, in)
+			if !strings.Contains(out, `id="pmx-model"`) || !strings.Contains(out, c.wantFitness) {
+				t.Errorf("model section without its drawing or fitness %q", c.wantFitness)
+			}
+			has := strings.Contains(out, `<p class="warn">`)
+			if c.want == "" && has {
+				t.Error("a gap is stated where there is none")
+			}
+			if c.want != "" && !strings.Contains(out, `<p class="warn">`+c.want+`</p>`) {
+				t.Errorf("page lacks %q", c.want)
+			}
+		})
+	}
+}

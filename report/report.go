@@ -162,7 +162,7 @@ func Write(w io.Writer, in Input) error {
 	}
 
 	p.Analysis = analysisSection(in.Analysis)
-	if p.Model, err = modelSection(in.Model); err != nil {
+	if p.Model, err = modelSection(in.Model, in.Stats.Cases); err != nil {
 		return err
 	}
 
