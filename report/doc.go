@@ -1,6 +1,9 @@
 // Package report renders pmx results as one self-contained HTML page: header
-// KPIs, an interactive process map, top variants, the case-duration histogram
-// and activity frequencies.
+// KPIs, an interactive process map, top variants, the findings of pmx
+// analyze, the process model with its conformance, the case-duration
+// histogram and activity frequencies. The map and the model pan and zoom
+// (one script for both) and open fitted to the page width; printed, the page
+// drops its controls and shows every drawing and chart whole.
 //
 // It owns presentation only. It takes the typed results of analysis/facts
 // (facts.Stats, facts.Variant, facts.DFG, facts.Histogram) and computes no
@@ -14,7 +17,10 @@
 // ECharts (assets/echarts.min.js, see assets/README.md) and the process-map
 // SVG are inlined. go-echarts is used only to build chart option JSON, since
 // its page renderer points at a CDN. The map is laid out by Graphviz's dot
-// engine running in-process (go-graphviz, WebAssembly), never by hand.
+// engine running in-process (go-graphviz, WebAssembly), never by hand. A
+// drawing shows at most export.MaxLabelRunes characters of a name (Graphviz
+// parses a label in quadratic time); tooltips, tables and the page data keep
+// it whole.
 //
 // Output is deterministic: the same Input yields the same bytes (map keys are
 // sorted, ids are derived from sorted data, the time comes from Input), which

@@ -17,9 +17,8 @@
 // of the names.
 //
 // Graphviz calls are serialised by a package mutex: go-graphviz runs one
-// process-wide WebAssembly instance that is not safe for concurrent use. The
-// report package holds a mutex of its own, so a program must not lay out
-// with both packages at the same moment.
+// process-wide WebAssembly instance that is not safe for concurrent use.
+// The report package lays out through RenderSVG, so it shares the lock.
 //
 // Like the rest of mining it is pure Go over plain values: it must not
 // import database/sql, the DuckDB driver, ingest, report or cmd.
