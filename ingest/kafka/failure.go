@@ -45,6 +45,10 @@ type connWatch struct {
 	mu   sync.Mutex
 	step map[string]int16 // broker → key of the set-up request whose answer failed
 	last *brokerError     // latest failed attempt; cleared by a success to the same broker
+	// The latest request that failed on an established connection (a
+	// broker that wants SASL lets ApiVersions through, then hangs up).
+	reqBroker string
+	reqKey    int16
 }
 
 func newConnWatch(t *tls.Config, mech interface{ Name() string }) *connWatch {
@@ -65,11 +69,13 @@ func (w *connWatch) OnBrokerE2E(m kgo.BrokerMetadata, key int16, e kgo.BrokerE2E
 	if e.Err() == nil {
 		return
 	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	switch kmsg.Key(key) {
 	case kmsg.ApiVersions, kmsg.SASLHandshake, kmsg.SASLAuthenticate:
-		w.mu.Lock()
 		w.step[brokerAddr(m)] = key
-		w.mu.Unlock()
+	default:
+		w.reqBroker, w.reqKey = brokerAddr(m), key
 	}
 }
 
@@ -102,8 +108,13 @@ func (w *connWatch) latest() *brokerError {
 // startErr words a failed start-up request: the latest failed connection
 // says why, if there was one.
 func (w *connWatch) startErr(brokers []string, err error) error {
-	if be := w.latest(); be != nil {
-		return be
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case w.last != nil:
+		return w.last
+	case w.reqBroker != "":
+		return &brokerError{Broker: w.reqBroker, Err: err, step: w.reqKey, tls: w.tls, mech: w.mech}
 	}
 	return fmt.Errorf("cannot reach brokers %s: %w", strings.Join(brokers, ","), err)
 }
@@ -112,7 +123,7 @@ func (w *connWatch) startErr(brokers []string, err error) error {
 type brokerError struct {
 	Broker string
 	Err    error
-	step   int16 // set-up request whose answer failed, -1 if none
+	step   int16 // request whose answer failed, -1 if none (dial, TLS handshake)
 	tls    bool
 	mech   string
 }
