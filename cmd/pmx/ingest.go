@@ -36,7 +36,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	dlq := fs.String("dlq-topic", "", "also produce dead letters to this topic")
 	clientID := fs.String("client-id", "pmx", "Kafka client id")
 	sessionTimeout := fs.Duration("session-timeout", 0, "how long the group waits for a silent member before moving its partitions (0 = 45s)")
-	instanceID := fs.String("instance-id", "", "static group membership id: a restarted member gets its partitions back at once")
+	instanceID := fs.String("instance-id", "", "static group membership id (default: derived from the group, the warehouse file and the host, so a restart gets its partitions back at once; 'none': dynamic member)")
 	fetchMax := fs.Int("fetch-max-bytes", 0, "max bytes per fetch response (0 = franz-go default, 50 MiB)")
 	sec := addSecurityFlags(fs)
 	progress := fs.Duration("progress", 5*time.Second, "interval of the live figures line on stderr (0 = off)")
@@ -215,7 +215,12 @@ func saslMechanism(mech, user, pass string) (sasl.Mechanism, error) {
 // DuckDB admits one writer process, so a second ingester started for
 // availability is a standby that takes over (and joins the consumer group)
 // when the active one exits or is killed; the stored offsets make the
-// takeover exact.
+// takeover exact. The lock is also what makes the default static instance
+// id safe to share: the standby derives the same id, but only creates its
+// Kafka client once it holds the file, i.e. once the active process has
+// closed its client and warehouse or died, so the two are never members
+// at once; and it takes the dead member's partitions without waiting for
+// its session to expire.
 func openStandby(ctx context.Context, e *env, path string) (*warehouse.Warehouse, error) {
 	said := false
 	for {
