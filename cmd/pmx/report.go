@@ -179,12 +179,22 @@ func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec 
 		return nil, err
 	}
 	rm.Places, rm.Transitions, rm.Arcs = len(net.Places), len(net.Transitions), len(net.Arcs)
+	budget := defaultMemoryBudget()
+	defer limitHeap(budget)()
 	q, err := quality.Evaluate(ctx, l, net, quality.Options{Method: "alignments", Precision: true, Generalization: true,
-		Align: conformance.AlignOptions{VariantTimeout: reportAlignBudget}})
+		MaxMemory: budget, Align: conformance.AlignOptions{VariantTimeout: reportAlignBudget}})
 	if err != nil {
-		return nil, fmt.Errorf("model section: %w", err)
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// The model is still worth showing; say what is missing.
+		rm.Algorithm += " — conformance not checked: " + oneLine(err)
+		return rm, nil
 	}
-	c := &report.Conformance{Method: "alignments", Fitness: q.Fitness, FittingShare: q.FittingShare,
+	if q.FitnessIsLowerBound {
+		rm.Algorithm += " — fitness figures are lower bounds: " + q.FitnessBoundReason
+	}
+	c := &report.Conformance{Method: "alignments", Fitness: float64(q.Fitness), FittingShare: float64(q.FittingShare),
 		Precision: float64(q.Precision), Generalization: float64(q.Generalization), Simplicity: float64(q.Simplicity),
 		Unaligned: q.UnalignedCases}
 	for _, a := range q.Activities {

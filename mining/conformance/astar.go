@@ -21,6 +21,14 @@ var (
 	errUnreachable = errors.New("final marking unreachable")
 )
 
+// maxSuffixTable bounds the entries of a trace's suffix table; longer
+// traces with many distinct activities count dead events by scanning the
+// next deadWindow events only.
+const (
+	maxSuffixTable = 1 << 20
+	deadWindow     = 1024
+)
+
 // searcher runs A* over the synchronous product of a trace and the
 // reachability graph: a state is (marking, position in the trace).
 //
@@ -32,6 +40,10 @@ var (
 // with one of the rest-dead live events, or a model move). It is admissible
 // and consistent (every move lowers it by at most the move's cost), so the
 // first time a state is expanded its cost is optimal and it is closed.
+// Where the graph knows less (see mgraph.fireable) dead counts fewer
+// events — only those of activities without transitions, or only the next
+// deadWindow events of a long trace with many activities — which keeps
+// both properties.
 type searcher struct {
 	g     *mgraph
 	nodes []snode
@@ -44,7 +56,14 @@ type searcher struct {
 	// per trace
 	trace  []int32
 	uniq   []int32 // distinct activities of the trace
-	suffix []int32 // suffix[pos*len(uniq)+j]: occurrences of uniq[j] in trace[pos:]
+	suffix []int32 // suffix[pos*len(uniq)+j]: occurrences of uniq[j] in trace[pos:]; nil: scan
+	absent []int32 // absent[pos]: events in trace[pos:] whose activity no transition carries
+
+	// spent is the memory the last search accounted (see budget.go);
+	// frontier, after a search that ran out of budget, is the least f of
+	// its open states: a lower bound on the optimal cost.
+	spent    int64
+	frontier int64
 }
 
 type snode struct {
@@ -123,10 +142,27 @@ func (s *searcher) setTrace(trace []int32) {
 	}
 	u := len(s.uniq)
 	n := len(trace)
+	if cap(s.absent) < n+1 {
+		s.absent = make([]int32, n+1)
+	}
+	s.absent = s.absent[:n+1]
+	s.absent[n] = 0
+	for i := n - 1; i >= 0; i-- {
+		s.absent[i] = s.absent[i+1]
+		if a := trace[i]; int(a) >= len(s.g.m.byAct) || len(s.g.m.byAct[a]) == 0 {
+			s.absent[i]++
+		}
+	}
+	s.spent = 4 * int64(n+1)
+	if (n+1)*u > maxSuffixTable {
+		s.suffix = nil
+		return
+	}
 	if cap(s.suffix) < (n+1)*u {
 		s.suffix = make([]int32, (n+1)*u)
 	}
 	s.suffix = s.suffix[:(n+1)*u]
+	s.spent += 4 * int64(cap(s.suffix))
 	clear(s.suffix[n*u:])
 	for i := n - 1; i >= 0; i-- {
 		copy(s.suffix[i*u:(i+1)*u], s.suffix[(i+1)*u:(i+2)*u])
@@ -142,12 +178,26 @@ func (s *searcher) h(mark, pos int32) int64 {
 		return -1
 	}
 	bits := s.g.fireable(mark)
-	u := len(s.uniq)
-	row := s.suffix[int(pos)*u : int(pos)*u+u]
 	var dead int64
-	for j, a := range s.uniq {
-		if row[j] > 0 && bits[a/64]&(1<<(a%64)) == 0 {
-			dead += int64(row[j])
+	switch {
+	case bits == nil: // only activities without transitions are known dead
+		dead = int64(s.absent[pos])
+	case s.suffix == nil:
+		// Counting fewer dead events keeps h admissible, and consistent:
+		// a move never shrinks the window's dead count by more than the
+		// event it consumes (fire sets only shrink along a path).
+		for _, a := range s.trace[pos:min(len(s.trace), int(pos)+deadWindow)] {
+			if bits[a/64]&(1<<(a%64)) == 0 {
+				dead++
+			}
+		}
+	default:
+		u := len(s.uniq)
+		row := s.suffix[int(pos)*u : int(pos)*u+u]
+		for j, a := range s.uniq {
+			if row[j] > 0 && bits[a/64]&(1<<(a%64)) == 0 {
+				dead += int64(row[j])
+			}
 		}
 	}
 	rest := int64(len(s.trace)) - int64(pos)
@@ -160,6 +210,7 @@ const maxDenseTable = 1 << 21
 // budget bounds one search.
 type budget struct {
 	maxStates int
+	maxBytes  int64     // accounted memory (see budget.go)
 	deadline  time.Time // zero: none
 }
 
@@ -170,12 +221,14 @@ func (s *searcher) align(ctx context.Context, trace []int32, b budget) (int32, e
 	s.heap = s.heap[:0]
 	n := int32(len(trace))
 	width := int(n) + 1
+	s.frontier = 0
 	useDense := s.g.complete && s.g.size()*width <= maxDenseTable
 	if useDense {
 		if cap(s.dense) < s.g.size()*width {
 			s.dense = make([]int32, s.g.size()*width)
 		}
 		s.dense = s.dense[:s.g.size()*width]
+		s.spent += 4 * int64(cap(s.dense))
 		for i := range s.dense {
 			s.dense[i] = -1
 		}
@@ -212,6 +265,11 @@ func (s *searcher) align(ctx context.Context, trace []int32, b budget) (int32, e
 		}
 		id := int32(len(s.nodes))
 		s.nodes = append(s.nodes, snode{mark: mark, pos: pos, parent: parent, move: move, g: g})
+		// A state may bring a marking a lazy graph must keep: count both.
+		s.spent += stateBytes
+		if !s.g.complete {
+			s.spent += markingBytes(len(s.g.keys[mark])) + s.g.lazyFireBytes()
+		}
 		store(mark, pos, id)
 		s.push(hitem{f: g + h, pos: pos, node: id})
 	}
@@ -229,20 +287,25 @@ func (s *searcher) align(ctx context.Context, trace []int32, b budget) (int32, e
 		s.nodes[it.node].closed = true
 		expanded++
 		if len(s.nodes) > b.maxStates {
-			return -1, errBudget
+			return -1, s.stop(it.f, errBudget)
+		}
+		if b.maxBytes > 0 && s.spent > b.maxBytes {
+			return -1, s.stop(it.f, errMemory)
 		}
 		if expanded&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return -1, err
 			}
 			if !b.deadline.IsZero() && time.Now().After(b.deadline) {
-				return -1, errTimeout
+				return -1, s.stop(it.f, errTimeout)
 			}
 		}
 		if cur.pos < n {
 			add(cur.mark, cur.pos+1, it.node, -1, cur.g+CostDeviation)
 		}
-		for _, e := range s.g.successors(cur.mark) {
+		succ := s.g.successors(cur.mark)
+		s.spent += edgesBytes(len(succ))
+		for _, e := range succ {
 			t := e.t
 			if s.g.m.silent[t] {
 				add(e.to, cur.pos, it.node, t, cur.g+CostSilent)
@@ -255,6 +318,17 @@ func (s *searcher) align(ctx context.Context, trace []int32, b budget) (int32, e
 		}
 	}
 	return -1, errUnreachable
+}
+
+// stop records the frontier of a search that ran out of budget: the least
+// f among the state just expanded (f) and the open states. With an
+// admissible, consistent heuristic the optimal cost is at least that.
+func (s *searcher) stop(f int64, err error) error {
+	s.frontier = f
+	for _, it := range s.heap {
+		s.frontier = min(s.frontier, it.f)
+	}
+	return err
 }
 
 // moves rebuilds the alignment ending in node.

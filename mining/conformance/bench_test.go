@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"testing"
 
 	"github.com/pmx-dev/pmx/mining/internal/testlogs"
@@ -53,7 +54,7 @@ func BenchmarkTokenReplay(b *testing.B) {
 			l := loadLog(b, stem)
 			net := loadNet(b, stem, "imf")
 			for b.Loop() {
-				if _, err := ReplayTokens(l, net); err != nil {
+				if _, err := ReplayTokens(context.Background(), l, net, ReplayOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -68,7 +69,7 @@ func BenchmarkPrecisionAlignments(b *testing.B) {
 			l := loadLog(b, stem)
 			net := loadNet(b, stem, "imf")
 			for b.Loop() {
-				if _, err := PrecisionAlignments(b.Context(), l, net); err != nil {
+				if _, err := PrecisionAlignments(b.Context(), l, net, PrecisionOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -83,7 +84,7 @@ func BenchmarkPrecisionTokens(b *testing.B) {
 			l := loadLog(b, stem)
 			net := loadNet(b, stem, "imf")
 			for b.Loop() {
-				if _, err := PrecisionTokens(l, net); err != nil {
+				if _, err := PrecisionTokens(context.Background(), l, net, PrecisionOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,7 +66,7 @@ func TestReplayTokensByHand(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := traces(tc.trace)
-			res, err := ReplayTokens(l, tc.net)
+			res, err := ReplayTokens(context.Background(), l, tc.net, ReplayOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +100,7 @@ func TestReplayTokensByHand(t *testing.T) {
 
 func TestReplayTokensLogFigures(t *testing.T) {
 	l := traces("a b c", "a c", "a c")
-	res, err := ReplayTokens(l, seqNet())
+	res, err := ReplayTokens(context.Background(), l, seqNet(), ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +240,12 @@ func TestAlignBudget(t *testing.T) {
 }
 
 // A net whose silent transition keeps adding tokens has no reachability
-// graph; the empty trace's search hits the budget and Align says so.
+// graph, and a search that cannot tell the silent loop is useless runs out
+// of states on the empty trace. That must not abort the other variants:
+// the model cost falls back to a lower bound (here exact: the structural
+// bound is one visible transition), a variant over budget is reported
+// unaligned, and a variant that aligns shows a model run of the bound's
+// cost, which makes the bound the cost.
 func TestAlignUnboundedNet(t *testing.T) {
 	n := &petri.Net{}
 	i, q, o := n.AddPlace("i"), n.AddPlace("q"), n.AddPlace("o")
@@ -249,10 +255,99 @@ func TestAlignUnboundedNet(t *testing.T) {
 	n.AddOutput(gen, q)
 	chain(n, i, "a", o)
 	n.Initial, n.Final = petri.Marking{i: 1}, petri.Marking{o: 1}
-	start := time.Now()
-	_, err := Align(t.Context(), traces("b"), n, AlignOptions{MaxStates: 5000, MaxGraph: 1000})
-	if !errors.Is(err, errBudget) || time.Since(start) > 5*time.Second {
-		t.Fatalf("err %v after %v", err, time.Since(start))
+	for _, tc := range []struct {
+		name      string
+		log       *eventlog.Log
+		aligned   int64
+		bound     bool
+		fitness   float64
+		unaligned string // the reason of the unaligned variant "b"
+	}{
+		{"hard variant only", traces("b"), 0, true, 0, "state budget exhausted"},
+		{"one variant aligns", traces("a", "b"), 1, false, 1, "state budget exhausted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			res, err := Align(t.Context(), tc.log, n, AlignOptions{MaxStates: 5000, MaxGraph: 1000})
+			if err != nil || time.Since(start) > 5*time.Second {
+				t.Fatalf("err %v after %v", err, time.Since(start))
+			}
+			if res.ModelCost != CostDeviation || res.ModelCostIsBound != tc.bound || res.AlignedCases != tc.aligned ||
+				res.UnalignedCases != 1 || res.LogFitness != tc.fitness {
+				t.Fatalf("%+v", res)
+			}
+			if tc.bound && !strings.Contains(res.ModelCostReason, "aligning the empty trace: state budget exhausted") {
+				t.Errorf("reason %q", res.ModelCostReason)
+			}
+			if v := res.Variants[variant(t, tc.log, "b")]; v.Aligned || v.Reason != tc.unaligned || v.Count != 1 {
+				t.Errorf("variant b: %+v", v)
+			}
+		})
+	}
+}
+
+// A final marking no run can produce is found without searching: every
+// variant is unaligned, with the reason, and nothing is an error (it used
+// to be "aligning the empty trace: final marking unreachable").
+func TestAlignUnreachableFinalMarking(t *testing.T) {
+	never := seqNet() // the final marking also wants a place no transition touches
+	p := never.AddPlace("never")
+	never.Final[p] = 1
+	both := seqNet()  // the final marking wants a token left in p2 as well as in o:
+	both.Final[2] = 1 // each place alone can be marked, not both (marking equation)
+	for _, tc := range []struct {
+		name, reason string
+		net          *petri.Net
+	}{
+		{"untouched place", "no run of the net can produce it", never},
+		{"marking equation", "the marking equation has no solution", both},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Align(t.Context(), traces("a b c", "a c"), tc.net, AlignOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.AlignedCases != 0 || res.UnalignedCases != 2 || !strings.Contains(res.Variants[0].Reason, tc.reason) {
+				t.Fatalf("%+v", res)
+			}
+		})
+	}
+}
+
+// Progress is told 0 first, then every variant once, in order, one call
+// at a time, whatever the number of workers.
+func TestAlignProgress(t *testing.T) {
+	l := traces("a b c", "a c", "a b", "b c", "a b c c", "c")
+	for _, workers := range []int{1, 4} {
+		var calls [][2]int
+		var busy atomic.Bool
+		_, err := Align(t.Context(), l, seqNet(), AlignOptions{Workers: workers, Progress: func(done, total int) {
+			if busy.Swap(true) {
+				t.Error("Progress called concurrently")
+			}
+			calls = append(calls, [2]int{done, total})
+			busy.Store(false)
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(calls) != len(l.Variants)+1 {
+			t.Fatalf("%d workers: calls %v", workers, calls)
+		}
+		for i, c := range calls {
+			if c != [2]int{i, len(l.Variants)} {
+				t.Fatalf("%d workers: calls %v", workers, calls)
+			}
+		}
+	}
+	var calls int
+	if _, err := ReplayTokens(context.Background(), l, seqNet(), ReplayOptions{Progress: func(done, total int) {
+		if done != calls || total != len(l.Variants) {
+			t.Errorf("token replay progress %d/%d at call %d", done, total, calls)
+		}
+		calls++
+	}}); err != nil || calls != len(l.Variants)+1 {
+		t.Fatalf("token replay: %v, %d calls", err, calls)
 	}
 }
 
@@ -267,7 +362,7 @@ func TestAlignCancelled(t *testing.T) {
 func TestNoFinalMarking(t *testing.T) {
 	n := seqNet()
 	n.Final = nil
-	if _, err := ReplayTokens(traces("a"), n); !errors.Is(err, ErrNoFinalMarking) {
+	if _, err := ReplayTokens(context.Background(), traces("a"), n, ReplayOptions{}); !errors.Is(err, ErrNoFinalMarking) {
 		t.Fatalf("err %v", err)
 	}
 }
@@ -291,11 +386,11 @@ func TestPrecisionByHand(t *testing.T) {
 		{"used option", traces("a c", "a b c"), skipNet(), 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pa, err := PrecisionAlignments(t.Context(), tc.log, tc.net)
+			pa, err := PrecisionAlignments(t.Context(), tc.log, tc.net, PrecisionOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			pt, err := PrecisionTokens(tc.log, tc.net)
+			pt, err := PrecisionTokens(context.Background(), tc.log, tc.net, PrecisionOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -312,8 +407,10 @@ func TestPrecisionUnfitPrefix(t *testing.T) {
 	// once; c is not allowed but observed) counts for it.
 	l := traces("c b", "a b c")
 	for _, f := range []func() (Precision, error){
-		func() (Precision, error) { return PrecisionAlignments(t.Context(), l, seqNet()) },
-		func() (Precision, error) { return PrecisionTokens(l, seqNet()) },
+		func() (Precision, error) { return PrecisionAlignments(t.Context(), l, seqNet(), PrecisionOptions{}) },
+		func() (Precision, error) {
+			return PrecisionTokens(context.Background(), l, seqNet(), PrecisionOptions{})
+		},
 	} {
 		p, err := f()
 		if err != nil {
@@ -327,7 +424,7 @@ func TestPrecisionUnfitPrefix(t *testing.T) {
 
 func TestGeneralizationAndSimplicity(t *testing.T) {
 	l := eventlog.New([]string{"a", "b", "c"}, []eventlog.Variant{{Acts: []int32{0, 2}, Count: 4}, {Acts: []int32{0, 1, 2}, Count: 1}})
-	g, err := Generalization(l, skipNet())
+	g, err := Generalization(context.Background(), l, skipNet(), ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,6 +444,37 @@ func TestGeneralizationAndSimplicity(t *testing.T) {
 	} {
 		if got := Simplicity(tc.net); !near(got, tc.want) {
 			t.Errorf("%s: simplicity %v, want %v", tc.net.Name, got, tc.want)
+		}
+	}
+}
+
+// Markings near petri.MaxTokens (2^31-1, the most a PNML may hold) replay
+// exactly: counts are 64-bit, so a place at the limit that gains a token
+// and loses it again is no overflow (32-bit counts wrapped to a negative
+// count, and b could not fire).
+func TestTokensAtTheLimit(t *testing.T) {
+	n := &petri.Net{}
+	i, p1, o, pool := n.AddPlace("i"), n.AddPlace("p1"), n.AddPlace("o"), n.AddPlace("pool")
+	chain(n, i, "a", p1)
+	n.AddOutput(0, pool) // a also puts a token into the full pool
+	chain(n, p1, "b", o)
+	n.AddInput(pool, 1) // and b takes one back
+	n.Initial, n.Final = petri.Marking{i: 1, pool: petri.MaxTokens}, petri.Marking{o: 1, pool: petri.MaxTokens}
+	l := traces("a b")
+	al, err := Align(t.Context(), l, n, AlignOptions{})
+	if err != nil || al.AlignedCases != 1 || al.LogFitness != 1 || al.ModelCost != 2*CostDeviation {
+		t.Fatalf("alignments: %v %+v", err, al)
+	}
+	tr, err := ReplayTokens(t.Context(), l, n, ReplayOptions{})
+	if err != nil || !tr.Variants[0].Fitting || tr.Missing != 0 || tr.Remaining != 0 {
+		t.Fatalf("token replay: %v %+v", err, tr)
+	}
+	for name, prec := range map[string]func() (Precision, error){
+		"alignments": func() (Precision, error) { return PrecisionAlignments(t.Context(), l, n, PrecisionOptions{}) },
+		"tokens":     func() (Precision, error) { return PrecisionTokens(t.Context(), l, n, PrecisionOptions{}) },
+	} {
+		if p, err := prec(); err != nil || p.Value != 1 || p.UnfitPrefixes != 0 {
+			t.Errorf("precision by %s: %v %+v", name, err, p)
 		}
 	}
 }

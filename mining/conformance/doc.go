@@ -14,8 +14,19 @@
 // Alignments are found by A* over (marking, trace position). When the net's
 // reachability graph is small enough it is built once and gives an exact,
 // cheap heuristic (see searcher); otherwise a weaker structural one is used.
-// Every variant search has a state budget (and optionally a time budget): a
-// variant that exceeds it is reported unaligned, never a hang.
+// Every variant search has a state budget, a memory share and optionally a
+// time budget: a variant that exceeds one is reported unaligned, with the
+// reason and its case count, never a hang. The cheapest model run (the
+// alignment of the empty trace, which every fitness formula needs) falls
+// back to a lower bound when its own search is over budget; the fitness
+// figures are then lower bounds, and the result says so (see Align). A
+// final marking that no run can reach (structurally, or by the marking
+// equation) is found up front: every variant is then unaligned.
+//
+// Memory is bounded by a budget (MaxMemory in every options struct,
+// DefaultMaxMemory when zero) and by the net's size, as budget.go
+// documents: markings are stored sparsely, per-net tables are lazy, and a
+// net whose compiled form alone does not fit is refused with ErrMemory.
 //
 // It owns conformance algorithms over plain values (eventlog.Log,
 // petri.Net) and returns plain values. It must not import database/sql, the

@@ -28,7 +28,7 @@ func sequence() *petri.Net {
 
 func ExampleReplayTokens() {
 	log := eventlog.FromTraces([][]string{{"register", "decide"}, {"register", "pay"}})
-	res, err := conformance.ReplayTokens(log, sequence())
+	res, err := conformance.ReplayTokens(context.Background(), log, sequence(), conformance.ReplayOptions{})
 	if err != nil {
 		panic(err)
 	}
@@ -67,7 +67,7 @@ func ExampleAlign() {
 
 func ExamplePrecisionAlignments() {
 	log := eventlog.FromTraces([][]string{{"register", "decide", "pay"}})
-	p, err := conformance.PrecisionAlignments(context.Background(), log, sequence())
+	p, err := conformance.PrecisionAlignments(context.Background(), log, sequence(), conformance.PrecisionOptions{})
 	if err != nil {
 		panic(err)
 	}

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"math"
 
 	"github.com/pmx-dev/pmx/mining/eventlog"
@@ -13,8 +14,8 @@ import (
 // 1/sqrt(times fired during token replay of all cases)) / |transitions|,
 // a never fired transition adding 1. Transitions fired often make the model
 // general; rarely used ones suggest it overfits.
-func Generalization(log *eventlog.Log, net *petri.Net) (float64, error) {
-	rep, err := ReplayTokens(log, net)
+func Generalization(ctx context.Context, log *eventlog.Log, net *petri.Net, opt ReplayOptions) (float64, error) {
+	rep, err := ReplayTokens(ctx, log, net, opt)
 	if err != nil {
 		return 0, err
 	}

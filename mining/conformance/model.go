@@ -22,8 +22,11 @@ type model struct {
 	post   [][]petri.Weighted
 	silent []bool
 
-	// placeOut[p] are the transitions consuming from p (in arc order).
+	// placeOut[p] are the transitions consuming from p (in arc order);
+	// noInput the transitions without input places (always enabled).
 	placeOut [][]int
+	noInput  []int
+	nArcs    int
 	// placeRank and transRank order places and transitions by ID, the
 	// order PM4Py uses wherever it sorts by name.
 	placeRank []int
@@ -53,9 +56,13 @@ func compile(net *petri.Net, log *eventlog.Log) (*model, error) {
 	ix := net.Index()
 	m := &model{net: net, nP: len(net.Places), nT: len(net.Transitions), pre: ix.Pre, post: ix.Post,
 		placeOut: ix.PlaceOut}
+	m.nArcs = len(net.Arcs)
 	m.silent = make([]bool, m.nT)
 	for t, tr := range net.Transitions {
 		m.silent[t] = tr.Silent
+		if len(m.pre[t]) == 0 {
+			m.noInput = append(m.noInput, t)
+		}
 	}
 	m.placeRank = rank(m.nP, func(a, b int) int { return cmpString(net.Places[a].ID, net.Places[b].ID) })
 	m.transRank = rank(m.nT, func(a, b int) int { return cmpString(net.Transitions[a].ID, net.Transitions[b].ID) })

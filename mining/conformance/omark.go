@@ -6,7 +6,7 @@ import "slices"
 // tokens (see the file comment). Only places with tokens are present.
 type omark struct {
 	place []int32
-	count []int32
+	count []int64
 }
 
 func newOmark(dense []int) omark {
@@ -14,7 +14,7 @@ func newOmark(dense []int) omark {
 	for p, k := range dense {
 		if k > 0 {
 			o.place = append(o.place, int32(p))
-			o.count = append(o.count, int32(k))
+			o.count = append(o.count, int64(k))
 		}
 	}
 	return o
@@ -24,10 +24,10 @@ func (o *omark) clone() omark {
 	return omark{place: slices.Clone(o.place), count: slices.Clone(o.count)}
 }
 
-func (o *omark) get(p int) int {
+func (o *omark) get(p int) int64 {
 	for i, q := range o.place {
 		if int(q) == p {
-			return int(o.count[i])
+			return o.count[i]
 		}
 	}
 	return 0
@@ -38,7 +38,7 @@ func (o *omark) get(p int) int {
 func (o *omark) add(p, d int) {
 	for i, q := range o.place {
 		if int(q) == p {
-			o.count[i] += int32(d)
+			o.count[i] += int64(d)
 			if o.count[i] == 0 {
 				o.place = slices.Delete(o.place, i, i+1)
 				o.count = slices.Delete(o.count, i, i+1)
@@ -48,7 +48,7 @@ func (o *omark) add(p, d int) {
 	}
 	if d != 0 {
 		o.place = append(o.place, int32(p))
-		o.count = append(o.count, int32(d))
+		o.count = append(o.count, int64(d))
 	}
 }
 
@@ -57,18 +57,9 @@ func (o *omark) equal(x *omark) bool {
 		return false
 	}
 	for i, p := range o.place {
-		if x.get(int(p)) != int(o.count[i]) {
+		if x.get(int(p)) != o.count[i] {
 			return false
 		}
 	}
 	return true
-}
-
-// dense writes the marking into out (len nP).
-func (o *omark) dense(out []int) []int {
-	clear(out)
-	for i, p := range o.place {
-		out[p] = int(o.count[i])
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -128,7 +129,7 @@ func TestTokenReplayMatchesPM4Py(t *testing.T) {
 				}
 				net := loadNet(t, stem, model)
 				l := loadLog(t, stem)
-				got, err := ReplayTokens(l, net)
+				got, err := ReplayTokens(context.Background(), l, net, ReplayOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -251,7 +252,7 @@ func TestQualityMatchesPM4Py(t *testing.T) {
 				}
 			}
 			if block(ref, "imf_generalization_tbr", &want) {
-				got, err := Generalization(l, net)
+				got, err := Generalization(context.Background(), l, net, ReplayOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -260,7 +261,7 @@ func TestQualityMatchesPM4Py(t *testing.T) {
 				}
 			}
 			if block(ref, "imf_precision_token_based_replay", &want) {
-				got, err := PrecisionTokens(l, net)
+				got, err := PrecisionTokens(context.Background(), l, net, PrecisionOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -269,7 +270,7 @@ func TestQualityMatchesPM4Py(t *testing.T) {
 				}
 			}
 			if block(ref, "imf_precision_alignments", &want) {
-				got, err := PrecisionAlignments(t.Context(), l, net)
+				got, err := PrecisionAlignments(t.Context(), l, net, PrecisionOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}

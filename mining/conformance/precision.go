@@ -31,8 +31,17 @@ type Precision struct {
 }
 
 // ErrTooLarge is returned when a precision computation would need more
-// markings than its bound.
+// markings than its bound, or more memory than its budget.
 var ErrTooLarge = errors.New("conformance: the net's state space is too large")
+
+// PrecisionOptions tunes PrecisionAlignments and PrecisionTokens. The zero
+// value is ready to use.
+type PrecisionOptions struct {
+	// MaxMemory bounds, in bytes, the markings the prefixes reach and the
+	// prefixes themselves (see budget.go); past it the computation stops
+	// with ErrTooLarge. 0 means DefaultMaxMemory.
+	MaxMemory int64
+}
 
 // maxClosure bounds the markings one prefix may reach in align-ETC.
 const maxClosure = 1 << 20
@@ -80,11 +89,36 @@ type precisionAcc struct {
 	g      *mgraph
 	p      Precision
 	ahead  map[int32][]int32 // marking -> label ids allowed next
-	labels []bool            // scratch, by label id
+	labels []bool            // scratch, by label id (all false between calls)
+	on     []int32           // scratch
+	// extra is the memory held besides the graph (ahead lists, the
+	// markings of the prefixes being walked); limit bounds it with the
+	// graph's.
+	extra, limit int64
 }
 
-func newPrecisionAcc(m *model) *precisionAcc {
-	return &precisionAcc{m: m, g: newGraph(m), ahead: map[int32][]int32{}, labels: make([]bool, len(m.labels))}
+// newPrecisionAcc prepares precision on m and the prefixes of tr within
+// budget bytes.
+func newPrecisionAcc(m *model, tr *prefixTrie, budget int64) (*precisionAcc, error) {
+	budget = orDefault(budget)
+	fixed := netBytes(m) + tr.bytes()
+	if err := checkFits(m, fixed, budget); err != nil {
+		return nil, err
+	}
+	return &precisionAcc{m: m, g: newGraph(m), ahead: map[int32][]int32{}, labels: make([]bool, len(m.labels)),
+		limit: budget - fixed}, nil
+}
+
+// over reports whether the accumulator outgrew its budget.
+func (a *precisionAcc) over() bool { return a.g.bytes+a.extra > a.limit }
+
+// bytes is the trie's accounted size.
+func (tr *prefixTrie) bytes() int64 {
+	var n int64
+	for i := range tr.act {
+		n += 4 + 24 + 8 + 24 + 4*int64(len(tr.kids[i])+len(tr.next[i])) + 48
+	}
+	return 2 * n
 }
 
 // allowed returns the labels of the visible transitions eventually enabled
@@ -100,6 +134,7 @@ func (a *precisionAcc) allowed(id int32) []int32 {
 		}
 	}
 	a.ahead[id] = out
+	a.extra += 64 + 4*int64(len(out))
 	return out
 }
 
@@ -107,10 +142,13 @@ func (a *precisionAcc) allowed(id int32) []int32 {
 // activities next, after which the model allows the union of allowed(m)
 // over markings.
 func (a *precisionAcc) add(markings []int32, next []int32, count int64) {
-	clear(a.labels)
+	on := a.on[:0] // the labels set in a.labels, to reset only those
 	for _, mk := range markings {
 		for _, l := range a.allowed(mk) {
-			a.labels[l] = true
+			if !a.labels[l] {
+				a.labels[l] = true
+				on = append(on, l)
+			}
 		}
 	}
 	observed := map[int32]bool{}
@@ -119,15 +157,14 @@ func (a *precisionAcc) add(markings []int32, next []int32, count int64) {
 			observed[l] = true
 		}
 	}
-	for l, on := range a.labels {
-		if !on {
-			continue
-		}
+	for _, l := range on {
+		a.labels[l] = false
 		a.p.Allowed += count
-		if !observed[int32(l)] {
+		if !observed[l] {
 			a.p.Escaping += count
 		}
 	}
+	a.on = on
 }
 
 // start counts the empty prefix: the allowed labels at the initial marking
@@ -157,13 +194,16 @@ func (a *precisionAcc) result(tr *prefixTrie) Precision {
 // a prefix's markings are those reached by the alignments of the prefix
 // that use only synchronous and silent moves with the fewest silent moves;
 // a prefix without such an alignment is unfit. Cancelling ctx stops it.
-func PrecisionAlignments(ctx context.Context, log *eventlog.Log, net *petri.Net) (Precision, error) {
+func PrecisionAlignments(ctx context.Context, log *eventlog.Log, net *petri.Net, opt PrecisionOptions) (Precision, error) {
 	m, err := compile(net, log)
 	if err != nil {
 		return Precision{}, err
 	}
 	tr := newPrefixTrie(log)
-	acc := newPrecisionAcc(m)
+	acc, err := newPrecisionAcc(m, tr, opt.MaxMemory)
+	if err != nil {
+		return Precision{}, err
+	}
 	acc.start(log)
 	root, err := acc.closure(map[int32]int32{0: 0})
 	if err != nil {
@@ -197,9 +237,15 @@ func PrecisionAlignments(ctx context.Context, log *eventlog.Log, net *petri.Net)
 			if tr.count[c] > 0 {
 				acc.add(cheapest(next), tr.next[c], tr.count[c])
 			}
+			held := 64 + 48*int64(len(next))
+			acc.extra += held
+			if acc.over() {
+				return ErrTooLarge
+			}
 			if err := walk(c, next); err != nil {
 				return err
 			}
+			acc.extra -= held
 		}
 		return nil
 	}
@@ -283,19 +329,23 @@ func cheapest(reach map[int32]int32) []int32 {
 // replay, stopping at the first event that would need missing tokens (the
 // prefix is then unfit), without walking to the final marking; the model
 // allows what is eventually enabled in the marking reached.
-func PrecisionTokens(log *eventlog.Log, net *petri.Net) (Precision, error) {
+func PrecisionTokens(ctx context.Context, log *eventlog.Log, net *petri.Net, opt PrecisionOptions) (Precision, error) {
 	m, err := compile(net, log)
 	if err != nil {
 		return Precision{}, err
 	}
 	tr := newPrefixTrie(log)
-	acc := newPrecisionAcc(m)
+	acc, err := newPrecisionAcc(m, tr, opt.MaxMemory)
+	if err != nil {
+		return Precision{}, err
+	}
 	acc.start(log)
-	r := newReplayer(m)
-	buf := make([]int, m.nP)
-	c32 := make([]int32, m.nP)
-	var walk func(n int32, s *trace)
-	walk = func(n int32, s *trace) {
+	r := newReplayer(m, acc.limit/4)
+	var walk func(n int32, s *trace) error
+	walk = func(n int32, s *trace) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		for _, c := range tr.kids[n] {
 			cs := &trace{mk: s.mk.clone()}
 			r.step(cs, tr.act[c], true)
@@ -304,14 +354,23 @@ func PrecisionTokens(log *eventlog.Log, net *petri.Net) (Precision, error) {
 				continue
 			}
 			if tr.count[c] > 0 {
-				for p, k := range cs.mk.dense(buf) {
-					c32[p] = int32(k)
-				}
-				acc.add([]int32{acc.g.intern(c32)}, tr.next[c], tr.count[c])
+				acc.add([]int32{acc.g.internOmark(&cs.mk)}, tr.next[c], tr.count[c])
 			}
-			walk(c, cs)
+			held := 128 + 12*int64(len(cs.mk.place)) + 8*int64(len(cs.fired))
+			acc.extra += held + r.spBytes
+			if acc.over() {
+				return ErrTooLarge
+			}
+			acc.extra -= r.spBytes
+			if err := walk(c, cs); err != nil {
+				return err
+			}
+			acc.extra -= held
 		}
+		return nil
 	}
-	walk(0, r.start())
+	if err := walk(0, r.start()); err != nil {
+		return Precision{}, err
+	}
 	return acc.result(tr), nil
 }

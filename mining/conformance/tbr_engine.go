@@ -30,16 +30,24 @@ import "slices"
 // (MAX_REC_DEPTH = 50, counted from zero).
 const maxHiddenDepth = 50
 
-// hiddenPaths computes, for every pair of places (p1, p2), a shortest path of
-// invisible transitions leading from p1 to p2: one transition consumes from
-// p1, each next one consumes from a place the previous one produces into, and
-// the last produces into p2. Paths are found by a depth-first search that
-// re-expands a place whenever a strictly shorter path to it appears, so the
-// kept path is the first shortest one in arc order.
-func (m *model) hiddenPaths() [][][]int {
-	sp := make([][][]int, m.nP)
-	var dfs func(p0, cur int, list []int, depth int)
-	dfs = func(p0, cur int, list []int, depth int) {
+// hiddenFrom returns, for every place p2 reachable from p0 that way, a
+// shortest path of invisible transitions leading from p0 to p2: one
+// transition consumes from p0, each next one consumes from a place the
+// previous one produces into, and the last produces into p2. Paths are
+// found by a depth-first search that re-expands a place whenever a strictly
+// shorter path to it appears, so the kept path is the first shortest one in
+// arc order. They are computed when p0 is first marked and cached; the
+// cache is cleared when it outgrows its share of the memory budget (the
+// paths do not change, only the work to find them again).
+func (r *replayer) hiddenFrom(p0 int) map[int][]int {
+	if sp, ok := r.sp[p0]; ok {
+		return sp
+	}
+	m := r.m
+	sp := map[int][]int{}
+	var bytes int64 = 64
+	var dfs func(cur int, list []int, depth int)
+	dfs = func(cur int, list []int, depth int) {
 		if depth > maxHiddenDepth {
 			return
 		}
@@ -49,33 +57,43 @@ func (m *model) hiddenPaths() [][][]int {
 			}
 			for _, w := range m.post[t] {
 				p2 := w.Place
-				if old := sp[p0][p2]; old == nil || len(list)+1 < len(old) {
+				if old, ok := sp[p2]; !ok || len(list)+1 < len(old) {
 					nl := append(slices.Clip(list), t)
-					sp[p0][p2] = nl
-					dfs(p0, p2, nl, depth+1)
+					sp[p2] = nl
+					bytes += 64 + 8*int64(len(nl))
+					dfs(p2, nl, depth+1)
 				}
 			}
 		}
 	}
-	for p := range sp {
-		sp[p] = make([][]int, m.nP)
-		dfs(p, p, nil, 0)
+	dfs(p0, nil, 0)
+	if r.spBytes+bytes > r.spLimit {
+		clear(r.sp)
+		r.spBytes = 0
 	}
+	r.sp[p0] = sp
+	r.spBytes += bytes
 	return sp
 }
 
-// replayer holds what replay needs of a net; it is read-only and shared.
+// replayer holds what replay needs of a net; it is used by one goroutine.
 type replayer struct {
-	m  *model
-	sp [][][]int
+	m *model
+	// sp caches hiddenFrom by source place; spBytes is its accounted size,
+	// spLimit its bound.
+	sp      map[int]map[int][]int
+	spBytes int64
+	spLimit int64
 	// finalPlaces are the places of the final marking, in ID order.
 	finalPlaces []int
 	finalTokens int
 	initTokens  int
+	init        omark
 }
 
-func newReplayer(m *model) *replayer {
-	r := &replayer{m: m, sp: m.hiddenPaths()}
+// newReplayer prepares replay on m, its path cache bounded by cacheBytes.
+func newReplayer(m *model, cacheBytes int64) *replayer {
+	r := &replayer{m: m, sp: map[int]map[int][]int{}, spLimit: cacheBytes, init: newOmark(m.initial)}
 	for p, k := range m.final {
 		if k > 0 {
 			r.finalPlaces = append(r.finalPlaces, p)
@@ -100,12 +118,12 @@ type trace struct {
 }
 
 func (r *replayer) start() *trace {
-	return &trace{mk: newOmark(r.m.initial), produced: r.initTokens}
+	return &trace{mk: r.init.clone(), produced: r.initTokens}
 }
 
 func (r *replayer) enabled(t int, mk *omark) bool {
 	for _, w := range r.m.pre[t] {
-		if mk.get(w.Place) < w.Weight {
+		if mk.get(w.Place) < int64(w.Weight) {
 			return false
 		}
 	}
@@ -152,10 +170,11 @@ func (r *replayer) step(s *trace, a int32, stop bool) {
 			return
 		}
 		for _, w := range r.m.pre[t] {
-			if k := s.mk.get(w.Place); k < w.Weight {
-				s.missing += w.Weight - k
+			if k := s.mk.get(w.Place); k < int64(w.Weight) {
+				short := w.Weight - int(k)
+				s.missing += short
 				if s.record != nil {
-					s.record(t, w.Place, w.Weight-k)
+					s.record(t, w.Place, short)
 				}
 				s.mk.add(w.Place, w.Weight) // sic: PM4Py adds the weight
 			}
@@ -171,8 +190,9 @@ func (r *replayer) hiddenTowards(mk *omark, targets []int) [][]int {
 	slices.SortFunc(from, func(a, b int32) int { return r.m.placeRank[a] - r.m.placeRank[b] })
 	var out [][]int
 	for _, p1 := range from {
+		sp := r.hiddenFrom(int(p1))
 		for _, p2 := range targets {
-			if path := r.sp[p1][p2]; path != nil {
+			if path := sp[p2]; path != nil {
 				out = append(out, path)
 			}
 		}
@@ -190,7 +210,7 @@ func (r *replayer) applyHidden(s *trace, t int, visited map[int]bool, depth int)
 	visited[t] = true
 	var starved []int
 	for _, w := range r.m.pre[t] {
-		if s.mk.get(w.Place) < w.Weight {
+		if s.mk.get(w.Place) < int64(w.Weight) {
 			starved = append(starved, w.Place)
 		}
 	}
@@ -276,7 +296,7 @@ func (r *replayer) towardsFinal(s *trace) {
 	sink := r.finalPlaces[0]
 	var conns [][]int
 	for _, p := range s.mk.place { // insertion order, as PM4Py
-		if path := r.sp[p][sink]; path != nil {
+		if path := r.hiddenFrom(int(p))[sink]; path != nil {
 			conns = append(conns, path)
 		}
 	}
@@ -317,7 +337,7 @@ func (r *replayer) finish(s *trace, reachFinal, considerRemaining, detail bool) 
 		o.left, o.short = map[int]int{}, map[int]int{}
 	}
 	for i, p := range s.mk.place {
-		k := int(s.mk.count[i]) - r.m.final[p]
+		k := int(s.mk.count[i] - int64(r.m.final[p]))
 		if k > 0 {
 			o.remaining += k
 			if detail {
@@ -326,7 +346,7 @@ func (r *replayer) finish(s *trace, reachFinal, considerRemaining, detail bool) 
 		}
 	}
 	for _, p := range r.finalPlaces {
-		if d := r.m.final[p] - s.mk.get(p); d > 0 {
+		if d := int(int64(r.m.final[p]) - s.mk.get(p)); d > 0 {
 			o.missing += d
 			if detail {
 				o.short[p] += d

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/pmx-dev/pmx/mining/eventlog"
@@ -74,17 +75,46 @@ type ActivityCount struct {
 	Events   int64  `json:"events"`
 }
 
+// ReplayOptions tunes ReplayTokens and Generalization. The zero value is
+// ready to use.
+type ReplayOptions struct {
+	// MaxMemory bounds the replay's working memory in bytes (see
+	// budget.go); 0 means DefaultMaxMemory. A net too large for it is
+	// refused with an error wrapping ErrMemory.
+	MaxMemory int64
+	// Progress, when set, is called with the number of variants replayed
+	// and the total: once with 0 before the first, then after each, from
+	// the calling goroutine.
+	Progress func(done, total int)
+}
+
+// replayFixed is the memory replay needs whatever the net does: the
+// compiled net and the results (the transitions fired, per variant).
+func replayFixed(m *model, log *eventlog.Log) int64 {
+	var events int64
+	for _, v := range log.Variants {
+		events += int64(len(v.Acts))
+	}
+	return netBytes(m) + 48*events + 200*int64(len(log.Variants))
+}
+
 // ReplayTokens replays every variant of log on net with PM4Py's token-based
 // replay (see the package documentation and tbr_engine.go): invisible
 // transitions are walked to enable the next event's transition and to reach
 // the final marking, missing tokens are inserted where that fails, and a
-// case fits when nothing was missing and nothing remains.
-func ReplayTokens(log *eventlog.Log, net *petri.Net) (*TokenReplay, error) {
+// case fits when nothing was missing and nothing remains. Cancelling ctx
+// stops it and returns ctx's error.
+func ReplayTokens(ctx context.Context, log *eventlog.Log, net *petri.Net, opt ReplayOptions) (*TokenReplay, error) {
 	m, err := compile(net, log)
 	if err != nil {
 		return nil, err
 	}
-	r := newReplayer(m)
+	budget := orDefault(opt.MaxMemory)
+	fixed := replayFixed(m, log)
+	if err := checkFits(m, fixed, budget); err != nil {
+		return nil, err
+	}
+	r := newReplayer(m, (budget-fixed)/4)
 	res := &TokenReplay{Variants: make([]VariantReplay, len(log.Variants))}
 	actMissing := make([]int64, len(log.Activities))
 	actEvents := make([]int64, len(log.Activities))
@@ -93,7 +123,15 @@ func ReplayTokens(log *eventlog.Log, net *petri.Net) (*TokenReplay, error) {
 	notInModel := make([]int64, len(log.Activities))
 	var cases, fitting int64
 	var sumFitness float64
+	if opt.Progress != nil {
+		opt.Progress(0, len(log.Variants))
+	}
 	for i, v := range log.Variants {
+		if i&63 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		s := r.start()
 		var lastT = -1
 		s.record = func(t, p, k int) {
@@ -132,6 +170,9 @@ func ReplayTokens(log *eventlog.Log, net *petri.Net) (*TokenReplay, error) {
 		sumFitness += o.fitness * float64(v.Count)
 		if o.fit {
 			fitting += v.Count
+		}
+		if opt.Progress != nil {
+			opt.Progress(i+1, len(log.Variants))
 		}
 	}
 	if cases > 0 && res.Consumed > 0 && res.Produced > 0 {

@@ -152,7 +152,7 @@ func TestReadErrors(t *testing.T) {
 		{"json", `{"places": []}`, "not XML", 1},
 		{"whitespace only", " \n\t\n", "empty document", 0},
 		{"bpmn", "<?xml version=\"1.0\"?>\n<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\">\n<process id=\"p\"/></definitions>",
-			"<definitions>: a BPMN model, not a Petri net: BPMN models are not accepted yet; give a PNML Petri net", 2},
+			"<definitions>: a BPMN model, not a Petri net: BPMN models are not accepted yet, only PNML", 2},
 		{"bpmn prefixed", "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><bpmn:process id=\"p\"/></bpmn:definitions>",
 			"BPMN models are not accepted yet", 1},
 		// Token counts and weights beyond petri.MaxTokens (2^31-1) are refused, not wrapped.

@@ -45,7 +45,7 @@ type builder struct {
 func build(root *node) (*petri.Net, error) {
 	if root.space == bpmnNamespace || (root.name == "definitions" && strings.Contains(strings.ToLower(root.space), "bpmn")) {
 		return nil, &Error{Line: root.line, Element: root.name, bpmn: true, Reason: "a BPMN model, not a Petri net: " +
-			"BPMN models are not accepted yet; give a PNML Petri net (as pmx discover -o model.pnml, PM4Py or ProM write it)"}
+			"BPMN models are not accepted yet, only PNML (as pmx discover -o model.pnml, PM4Py and ProM write it)"}
 	}
 	if root.name != "pnml" {
 		return nil, &Error{Line: root.line, Element: root.name, Reason: "root element is not <pnml>"}

@@ -69,7 +69,7 @@ func TestIMfEndToEndMatchesPM4Py(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", w.method, err)
 				}
-				if math.Abs(r.Fitness-w.fit) > tol || math.Abs(r.AverageTraceFitness-w.avg) > tol || math.Abs(float64(r.Precision)-w.prc) > tol {
+				if math.Abs(float64(r.Fitness)-w.fit) > tol || math.Abs(float64(r.AverageTraceFitness)-w.avg) > tol || math.Abs(float64(r.Precision)-w.prc) > tol {
 					t.Errorf("%s: fitness %.9f (per case %.9f), precision %.9f; PM4Py %.9f (%.9f), %.9f", w.method,
 						r.Fitness, r.AverageTraceFitness, float64(r.Precision), w.fit, w.avg, w.prc)
 				}

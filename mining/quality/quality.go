@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pmx-dev/pmx/mining/conformance"
@@ -34,6 +35,18 @@ type Options struct {
 	// Align bounds the alignment search (per-variant state and time
 	// budget, workers).
 	Align conformance.AlignOptions
+	// MaxMemory bounds the working memory of each step in bytes (the steps
+	// run one after the other); it is passed on to every measure, and to
+	// Align unless Align.MaxMemory is set. A net too large for it is
+	// refused (conformance.ErrMemory); precision beyond it is NaN.
+	// 0 means conformance.DefaultMaxMemory.
+	MaxMemory int64
+	// Progress, when set, is told how far the variant-by-variant steps
+	// are: step is "alignments", "token_replay" or "generalization" (the
+	// keys of Result.Seconds), done counts the variants finished of total,
+	// starting with 0. Calls come one at a time (never concurrently),
+	// possibly from worker goroutines; they should return quickly.
+	Progress func(step string, done, total int)
 }
 
 // Result is a model's quality against a log. Measures not computed are
@@ -43,15 +56,24 @@ type Result struct {
 	Cases  int64  `json:"cases"`
 	// Fitness is PM4Py's log fitness of the method; AverageTraceFitness
 	// the mean over cases; FittingShare the share of cases that fit
-	// perfectly (0..1).
-	Fitness             float64 `json:"fitness"`
-	AverageTraceFitness float64 `json:"average_trace_fitness"`
-	FittingShare        float64 `json:"fitting_share"`
-	Precision           Float   `json:"precision"`
-	Generalization      Float   `json:"generalization"`
-	Simplicity          Float   `json:"simplicity"`
-	// UnalignedCases / UnalignedVariants exceeded the alignment budget and
-	// are left out of the alignment figures.
+	// perfectly (0..1). With alignments they are over the aligned cases,
+	// and NaN (null) when no case could be aligned.
+	Fitness             Float `json:"fitness"`
+	AverageTraceFitness Float `json:"average_trace_fitness"`
+	FittingShare        Float `json:"fitting_share"`
+	// FitnessIsLowerBound says the cheapest model run (the alignment of
+	// the empty trace, in every case's worst-case cost) was not found
+	// within the budget and a lower bound of its cost was used: the
+	// fitness figures are then lower bounds of the exact ones.
+	// FitnessBoundReason says why.
+	FitnessIsLowerBound bool   `json:"fitness_is_lower_bound"`
+	FitnessBoundReason  string `json:"fitness_bound_reason,omitempty"`
+	Precision           Float  `json:"precision"`
+	Generalization      Float  `json:"generalization"`
+	Simplicity          Float  `json:"simplicity"`
+	// UnalignedCases / UnalignedVariants exceeded the alignment budget
+	// (states, memory or time; or the final marking is unreachable) and
+	// are left out of the alignment figures; each such variant says why.
 	UnalignedCases    int64 `json:"unaligned_cases"`
 	UnalignedVariants int   `json:"unaligned_variants"`
 	// Activities: per activity, the deviations in cases (alignments: log
@@ -94,6 +116,8 @@ type VariantResult struct {
 	Fitness    Float    `json:"fitness"`
 	Fitting    bool     `json:"fitting"`
 	Aligned    bool     `json:"aligned"`
+	// Reason is why an unaligned variant was not aligned.
+	Reason string `json:"reason,omitempty"`
 	// Deviations: alignments — log and model moves as "+A" (log only) and
 	// "-A" (model only) in alignment order; tokens — missing and remaining
 	// tokens.
@@ -116,18 +140,36 @@ func Evaluate(ctx context.Context, l *eventlog.Log, net *petri.Net, o Options) (
 		start := time.Now()
 		err := fn()
 		r.Seconds[name] = time.Since(start).Seconds()
+		if err != nil && ctx.Err() == nil {
+			err = fmt.Errorf("quality: %s: %w", strings.ReplaceAll(name, "_", " "), err)
+		}
 		return err
 	}
+	progress := func(step string) func(done, total int) {
+		if o.Progress == nil {
+			return nil
+		}
+		return func(done, total int) { o.Progress(step, done, total) }
+	}
+	replay := conformance.ReplayOptions{MaxMemory: o.MaxMemory}
 	switch o.Method {
 	case "alignments":
+		ao := o.Align
+		if ao.MaxMemory == 0 {
+			ao.MaxMemory = o.MaxMemory
+		}
+		if ao.Progress == nil {
+			ao.Progress = progress("alignments")
+		}
 		var al *conformance.Alignments
-		if err := step("alignments", func() (err error) { al, err = conformance.Align(ctx, l, net, o.Align); return }); err != nil {
+		if err := step("alignments", func() (err error) { al, err = conformance.Align(ctx, l, net, ao); return }); err != nil {
 			return nil, err
 		}
 		r.fromAlignments(l, net, al)
 	case "tokens":
 		var tr *conformance.TokenReplay
-		if err := step("token_replay", func() (err error) { tr, err = conformance.ReplayTokens(l, net); return }); err != nil {
+		replay.Progress = progress("token_replay")
+		if err := step("token_replay", func() (err error) { tr, err = conformance.ReplayTokens(ctx, l, net, replay); return }); err != nil {
 			return nil, err
 		}
 		r.fromTokens(l, tr)
@@ -139,12 +181,13 @@ func Evaluate(ctx context.Context, l *eventlog.Log, net *petri.Net, o Options) (
 		err := step("precision", func() error {
 			var p conformance.Precision
 			var err error
+			po := conformance.PrecisionOptions{MaxMemory: o.MaxMemory}
 			if o.Method == "alignments" {
-				p, err = conformance.PrecisionAlignments(ctx, l, net)
+				p, err = conformance.PrecisionAlignments(ctx, l, net, po)
 			} else {
-				p, err = conformance.PrecisionTokens(l, net)
+				p, err = conformance.PrecisionTokens(ctx, l, net, po)
 			}
-			if errors.Is(err, conformance.ErrTooLarge) {
+			if errors.Is(err, conformance.ErrTooLarge) || errors.Is(err, conformance.ErrMemory) {
 				return nil // reported as NaN: the state space is beyond the bound
 			}
 			r.Precision = Float(p.Value)
@@ -156,7 +199,8 @@ func Evaluate(ctx context.Context, l *eventlog.Log, net *petri.Net, o Options) (
 	}
 	if o.Generalization {
 		err := step("generalization", func() error {
-			g, err := conformance.Generalization(l, net)
+			replay.Progress = progress("generalization")
+			g, err := conformance.Generalization(ctx, l, net, replay)
 			r.Generalization = Float(g)
 			return err
 		})
@@ -168,14 +212,22 @@ func Evaluate(ctx context.Context, l *eventlog.Log, net *petri.Net, o Options) (
 }
 
 func (r *Result) fromAlignments(l *eventlog.Log, net *petri.Net, al *conformance.Alignments) {
-	r.Fitness, r.AverageTraceFitness = al.LogFitness, al.AverageTraceFitness
-	r.FittingShare = al.PercentageFitting / 100
+	r.Fitness, r.AverageTraceFitness = Float(al.LogFitness), Float(al.AverageTraceFitness)
+	r.FittingShare = Float(al.PercentageFitting / 100)
+	if al.AlignedCases == 0 {
+		nan := Float(math.NaN())
+		r.Fitness, r.AverageTraceFitness, r.FittingShare = nan, nan, nan
+	}
+	r.FitnessIsLowerBound, r.FitnessBoundReason = al.ModelCostIsBound && al.AlignedCases > 0, ""
+	if r.FitnessIsLowerBound {
+		r.FitnessBoundReason = al.ModelCostReason
+	}
 	r.UnalignedCases, r.UnalignedVariants = al.UnalignedCases, al.UnalignedVariants
 	logMoves := make([]int64, len(l.Activities))
 	modelMoves := map[string]int64{}
 	for i, va := range al.Variants {
 		v := l.Variants[i]
-		vr := VariantResult{Activities: l.Trace(v), Cases: v.Count, Aligned: va.Aligned, Fitness: Float(math.NaN())}
+		vr := VariantResult{Activities: l.Trace(v), Cases: v.Count, Aligned: va.Aligned, Reason: va.Reason, Fitness: Float(math.NaN())}
 		if va.Aligned {
 			vr.Fitness, vr.Fitting = Float(va.Fitness), va.Deviations == 0
 			for _, m := range va.Moves {
@@ -222,8 +274,8 @@ func (r *Result) fromAlignments(l *eventlog.Log, net *petri.Net, al *conformance
 }
 
 func (r *Result) fromTokens(l *eventlog.Log, tr *conformance.TokenReplay) {
-	r.Fitness, r.AverageTraceFitness = tr.LogFitness, tr.AverageTraceFitness
-	r.FittingShare = tr.PercentageFitting / 100
+	r.Fitness, r.AverageTraceFitness = Float(tr.LogFitness), Float(tr.AverageTraceFitness)
+	r.FittingShare = Float(tr.PercentageFitting / 100)
 	for i, vr := range tr.Variants {
 		v := l.Variants[i]
 		r.Variants = append(r.Variants, VariantResult{Activities: l.Trace(v), Cases: v.Count, Aligned: true,

@@ -25,7 +25,7 @@ func TestEvaluateAlignments(t *testing.T) {
 	}
 	// PM4Py's per-trace fitness: 1 - deviations / (len(trace) + 3).
 	wantAvg := (1 + 1 + (1 - 1.0/5) + (1 - 1.0/7)) / 4
-	if math.Abs(r.AverageTraceFitness-wantAvg) > 1e-9 {
+	if math.Abs(float64(r.AverageTraceFitness)-wantAvg) > 1e-9 {
 		t.Errorf("average trace fitness %v, want %v", r.AverageTraceFitness, wantAvg)
 	}
 	dev := map[string]ActivityDeviation{}
