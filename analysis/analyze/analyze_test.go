@@ -23,14 +23,14 @@ func TestRunOnDemoWithSLA(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := ingest.ImportFile(ctx, w, "../../testdata/demo/incidents.xes.gz", ingest.FileOptions{Name: "demo"}); err != nil {
+	if _, err := ingest.ImportFile(ctx, w, "../../ingest/demo/incidents.xes.gz", ingest.FileOptions{Name: "demo"}); err != nil {
 		t.Fatal(err)
 	}
 	l, err := timeline.Load(ctx, w, "demo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules, err := sla.ParseFile("../../testdata/sla/incidents.yaml")
+	rules, err := sla.ParseFile("../../ingest/demo/sla.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func TestDemoLogSLA(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads the 11 MB demo log")
 	}
-	calFile, err := os.Open(filepath.Join("..", "..", "testdata", "calendar", "business-hours.yaml"))
+	calFile, err := os.Open(filepath.Join("..", "..", "ingest", "demo", "business-hours.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestDemoLogSLA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := readDemoCases(t, filepath.Join("..", "..", "testdata", "demo", "incidents.xes.gz"))
+	cases := readDemoCases(t, filepath.Join("..", "..", "ingest", "demo", "incidents.xes.gz"))
 
 	// README, section SLA: priority → resolved cases, median business hours
 	// to the first Resolve, and the share over target in whole percent.

@@ -239,7 +239,7 @@ broken:
 // TestExampleFile parses the calendar shipped for the demo log and checks it
 // against what testdata/demo/README.md says of the desk.
 func TestExampleFile(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "calendar", "business-hours.yaml"))
+	f, err := os.Open(filepath.Join("..", "..", "ingest", "demo", "business-hours.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -188,6 +188,6 @@ func TestReceiptFormatsAgree(t *testing.T) {
 }
 
 func TestDemoLogMatchesItsOracle(t *testing.T) {
-	const log, ref = "../../testdata/demo/incidents.xes.gz", "../../testdata/demo/incidents.oracle.json"
+	const log, ref = "../../ingest/demo/incidents.xes.gz", "../../testdata/demo/incidents.oracle.json"
 	checkOracle(t, importLog(t, log, ingest.FileOptions{}), readOracle(t, ref))
 }

@@ -24,7 +24,7 @@ func loadDemo(t testing.TB) (*warehouse.Warehouse, *timeline.Log) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	if _, err := ingest.ImportFile(ctx, w, "../../testdata/demo/incidents.xes.gz", ingest.FileOptions{Name: "demo"}); err != nil {
+	if _, err := ingest.ImportFile(ctx, w, "../../ingest/demo/incidents.xes.gz", ingest.FileOptions{Name: "demo"}); err != nil {
 		t.Fatal(err)
 	}
 	l, err := timeline.Load(ctx, w, "demo")

@@ -46,7 +46,7 @@ func demoLog(tb testing.TB) *timeline.Log {
 			return
 		}
 		defer w.Close()
-		if _, err := ingest.ImportFile(ctx, w, "../../testdata/demo/incidents.xes.gz", ingest.FileOptions{Name: "demo"}); err != nil {
+		if _, err := ingest.ImportFile(ctx, w, "../../ingest/demo/incidents.xes.gz", ingest.FileOptions{Name: "demo"}); err != nil {
 			demo.err = err
 			return
 		}
@@ -60,7 +60,7 @@ func demoLog(tb testing.TB) *timeline.Log {
 
 func demoRules(tb testing.TB) *Rules {
 	tb.Helper()
-	rs, err := ParseFile("../../testdata/sla/incidents.yaml")
+	rs, err := ParseFile("../../ingest/demo/sla.yaml")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -129,12 +129,12 @@ func TestDemoResolution(t *testing.T) {
 // categories 11–24 %.
 func TestDemoCategories(t *testing.T) {
 	l := demoLog(t)
-	src := "calendar: ../calendar/business-hours.yaml\nrules:\n"
+	src := "calendar: business-hours.yaml\nrules:\n"
 	cats := []string{"Database", "Network", "Hardware", "Software", "Access"}
 	for _, c := range cats {
 		src += "  - {name: " + c + ", case: {from: Open, to: Resolve}, target: {attribute: sla_target_hours}, time: business, where: {priority: [P1, P2], category: " + c + "}}\n"
 	}
-	rs, err := Parse(strings.NewReader(src), "categories.yaml", DirCalendars("../../testdata/sla"))
+	rs, err := Parse(strings.NewReader(src), "categories.yaml", DirCalendars("../../ingest/demo"))
 	if err != nil {
 		t.Fatal(err)
 	}

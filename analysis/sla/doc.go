@@ -20,7 +20,7 @@
 // A rules file is a YAML mapping with two keys, calendar and rules; any
 // other key is an error.
 //
-//	calendar: ../calendar/business-hours.yaml
+//	calendar: business-hours.yaml
 //	rules:
 //	  - name: P1 resolved within 4 business hours
 //	    case: {from: Open, to: Resolve, occurrence: first}

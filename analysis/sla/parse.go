@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -30,6 +32,20 @@ func DirCalendars(dir string) CalendarLoader {
 		}
 		defer f.Close()
 		return calendar.Parse(f, path)
+	}
+}
+
+// FSCalendars returns a CalendarLoader that reads calendar files from fsys
+// (an embedded bundle, say), relative to the rules file's directory dir.
+func FSCalendars(fsys fs.FS, dir string) CalendarLoader {
+	return func(p string) (*calendar.Calendar, error) {
+		full := path.Join(dir, p)
+		f, err := fsys.Open(full)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return calendar.Parse(f, full)
 	}
 }
 

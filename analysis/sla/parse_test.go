@@ -150,7 +150,7 @@ func TestParseDuration(t *testing.T) {
 
 // The example file and its calendar file, read relative to it.
 func TestParseFile(t *testing.T) {
-	rs, err := ParseFile("../../testdata/sla/incidents.yaml")
+	rs, err := ParseFile("../../ingest/demo/sla.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestParseFile(t *testing.T) {
 
 // The parser never panics, and what it accepts is usable.
 func FuzzParse(f *testing.F) {
-	data, err := os.ReadFile("../../testdata/sla/incidents.yaml")
+	data, err := os.ReadFile("../../ingest/demo/sla.yaml")
 	if err != nil {
 		f.Fatal(err)
 	}

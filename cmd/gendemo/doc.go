@@ -1,6 +1,6 @@
 // Command gendemo writes pmx's bundled demo event log: a synthetic but
 // realistic IT incident-management (ITSM) log in XES 1.0 (IEEE 1849),
-// gzip-compressed, at testdata/demo/incidents.xes.gz.
+// gzip-compressed, at ingest/demo/incidents.xes.gz.
 //
 // Usage, from the module root:
 //

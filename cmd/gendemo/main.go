@@ -32,7 +32,7 @@ func run(args []string, log io.Writer) error {
 	fs := flag.NewFlagSet("gendemo", flag.ContinueOnError)
 	fs.SetOutput(log)
 	seed := fs.Uint64("seed", defaultSeed, "random seed; the same seed gives the same file")
-	out := fs.String("o", filepath.Join("testdata", "demo", "incidents.xes.gz"), "output file (gzip-compressed XES)")
+	out := fs.String("o", filepath.Join("ingest", "demo", "incidents.xes.gz"), "output file (gzip-compressed XES)")
 	cases := fs.Int("cases", 3000, "number of incidents")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/pmx-dev/pmx/analysis/perf"
 	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/analysis/timeline"
+	"github.com/pmx-dev/pmx/analysis/units"
 )
 
 // analyzeFlags are shared by analyze and bottlenecks.
@@ -27,7 +28,7 @@ func addAnalyzeFlags(fs *flag.FlagSet) *analyzeFlags {
 	a := &analyzeFlags{}
 	fs.StringVar(&a.calendar, "calendar", "", "business calendar (YAML: time zone, working hours, holidays) for business time")
 	fs.IntVar(&a.top, "top", 10, "findings per kind")
-	fs.StringVar(&a.sla, "sla", "", "SLA rules (YAML; format in analysis/sla/doc.go, example testdata/sla/incidents.yaml)")
+	fs.StringVar(&a.sla, "sla", "", "SLA rules (YAML; format in analysis/sla/doc.go, example ingest/demo/sla.yaml)")
 	fs.StringVar(&a.group, "group-attr", "", "event attribute naming the resource's group or team (e.g. org:group): ping-pong between groups")
 	fs.StringVar(&a.now, "now", "", "judge open cases at this instant (RFC 3339; default: the log's last event)")
 	fs.Float64Var(&a.alpha, "alpha", 0.01, "significance level of the tests")
@@ -86,10 +87,14 @@ func runAnalysis(ctx context.Context, e *env, fs *flag.FlagSet, src *source, af 
 		return nil, err
 	}
 	defer w.Close()
+	p := startProgress(e, "analysing "+name)
+	defer p.Stop()
+	p.Phase("loading the activity instances", "", 0)
 	l, err := timeline.LoadWith(ctx, w, name, timeline.Options{GroupAttr: af.group})
 	if err != nil {
 		return nil, err
 	}
+	p.Phase(fmt.Sprintf("time decomposition, bottlenecks, rework, resources, segments, drift on %s instances", units.Count(int64(l.Steps()))), "", 0)
 	return analyze.Run(l, o)
 }
 

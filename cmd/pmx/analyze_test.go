@@ -8,13 +8,13 @@ import (
 	"testing"
 )
 
-const demoFile = "../../testdata/demo/incidents.xes.gz"
+const demoFile = "../../ingest/demo/incidents.xes.gz"
 
 func TestAnalyzeJSONAndBottlenecks(t *testing.T) {
 	if _, err := os.Stat(demoFile); err != nil {
 		t.Skip("demo log absent")
 	}
-	out, errOut, code := pmx(t, "analyze", demoFile, "--calendar", "../../testdata/calendar/business-hours.yaml", "--json")
+	out, errOut, code := pmx(t, "analyze", demoFile, "--calendar", "../../ingest/demo/business-hours.yaml", "--json")
 	if code != 0 {
 		t.Fatalf("analyze: %s", errOut)
 	}

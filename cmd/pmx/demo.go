@@ -2,46 +2,32 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io/fs"
 
 	"github.com/pmx-dev/pmx/analysis/facts"
+	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/ingest"
+	"github.com/pmx-dev/pmx/ingest/demo"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 	"github.com/pmx-dev/pmx/mining/discover"
 	"github.com/pmx-dev/pmx/report/outfile"
 )
 
-// demoLog is the bundled synthetic IT-incident log, relative to the
-// repository root.
-const demoLog = "testdata/demo/incidents.xes.gz"
-
-// demoSLA are the demo log's service-level rules (with its calendar).
-const demoSLA = "testdata/sla/incidents.yaml"
-
 func runDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "demo", "[flags]")
-	db := fs.String("db", defaultDB, "warehouse file the demo log is imported into")
-	out := fs.String("o", "pmx-demo.html", "output HTML report")
-	asJSON := fs.Bool("json", false, "print JSON: {log, stats, report} (schema in README)")
-	file := fs.String("file", "", "demo log to use (default: "+demoLog+" found from the current directory upwards)")
-	if pos, err := parse(fs, args); err != nil {
+	flags := newFlags(e, "demo", "[flags]")
+	db := flags.String("db", defaultDB, "warehouse file the demo log is imported into")
+	out := flags.String("o", "pmx-demo.html", "output HTML report")
+	asJSON := flags.Bool("json", false, "print JSON: {log, stats, report} (schema in README)")
+	file := flags.String("file", "", "import this XES file instead of the bundled demo log (the report then has no service-level section)")
+	if pos, err := parse(flags, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return fmt.Errorf("unexpected argument %q: %w", pos[0], errUsage)
 	}
-	path := *file
-	if path == "" {
-		var err error
-		if path, err = findUp(demoLog); err != nil {
-			return err
-		}
-	}
 	guard := &outfile.Guard{}
 	guard.ProtectWarehouse(*db)
-	guard.Protect(path, "the demo log")
+	guard.Protect(*file, "the demo log")
 	if err := guard.Check(*out); err != nil {
 		return err
 	}
@@ -50,7 +36,19 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.Close()
-	info, err := importWithProgress(ctx, e, w, path, ingest.FileOptions{Name: "demo-incidents", Replace: true})
+	path := *file
+	var info warehouse.LogInfo
+	if path != "" {
+		info, err = importWithProgress(ctx, e, w, path, ingest.FileOptions{Name: demo.LogName, Replace: true})
+	} else {
+		// The log is in the binary, so the demo runs from any directory.
+		path = "the bundled demo log"
+		var f fs.File
+		if f, err = demo.FS.Open(demo.Log); err == nil {
+			info, err = ingest.ImportXES(ctx, w, f, "pmx demo (bundled "+demo.Log+")", ingest.FileOptions{Name: demo.LogName, Replace: true})
+			f.Close()
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -62,14 +60,17 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if in.Model, err = reportModel(ctx, w, info.Name, modelSpec{algo: "imf", noise: discover.DefaultNoise}); err != nil {
 		return err
 	}
-	// The demo's service levels and business hours sit next to the log.
+	// The demo's service levels and business hours are bundled with it.
 	af := &analyzeFlags{alpha: 0.01, seed: 1, top: 10}
-	if rules, err := findUp(demoSLA); err == nil {
-		af.sla = rules
-	}
 	ao, err := af.options()
 	if err != nil {
 		return err
+	}
+	if *file == "" {
+		if ao.SLA, err = demoRules(); err != nil {
+			return err
+		}
+		ao.Calendar = ao.SLA.Calendar
 	}
 	if in.Analysis, err = reportAnalysis(ctx, w, info.Name, ao); err != nil {
 		return err
@@ -87,8 +88,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "imported %s into %s as log %q: %s events, %s cases\n", path, *db, info.Name,
 		thousands(info.Events), thousands(info.Cases))
 	s := in.Stats
-	fmt.Fprintf(e.stdout, "%s cases, %s activity instances, %d activities, %s variants; median case duration %s\n",
-		thousands(s.Cases), thousands(s.Events), s.Activities, thousands(s.Variants), human(s.CaseDuration.Median))
+	fmt.Fprintf(e.stdout, "%s cases, %s activity instances, %s activities, %s variants; median case duration %s\n",
+		thousands(s.Cases), thousands(s.Events), thousands(s.Activities), thousands(s.Variants), human(s.CaseDuration.Median))
 	dbFlag := ""
 	if *db != defaultDB {
 		dbFlag = " --db " + *db
@@ -97,22 +98,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// findUp looks for rel in the current directory and its parents, so the
-// demo works from anywhere inside a checkout.
-func findUp(rel string) (string, error) {
-	dir, err := os.Getwd()
+// demoRules reads the bundled SLA rules and their calendar.
+func demoRules() (*sla.Rules, error) {
+	f, err := demo.FS.Open(demo.SLA)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	for {
-		p := filepath.Join(dir, rel)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("bundled demo log " + rel + " not found from the current directory upwards; run pmx demo inside the pmx checkout or pass --file")
-		}
-		dir = parent
-	}
+	defer f.Close()
+	return sla.Parse(f, demo.SLA, sla.FSCalendars(demo.FS, "."))
 }

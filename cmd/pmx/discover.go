@@ -5,6 +5,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,19 +46,32 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("--algo %q: want one of %s: %w", *algo, strings.Join(discover.Algorithms, ", "), errUsage)
 	}
 	f := *format
-	if f == "" {
-		f = discover.FormatFor(*out)
-	}
-	if f == "" {
-		f = "json"
-		if a := strings.ToLower(*algo); a == "im" || a == "imf" || a == "imd" {
-			f = "tree"
-		}
+	if f != "" && !slices.Contains(discover.Formats, f) {
+		return fmt.Errorf("--format %q: want one of %s: %w", f, strings.Join(discover.Formats, ", "), errUsage)
 	}
 	guard := src.guard(pos)
 	if *out != "" {
 		if err := guard.Check(*out); err != nil {
 			return err
+		}
+		// The extension must say what the file holds: a text tree in x.png
+		// helps nobody.
+		ext := discover.FormatFor(*out)
+		switch {
+		case ext == "" && !(strings.EqualFold(filepath.Ext(*out), ".xml") && (f == "pnml" || f == "bpmn")):
+			return fmt.Errorf("-o %s: pmx does not write %q files; use .pnml, .bpmn, .tree (or .txt), .dot, .svg or .json (other images: convert the SVG): %w",
+				*out, filepath.Ext(*out), errUsage)
+		case f != "" && ext != "" && ext != f:
+			return fmt.Errorf("-o %s holds %s by its extension, but --format is %s: %w", *out, ext, f, errUsage)
+		}
+		if f == "" {
+			f = ext
+		}
+	}
+	if f == "" {
+		f = "json"
+		if a := strings.ToLower(*algo); a == "im" || a == "imf" || a == "imd" {
+			f = "tree"
 		}
 	}
 	w, name, err := src.openWarehouse(ctx, e, pos)
@@ -94,14 +109,23 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 	if m.Tree != nil {
 		sum.Tree = m.Tree.String()
 	}
-	if m.Net != nil {
+	if f == "bpmn" {
+		bs, err := discover.CountBPMN(buf.Bytes())
+		if err != nil {
+			return err
+		}
+		sum.BPMN = &bs
+	} else if m.Net != nil {
 		sum.Places, sum.Transitions, sum.Arcs = len(m.Net.Places), len(m.Net.Transitions), len(m.Net.Arcs)
 	}
 	if src.json {
 		return writeJSON(e.stdout, sum)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s (%s): %s", *out, f, m.Description)
-	if m.Net != nil {
+	if b := sum.BPMN; b != nil {
+		fmt.Fprintf(e.stdout, ", %d tasks, %d gateways (%d exclusive, %d parallel), %d events, %d sequence flows",
+			b.Tasks, b.Gateways(), b.ExclusiveGateways, b.ParallelGateways, b.Events, b.Flows)
+	} else if m.Net != nil {
 		fmt.Fprintf(e.stdout, ", %d transitions, %d places", sum.Transitions, sum.Places)
 	}
 	fmt.Fprintf(e.stdout, "; discovered from %s cases (%d variants) in %s\n", thousands(sum.Cases), sum.Variants,
@@ -111,15 +135,18 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 
 // discoverSummary is what pmx discover -o FILE --json prints.
 type discoverSummary struct {
-	File        string  `json:"file"`
-	Format      string  `json:"format"`
-	Algorithm   string  `json:"algorithm"`
-	Description string  `json:"description"`
-	Tree        string  `json:"tree,omitempty"`
-	Places      int     `json:"places,omitempty"`
-	Transitions int     `json:"transitions,omitempty"`
-	Arcs        int     `json:"arcs,omitempty"`
-	Cases       int64   `json:"cases"`
-	Variants    int     `json:"variants"`
-	Seconds     float64 `json:"seconds"`
+	File        string `json:"file"`
+	Format      string `json:"format"`
+	Algorithm   string `json:"algorithm"`
+	Description string `json:"description"`
+	Tree        string `json:"tree,omitempty"`
+	Places      int    `json:"places,omitempty"`
+	Transitions int    `json:"transitions,omitempty"`
+	Arcs        int    `json:"arcs,omitempty"`
+	// BPMN counts the BPMN file's elements (format bpmn only, instead of
+	// places, transitions and arcs).
+	BPMN     *discover.BPMNStats `json:"bpmn,omitempty"`
+	Cases    int64               `json:"cases"`
+	Variants int                 `json:"variants"`
+	Seconds  float64             `json:"seconds"`
 }

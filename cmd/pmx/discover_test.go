@@ -104,3 +104,44 @@ func TestDiscoverFormatsAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9, item 12: -o with an extension pmx does not write is refused
+// (it used to write a text tree into x.png), a mismatch with --format is
+// refused, and a BPMN file is summarised in BPMN terms.
+func TestDiscoverOutputExtensions(t *testing.T) {
+	needShared(t)
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"-o", filepath.Join(dir, "x.png")},
+		{"-o", filepath.Join(dir, "x.pdf"), "--format", "svg"},
+		{"-o", filepath.Join(dir, "x.svg"), "--format", "pnml"},
+		{"--format", "png"},
+		{"-o", filepath.Join(dir, "noext")},
+	} {
+		_, errOut, code := pmx(t, append([]string{"discover", runningExample}, args...)...)
+		if code != 2 || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("discover %v: code %d, %q; want a usage error", args, code, errOut)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("refused outputs left files: %v", ents)
+	}
+	if _, errOut, code := pmx(t, "discover", runningExample, "--format", "pnml", "-o", filepath.Join(dir, "m.xml")); code != 0 {
+		t.Errorf("-o m.xml --format pnml: %s", errOut)
+	}
+	out, errOut, code := pmx(t, "discover", runningExample, "-o", filepath.Join(dir, "m.bpmn"))
+	if code != 0 || !strings.Contains(out, "tasks") || !strings.Contains(out, "gateways") || strings.Contains(out, "places") {
+		t.Errorf("bpmn summary: code %d, %q %q", code, out, errOut)
+	}
+	out, _, _ = pmx(t, "discover", runningExample, "-o", filepath.Join(dir, "m2.bpmn"), "--json")
+	var sum struct {
+		Places int `json:"places"`
+		BPMN   *struct {
+			Tasks int `json:"tasks"`
+			Flows int `json:"sequence_flows"`
+		} `json:"bpmn"`
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil || sum.BPMN == nil || sum.BPMN.Tasks != 8 || sum.BPMN.Flows == 0 || sum.Places != 0 {
+		t.Errorf("bpmn --json summary: %v %s", err, out)
+	}
+}

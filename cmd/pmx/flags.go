@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/pmx-dev/pmx/analysis/facts"
@@ -19,14 +21,27 @@ import (
 
 const defaultDB = "pmx.duckdb"
 
-// newFlags makes a subcommand's flag set; its usage goes to stderr.
+// usages print a flag set's usage; parse calls it for -h. A wrong flag
+// gets one line (the README's promise), not the flag package's error plus
+// the whole usage.
+var (
+	usagesMu sync.Mutex
+	usages   = map[*flag.FlagSet]func(){}
+)
+
+// newFlags makes a subcommand's flag set; -h prints its usage to stderr.
 func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	usagesMu.Lock()
+	usages[fs] = func() {
 		fmt.Fprintf(e.stderr, "Usage: pmx %s %s\n\nFlags:\n", name, synopsis)
+		fs.SetOutput(e.stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
+	usagesMu.Unlock()
 	return fs
 }
 
@@ -37,9 +52,15 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				usagesMu.Lock()
+				usage := usages[fs]
+				usagesMu.Unlock()
+				if usage != nil {
+					usage()
+				}
 				return nil, err
 			}
-			return nil, fmt.Errorf("%v: %w", err, errUsage)
+			return nil, fmt.Errorf("%v%s: %w", err, renamedHint(fs, err), errUsage)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -48,6 +69,25 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// renamedFlags are flags people may type from habit or older versions, and
+// the flag that does that job now.
+var renamedFlags = map[string]string{"format": "input-format"}
+
+// renamedHint points from a flag the command does not have to the one it
+// has for the job, e.g. "-format" → "(the input format is --input-format)".
+func renamedHint(fs *flag.FlagSet, err error) string {
+	const prefix = "flag provided but not defined: -"
+	msg := err.Error()
+	if !strings.HasPrefix(msg, prefix) {
+		return ""
+	}
+	name := strings.TrimLeft(strings.TrimPrefix(msg, prefix), "-")
+	if to, ok := renamedFlags[name]; ok && fs.Lookup(to) != nil {
+		return " (the input format is --" + to + ")"
+	}
+	return ""
 }
 
 // importFlags are the flags of anything that may import a file.
@@ -62,7 +102,7 @@ type importFlags struct {
 func addImportFlags(fs *flag.FlagSet, formatFlag string) *importFlags {
 	f := &importFlags{}
 	fs.StringVar(&f.classifier, "classifier", "", "XES: activity = this declared classifier (default concept:name)")
-	fs.StringVar(&f.format, formatFlag, "", "input format: xes, csv or parquet (default: from the file name/content)")
+	fs.StringVar(&f.format, formatFlag, "", "input format: xes, csv or parquet (default: told from the file's content)")
 	fs.BoolVar(&f.rejects, "rejects", false, "keep bad rows in the rejects table with the reason, import the rest")
 	fs.StringVar(&f.mapping.Case, "case", "", "CSV/Parquet: case id column (default: detected)")
 	fs.StringVar(&f.mapping.Activity, "activity", "", "CSV/Parquet: activity column (default: detected)")
@@ -105,7 +145,10 @@ type source struct {
 	imp     *importFlags
 }
 
-func addSourceFlags(fs *flag.FlagSet) *source { return addSourceFlagsAs(fs, "format") }
+// addSourceFlags adds --db, --log, --json and the import flags. One scheme
+// everywhere: --input-format is the format of a file read, --format only
+// ever the format of what a command writes (pmx discover).
+func addSourceFlags(fs *flag.FlagSet) *source { return addSourceFlagsAs(fs, "input-format") }
 
 // addSourceFlagsAs is addSourceFlags with the input-format flag renamed.
 func addSourceFlagsAs(fs *flag.FlagSet, formatFlag string) *source {

@@ -18,7 +18,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	replace := fs.Bool("replace", false, "replace a log of the same name")
 	asJSON := fs.Bool("json", false, "print JSON (schema in README)")
 	trace := fs.Bool("trace", false, "print each SQL step of the import and its duration to stderr")
-	imp := addImportFlags(fs, "format")
+	imp := addImportFlags(fs, "input-format")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -38,6 +38,7 @@ var commands = map[string]command{
 	"bottlenecks": {"the top bottlenecks, rework and slow segments, in short", runBottlenecks},
 	"report":      {"write a self-contained HTML report", runReport},
 	"demo":        {"import the bundled IT-incident log and write a report", runDemo},
+	"version":     {"print pmx's version, its build and the DuckDB it embeds", runVersion},
 }
 
 // env is what commands print to; tests substitute buffers. run wraps stdout
@@ -68,11 +69,17 @@ func run(ctx context.Context, e *env, args []string) int {
 		defer ts.Flush()
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) == 2 && args[0] == "help" {
+			return commandHelp(ctx, e, args[1])
+		}
 		usage(e.stdout)
 		if len(args) == 0 {
 			return 2
 		}
 		return 0
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -107,10 +114,28 @@ func usage(w io.Writer) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	width := 0
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+		width = max(width, len(n))
 	}
-	fmt.Fprintln(w, "\nRun 'pmx COMMAND -h' for a command's flags.")
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'pmx help COMMAND' (or 'pmx COMMAND -h') for a command's flags.")
+}
+
+// commandHelp prints a command's usage and flags to stdout: pmx help NAME.
+func commandHelp(ctx context.Context, e *env, name string) int {
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(e.stderr, "pmx help: unknown command %s (run 'pmx help')\n", termText(fmt.Sprintf("%q", name)))
+		return 2
+	}
+	// Flag sets print their usage to stderr; asked for, it is the output.
+	he := *e
+	he.stderr = e.stdout
+	cmd.run(ctx, &he, []string{"-h"})
+	return 0
 }
 
 // fileStdout is where a file format (PNML, BPMN, SVG, DOT, a tree) written

@@ -72,13 +72,16 @@ func runVariants(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "variants", "[flags] (--log NAME | FILE)")
 	src := addSourceFlags(fs)
 	top := fs.Int("top", 10, "number of variants (0 = all)")
-	l, closeFn, err := src.parseAndOpen(ctx, e, fs, args)
+	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if *top < 0 {
-		closeFn()
 		return fmt.Errorf("--top must be ≥ 0: %w", errUsage)
+	}
+	l, closeFn, err := src.open(ctx, e, pos)
+	if err != nil {
+		return err
 	}
 	defer closeFn()
 	vs, err := facts.ComputeVariants(ctx, l, *top)

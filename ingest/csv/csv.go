@@ -81,21 +81,27 @@ func ReadFile(ctx context.Context, path string, opt Options, sink event.Sink) (e
 		return event.Meta{}, fmt.Errorf("csv: %w", err)
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	var r io.Reader = br
+	return ReadMaybeGzip(ctx, f, path, opt, sink)
+}
+
+// ReadMaybeGzip is Read on r, gunzipped first when it starts with the gzip
+// magic bytes.
+func ReadMaybeGzip(ctx context.Context, r io.Reader, source string, opt Options, sink event.Sink) (event.Meta, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var in io.Reader = br
 	magic, err := br.Peek(2)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return event.Meta{}, fmt.Errorf("csv %s: %w", path, err)
+		return event.Meta{}, fmt.Errorf("csv %s: %w", source, err)
 	}
-	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+	if gunzip.IsGzip(magic) {
 		zr, err := gunzip.NewReader(br)
 		if err != nil {
-			return event.Meta{}, fmt.Errorf("csv %s: %w", path, err)
+			return event.Meta{}, fmt.Errorf("csv %s: %w", source, err)
 		}
 		defer zr.Close()
-		r = zr
+		in = zr
 	}
-	return Read(ctx, r, path, opt, sink)
+	return Read(ctx, in, source, opt, sink)
 }
 
 // Detect reports the mapping and Time layout that Read would use on r with

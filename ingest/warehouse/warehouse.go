@@ -222,3 +222,19 @@ func deleteDerived(ctx context.Context, tx execer, id int64) error {
 	}
 	return nil
 }
+
+// EngineVersion reports the version of the DuckDB library linked into the
+// binary (e.g. "v1.1.3"), asked of an in-memory database.
+func EngineVersion(ctx context.Context) (string, error) {
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return "", fmt.Errorf("duckdb: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	var v string
+	if err := db.QueryRowContext(ctx, "SELECT version()").Scan(&v); err != nil {
+		return "", fmt.Errorf("duckdb: %w", err)
+	}
+	return v, nil
+}

@@ -64,15 +64,21 @@ func Write(ctx context.Context, w io.Writer, m *Model, format, name string) erro
 		default:
 			return fmt.Errorf("%s gives no model BPMN can express; use --format dot, svg or json", m.Algorithm)
 		}
-	case "dot", "svg":
+	case "dot":
 		var dot string
 		if dot, err = DOT(m); err != nil {
 			return err
 		}
-		if format == "dot" {
-			out = []byte(dot)
-		} else {
-			out, err = export.RenderSVG(ctx, dot)
+		out = []byte(dot)
+	case "svg":
+		// Drawn names are cut short; the SVG's tooltips keep them whole.
+		switch {
+		case m.DFG != nil:
+			out, err = export.DFGSVG(ctx, m.DFG)
+		case m.Net != nil:
+			out, err = export.PetriNetSVG(ctx, m.Net)
+		default:
+			return fmt.Errorf("%s: no model to draw", m.Algorithm)
 		}
 	case "json":
 		enc := json.NewEncoder(w)

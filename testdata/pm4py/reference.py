@@ -13,7 +13,7 @@ Run from the module root (the directory holding go.mod):
     /tmp/pm4venv/bin/python testdata/pm4py/reference.py --table              # Markdown timing table for README.md
 
 Logs: the shared logs in ../shared/logs/ (override with --logs-dir or $PMX_SHARED_LOGS) and the bundled demo log
-testdata/demo/incidents.xes.gz (stem "demo").
+ingest/demo/incidents.xes.gz (stem "demo").
 
 For each log it writes testdata/pm4py/<stem>/ (next to this script):
     reference.json   counts, process trees (IM, IMf, IMd), structural descriptions of the nets, token-based replay,
@@ -62,7 +62,7 @@ MODULE_ROOT = HERE.parent.parent
 DEFAULT_LOGS_DIR = Path(os.environ.get('PMX_SHARED_LOGS', MODULE_ROOT.parent / 'shared' / 'logs'))
 SHARED_LOGS = ['bpic2013_incidents.xes.gz', 'helpdesk.xes.gz', 'interval_event_log.xes', 'receipt.xes.gz',
                'repair_example.xes.gz', 'reviewing.xes', 'roadtraffic100traces.xes', 'running-example.xes']
-DEMO_LOG = MODULE_ROOT / 'testdata' / 'demo' / 'incidents.xes.gz'
+DEMO_LOG = MODULE_ROOT / 'ingest' / 'demo' / 'incidents.xes.gz'
 
 STANDARD = {'schedule', 'assign', 'withdraw', 'reassign', 'start', 'suspend', 'resume', 'pi_abort',
             'ate_abort', 'complete', 'autoskip', 'manualskip', 'unknown'}

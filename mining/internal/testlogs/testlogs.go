@@ -54,7 +54,7 @@ var XESLogs = map[string]string{
 func Path(stem string) (string, bool) {
 	p := filepath.Join(SharedDir(), XESLogs[stem])
 	if stem == "demo" {
-		p = filepath.Join(Root(), "testdata", "demo", "incidents.xes.gz")
+		p = filepath.Join(Root(), "ingest", "demo", "incidents.xes.gz")
 	}
 	_, err := os.Stat(p)
 	return p, err == nil && (stem == "demo" || XESLogs[stem] != "")
