@@ -85,6 +85,8 @@ func sniffBinary(head []byte) (format, what string, decided bool) {
 		return "", "a DuckDB database (a pmx warehouse is opened with --db, not imported)", true
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return "", "a ZIP archive (an Excel workbook? save it as CSV)", true
+	case bytes.HasPrefix(head, []byte("\xff\xfe")), bytes.HasPrefix(head, []byte("\xfe\xff")):
+		return "", "UTF-16 text (save it as UTF-8)", true
 	case bytes.HasPrefix(head, []byte("%PDF")):
 		return "", "a PDF document", true
 	case bytes.HasPrefix(head, []byte("BZh")), bytes.HasPrefix(head, []byte("\xfd7zXZ\x00")), bytes.HasPrefix(head, []byte("\x28\xb5\x2f\xfd")):
@@ -135,12 +137,10 @@ func sniffText(b []byte, path string) (format, what string) {
 	return FormatCSV, ""
 }
 
-// isBinary reports data that is not text: NUL bytes, or mostly bytes that
-// are not UTF-8 and not Latin-1 letters.
+// isBinary reports data that is not text: more than a tenth of it control
+// bytes (NUL included) or bytes that are not UTF-8. A stray NUL in a text
+// log is left to the reader, which names its line.
 func isBinary(b []byte) bool {
-	if bytes.IndexByte(b, 0) >= 0 {
-		return true
-	}
 	bad := 0
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])

@@ -50,6 +50,8 @@ func TestDetectFormat(t *testing.T) {
 		{"model.bpmn", `<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="x"/>`, "", "BPMN model"},
 		{"page.html", `<!DOCTYPE html><html><body/></html>`, "", "root <html>"},
 		{"a.bin", "\x00\x01\x02\x03binary", "", "binary data"},
+		{"nul.xes", strings.Replace(goodXES, `value="A"`, "value=\"A\x00\"", 1), "xes", ""}, // the reader names the line
+		{"utf16.xes", "\xff\xfe<\x00l\x00o\x00g\x00", "", "UTF-16"},
 		{"a.xes.bz2", "BZh91AY&SY", "", "bzip2"},
 		{"gz.parquet.gz", gz("PAR1...."), "", "gzip-compressed Parquet"},
 	} {
