@@ -96,11 +96,41 @@ func (n *node) textOf(name string) (string, bool) {
 	return t.text, true
 }
 
-func parse(r io.Reader) (*node, error) {
+// document is what parse keeps of a PNML document: the root, the first
+// <net> (its attributes), and that net's first <name> and <finalmarkings>
+// subtrees. The net's places, transitions, arcs and references are handed
+// to a callback as each closes, so that the whole document is never held
+// in memory: a 50 MB net costs what its petri.Net costs, not a tree of
+// every element.
+type document struct {
+	root, net       *node
+	netName, finals *node
+}
+
+// Frame kinds of the parser's stack.
+const (
+	inRoot    = iota // the root element
+	inNet            // the first <net>
+	inPage           // a <page> of it, at any depth
+	inCapture        // a subtree kept as nodes
+	inSkip           // a subtree not needed
+)
+
+type frame struct {
+	kind int
+	node *node // inCapture
+	top  bool  // the captured subtree's root: hand it on when it closes
+}
+
+// parse reads the document, calling element with every <place>,
+// <transition>, <arc>, <referencePlace> and <referenceTransition> of the
+// first net and its pages, in document order, as it closes.
+func parse(r io.Reader, element func(*node) error) (*document, error) {
 	dec := xml.NewDecoder(r)
 	dec.CharsetReader = charsetReader
-	var stack []*node
-	var root *node
+	doc := &document{}
+	var stack []frame
+	rootClosed := false
 	// stray is the first text outside any element: a document that is only
 	// text is not XML at all, and saying "empty document" would mislead.
 	var stray string
@@ -123,23 +153,62 @@ func parse(r io.Reader) (*node, error) {
 			line, _ := dec.InputPos()
 			n := &node{name: t.Name.Local, space: t.Name.Space, attrs: t.Attr, line: line}
 			if len(stack) == 0 {
-				if root != nil {
+				if rootClosed {
 					return nil, &Error{Line: line, Element: n.name, Reason: "second root element"}
 				}
-				root = n
-			} else {
-				p := stack[len(stack)-1]
-				p.kids = append(p.kids, n)
+				if err := checkRoot(n); err != nil {
+					return nil, err
+				}
+				doc.root = n
+				stack = append(stack, frame{kind: inRoot})
+				continue
 			}
-			stack = append(stack, n)
+			parent := stack[len(stack)-1]
+			f := frame{kind: inSkip}
+			switch parent.kind {
+			case inRoot:
+				if n.name == "net" && doc.net == nil {
+					doc.net, f.kind = n, inNet
+				}
+			case inNet, inPage:
+				switch {
+				case n.name == "page":
+					f.kind = inPage
+				case n.name == "place" || n.name == "transition" || n.name == "arc" ||
+					n.name == "referencePlace" || n.name == "referenceTransition":
+					f = frame{kind: inCapture, node: n, top: true}
+				case parent.kind == inNet && n.name == "name" && doc.netName == nil:
+					doc.netName = n
+					f = frame{kind: inCapture, node: n}
+				case parent.kind == inNet && n.name == "finalmarkings" && doc.finals == nil:
+					doc.finals = n
+					f = frame{kind: inCapture, node: n}
+				}
+			case inCapture:
+				parent.node.kids = append(parent.node.kids, n)
+				f = frame{kind: inCapture, node: n}
+			}
+			stack = append(stack, f)
 		case xml.EndElement:
-			top := stack[len(stack)-1]
-			top.text, top.buf = string(top.buf), nil
+			f := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				rootClosed = true
+			}
+			if f.kind != inCapture {
+				continue
+			}
+			f.node.text, f.node.buf = string(f.node.buf), nil
+			if f.top {
+				if err := element(f.node); err != nil {
+					return nil, err
+				}
+			}
 		case xml.CharData:
 			if len(stack) > 0 {
-				top := stack[len(stack)-1]
-				top.buf = append(top.buf, t...)
+				if f := stack[len(stack)-1]; f.kind == inCapture {
+					f.node.buf = append(f.node.buf, t...)
+				}
 			} else if i := bytes.IndexFunc(t, notSpace); i >= 0 && strayLine == 0 {
 				end, _ := dec.InputPos()
 				strayLine = end - bytes.Count(t, []byte("\n")) + bytes.Count(t[:i], []byte("\n"))
@@ -147,13 +216,29 @@ func parse(r io.Reader) (*node, error) {
 			}
 		}
 	}
-	if root == nil {
+	if doc.root == nil {
 		if strayLine > 0 {
 			return nil, &Error{Line: strayLine, Reason: fmt.Sprintf("not XML: text %q where a <pnml> element should start (is this a PNML file?)", stray)}
 		}
 		return nil, &Error{Reason: "empty document"}
 	}
-	return root, nil
+	if doc.net == nil {
+		return nil, &Error{Line: doc.root.line, Element: "pnml", Reason: "no <net> element"}
+	}
+	return doc, nil
+}
+
+// checkRoot refuses a document that is not PNML as soon as its root
+// element is read: a BPMN model by name, anything else as such.
+func checkRoot(root *node) error {
+	if root.space == bpmnNamespace || (root.name == "definitions" && strings.Contains(strings.ToLower(root.space), "bpmn")) {
+		return &Error{Line: root.line, Element: root.name, bpmn: true, Reason: "a BPMN model, not a Petri net: " +
+			"BPMN models are not accepted yet, only PNML (as pmx discover -o model.pnml, PM4Py and ProM write it)"}
+	}
+	if root.name != "pnml" {
+		return &Error{Line: root.line, Element: root.name, Reason: "root element is not <pnml>"}
+	}
+	return nil
 }
 
 // charsetReader accepts the encodings PNML writers declare: UTF-8 (and its

@@ -20,11 +20,25 @@ import (
 // is the first <marking> of <finalmarkings>; when the document has none,
 // every place without outgoing arcs gets one token (PM4Py's guess).
 func Read(r io.Reader) (*petri.Net, error) {
-	root, err := parse(r)
+	b := &builder{net: &petri.Net{Initial: petri.Marking{}}, ids: map[string]nodeRef{}, refs: map[string]string{}}
+	doc, err := parse(r, b.element)
 	if err != nil {
 		return nil, err
 	}
-	return build(root)
+	if doc.netName != nil && doc.netName.child("text") != nil {
+		b.net.Name = doc.netName.child("text").text
+	} else {
+		b.net.Name, _ = doc.net.attr("id")
+	}
+	for i := range b.arcs {
+		if err := b.addArc(&b.arcs[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.finalMarking(doc.finals); err != nil {
+		return nil, err
+	}
+	return b.net, nil
 }
 
 // nodeRef is a place or transition index by ID.
@@ -33,73 +47,45 @@ type nodeRef struct {
 	index int
 }
 
+// builder makes the net as the parser hands it elements: places and
+// transitions at once, arcs once every node is known (an arc may come
+// before its nodes, or refer to them through references).
 type builder struct {
-	net   *petri.Net
-	ids   map[string]nodeRef
-	refs  map[string]string // referencePlace/referenceTransition id -> ref
-	arcs  []*node
-	place []*node
-	trans []*node
+	net  *petri.Net
+	ids  map[string]nodeRef
+	refs map[string]string // referencePlace/referenceTransition id -> ref
+	arcs []arcRec
 }
 
-func build(root *node) (*petri.Net, error) {
-	if root.space == bpmnNamespace || (root.name == "definitions" && strings.Contains(strings.ToLower(root.space), "bpmn")) {
-		return nil, &Error{Line: root.line, Element: root.name, bpmn: true, Reason: "a BPMN model, not a Petri net: " +
-			"BPMN models are not accepted yet, only PNML (as pmx discover -o model.pnml, PM4Py and ProM write it)"}
-	}
-	if root.name != "pnml" {
-		return nil, &Error{Line: root.line, Element: root.name, Reason: "root element is not <pnml>"}
-	}
-	netNode := root.child("net")
-	if netNode == nil {
-		return nil, &Error{Line: root.line, Element: "pnml", Reason: "no <net> element"}
-	}
-	b := &builder{net: &petri.Net{Initial: petri.Marking{}}, ids: map[string]nodeRef{}, refs: map[string]string{}}
-	if name, ok := netNode.textOf("name"); ok {
-		b.net.Name = name
-	} else {
-		b.net.Name, _ = netNode.attr("id")
-	}
-	b.collect(netNode)
-	for _, p := range b.place {
-		if err := b.addPlace(p); err != nil {
-			return nil, err
-		}
-	}
-	for _, t := range b.trans {
-		if err := b.addTransition(t); err != nil {
-			return nil, err
-		}
-	}
-	for _, a := range b.arcs {
-		if err := b.addArc(a); err != nil {
-			return nil, err
-		}
-	}
-	if err := b.finalMarking(netNode.child("finalmarkings")); err != nil {
-		return nil, err
-	}
-	return b.net, nil
+// arcRec is what an arc keeps until it is resolved.
+type arcRec struct {
+	line                  int
+	id, src, dst          string
+	inscription, arctype  string
+	hasWeight, hasArctype bool
 }
 
-// collect gathers the nodes of the net and its (nested) pages.
-func (b *builder) collect(n *node) {
-	for _, k := range n.kids {
-		switch k.name {
-		case "page":
-			b.collect(k)
-		case "place":
-			b.place = append(b.place, k)
-		case "transition":
-			b.trans = append(b.trans, k)
-		case "arc":
-			b.arcs = append(b.arcs, k)
-		case "referencePlace", "referenceTransition":
-			id, _ := k.attr("id")
-			ref, _ := k.attr("ref")
-			b.refs[id] = ref
-		}
+// element takes one element of the net or its pages (see parse).
+func (b *builder) element(n *node) error {
+	switch n.name {
+	case "place":
+		return b.addPlace(n)
+	case "transition":
+		return b.addTransition(n)
+	case "arc":
+		a := arcRec{line: n.line}
+		a.id, _ = n.attr("id")
+		a.src, _ = n.attr("source")
+		a.dst, _ = n.attr("target")
+		a.inscription, a.hasWeight = n.textOf("inscription")
+		a.arctype, a.hasArctype = n.textOf("arctype")
+		b.arcs = append(b.arcs, a)
+	default: // referencePlace, referenceTransition
+		id, _ := n.attr("id")
+		ref, _ := n.attr("ref")
+		b.refs[id] = ref
 	}
+	return nil
 }
 
 func (b *builder) id(n *node) (string, error) {
@@ -177,31 +163,28 @@ func (b *builder) resolve(id string) (nodeRef, bool) {
 	return nodeRef{}, false
 }
 
-func (b *builder) addArc(n *node) error {
-	id, _ := n.attr("id")
-	elem := fmt.Sprintf("arc %q", id)
-	src, _ := n.attr("source")
-	dst, _ := n.attr("target")
-	s, ok := b.resolve(src)
+func (b *builder) addArc(a *arcRec) error {
+	elem := fmt.Sprintf("arc %q", a.id)
+	s, ok := b.resolve(a.src)
 	if !ok {
-		return &Error{Line: n.line, Element: elem, Reason: fmt.Sprintf("source %q is not a place or transition of the net", src)}
+		return &Error{Line: a.line, Element: elem, Reason: fmt.Sprintf("source %q is not a place or transition of the net", a.src)}
 	}
-	d, ok := b.resolve(dst)
+	d, ok := b.resolve(a.dst)
 	if !ok {
-		return &Error{Line: n.line, Element: elem, Reason: fmt.Sprintf("target %q is not a place or transition of the net", dst)}
+		return &Error{Line: a.line, Element: elem, Reason: fmt.Sprintf("target %q is not a place or transition of the net", a.dst)}
 	}
 	if s.place == d.place {
-		return &Error{Line: n.line, Element: elem, Reason: fmt.Sprintf("connects %q and %q, two nodes of the same kind", src, dst)}
+		return &Error{Line: a.line, Element: elem, Reason: fmt.Sprintf("connects %q and %q, two nodes of the same kind", a.src, a.dst)}
 	}
 	w := 1
-	if txt, ok := n.textOf("inscription"); ok {
+	if a.hasWeight {
 		var err error
-		if w, err = count(txt, 1); err != nil {
-			return &Error{Line: n.line, Element: elem, Reason: "inscription: " + err.Error()}
+		if w, err = count(a.inscription, 1); err != nil {
+			return &Error{Line: a.line, Element: elem, Reason: "inscription: " + err.Error()}
 		}
 	}
-	if typ, ok := n.textOf("arctype"); ok && strings.TrimSpace(typ) != "normal" {
-		return &Error{Line: n.line, Element: elem, Reason: fmt.Sprintf("arc type %q is not supported (only normal arcs)", strings.TrimSpace(typ))}
+	if typ := strings.TrimSpace(a.arctype); a.hasArctype && typ != "normal" {
+		return &Error{Line: a.line, Element: elem, Reason: fmt.Sprintf("arc type %q is not supported (only normal arcs)", typ)}
 	}
 	if s.place {
 		b.net.Arcs = append(b.net.Arcs, petri.Arc{Place: s.index, Trans: d.index, ToTrans: true, Weight: w})
