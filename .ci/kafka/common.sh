@@ -7,8 +7,19 @@ LIBS="$KAFKA_CI_DIR/libs"
 
 PMX_KAFKA_PORT=${PMX_KAFKA_PORT:-19092}
 PMX_KAFKA_CONTROLLER_PORT=${PMX_KAFKA_CONTROLLER_PORT:-$((PMX_KAFKA_PORT + 1))}
+PMX_KAFKA_SASL_SSL_PORT=${PMX_KAFKA_SASL_SSL_PORT:-$((PMX_KAFKA_PORT + 2))}
 PMX_KAFKA_DIR=${PMX_KAFKA_DIR:-/tmp/pmx-kafka}
 BOOTSTRAP="127.0.0.1:$PMX_KAFKA_PORT"
+
+# The SASL_SSL listener (SCRAM-SHA-512 over TLS, what the README recommends
+# for production): its CA certificate (PEM) and its one SCRAM user. The
+# certificates are made by ./start for each broker; the password guards a
+# loopback test broker and nothing else.
+SASL_SSL_BOOTSTRAP="127.0.0.1:$PMX_KAFKA_SASL_SSL_PORT"
+TLS_DIR="$PMX_KAFKA_DIR/tls"
+CA_PEM="$TLS_DIR/ca.pem"
+SCRAM_USER=pmx
+SCRAM_PASSWORD=pmx-ci-secret
 
 CONFIG="$PMX_KAFKA_DIR/server.properties"
 LOG4J_CONFIG="$PMX_KAFKA_DIR/log4j.properties"

@@ -3,8 +3,15 @@ package kafka
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +33,9 @@ import (
 // TestIntegrationRealBroker runs the pmx binary against a real broker
 // (PMX_KAFKA_BOOTSTRAP, started by .ci/kafka-it) and kills it with SIGKILL
 // mid-stream: the only crash a test can make that no Go code sees coming.
+// The SASL_SSL subtest needs the broker's SASL_SSL listener
+// (PMX_KAFKA_SASL_SSL, PMX_KAFKA_CA, PMX_KAFKA_SASL_USER,
+// PMX_KAFKA_SASL_PASSWORD, also set by .ci/kafka-it).
 func TestIntegrationRealBroker(t *testing.T) {
 	bs := os.Getenv("PMX_KAFKA_BOOTSTRAP")
 	if bs == "" {
@@ -35,7 +45,13 @@ func TestIntegrationRealBroker(t *testing.T) {
 	t.Run("KillAndRestart", func(t *testing.T) { itKillAndRestart(t, bin, bs) })
 	t.Run("Failover", func(t *testing.T) { itFailover(t, bin, bs) })
 	t.Run("Rebalance", func(t *testing.T) { itRebalance(t, bin, bs) })
+	t.Run("SASL_SSL", func(t *testing.T) { itSASLSSL(t, bin, bs) })
 }
+
+// itResumeLimit is how soon a restarted (or standby) ingester must store
+// its first event: the killed member's session (45 s by default) must not
+// be waited out.
+const itResumeLimit = 5 * time.Second
 
 // itBinary builds cmd/pmx once (or takes PMX_BIN).
 func itBinary(t *testing.T) string {
@@ -51,22 +67,23 @@ func itBinary(t *testing.T) string {
 	return bin
 }
 
-// Three runs over one warehouse, the first two killed mid-stream while the
-// producer is still writing; every crash point is checked to hold exactly
-// the messages before the stored offsets, and the end to hold them all.
+// Four runs over one warehouse in one consumer group, the first three
+// killed mid-stream while the producer is still writing; every crash point
+// is checked to hold exactly the messages before the stored offsets, and
+// the end to hold them all. Each restart is the same static member (the
+// default instance id), so it resumes at once instead of after the killed
+// member's session timeout (the default 45 s here): the time from the
+// restart to its first stored event is printed and must stay under
+// itResumeLimit.
 func itKillAndRestart(t *testing.T, bin, bs string) {
 	it := newIT(t, bin, bs)
 	db := filepath.Join(t.TempDir(), "w.duckdb")
-	it.prod.start(20_000, 250, 50*time.Millisecond)
+	it.prod.start(20_000, 250, 100*time.Millisecond)
+	p := it.ingest(db)
 	var last int
-	for round := 1; round <= 2; round++ {
-		// A new group per run: a restart in the same group would wait out
-		// the killed member's session timeout (45 s) before it is given
-		// partitions (Failover covers that). The warehouse's offsets, not
-		// the group's, decide where each run resumes.
-		it.group = fmt.Sprintf("%s-%d", it.topic, round)
-		p := it.ingest(db)
-		p.until("2500 events stored", 60*time.Second, func() bool { return p.events >= 2500 })
+	var resumed []string
+	for round := 1; round <= 3; round++ {
+		p.until("2000 events stored", 60*time.Second, func() bool { return p.events >= 2000 })
 		p.kill()
 		stored := it.checkCrashPoint(db)
 		t.Logf("kill %d: %d events stored", round, stored)
@@ -74,32 +91,97 @@ func itKillAndRestart(t *testing.T, bin, bs string) {
 			t.Fatalf("after kill %d: %d events stored (before: %d); want progress but not all of 20,000", round, stored, last)
 		}
 		last = stored
+		restarted := time.Now()
+		p = it.ingest(db)
+		p.until("a first event stored after the restart", 60*time.Second, func() bool { return p.events >= 1 })
+		d := time.Since(restarted)
+		resumed = append(resumed, fmt.Sprintf("%.2fs", d.Seconds()))
+		if d > itResumeLimit {
+			t.Errorf("restart %d stored its first event after %v, want under %v (waiting out the killed member's session?)", round, d, itResumeLimit)
+		}
 	}
+	t.Logf("restart after kill -9 → first new event stored: %s (limit %v, session timeout 45 s)", strings.Join(resumed, ", "), itResumeLimit)
 	it.prod.wait()
-	it.group = it.topic + "-final"
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.wait(60 * time.Second); err != nil {
+		t.Fatalf("graceful stop: %v\n%s", err, p.output())
+	}
 	it.finish(db)
 	it.checkAll(db)
 }
 
-// One warehouse, two processes: the second stands by on the warehouse lock
-// with --until-caught-up; SIGKILL the first mid-stream, and the second
-// takes over once the group drops the dead member (after its session
-// timeout, 45 s by default) and finishes alone.
+// One warehouse, two processes: the second stands by on the warehouse lock;
+// SIGKILL the first mid-stream, and the second takes over and reads on
+// until it is stopped. Both derive the same static instance id;
+// that is safe because the standby joins the group only once it holds the
+// lock: while it stands by, the group's one member is the active process.
+// On the kill it takes the dead member's place at once, without waiting
+// for its session (45 s) to expire.
 func itFailover(t *testing.T, bin, bs string) {
 	it := newIT(t, bin, bs)
 	db := filepath.Join(t.TempDir(), "w.duckdb")
 	it.prod.start(10_000, 250, 50*time.Millisecond)
 	a := it.ingest(db)
 	a.until("1000 events stored", 60*time.Second, func() bool { return a.events >= 1000 })
-	b := it.ingest(db, "--until-caught-up")
+	b := it.ingest(db)
 	b.until("standing by", 30*time.Second, func() bool { return strings.Contains(strings.Join(b.lines, "\n"), "standing by") })
 	a.until("3000 events stored", 60*time.Second, func() bool { return a.events >= 3000 })
+	it.checkOneMember(db)
+	killed := time.Now()
 	a.kill()
-	it.prod.wait()
-	if err := b.wait(150 * time.Second); err != nil {
-		t.Fatalf("standby did not finish: %v\n%s", err, b.output())
+	b.until("the standby's first event stored", 60*time.Second, func() bool { return b.events >= 1 })
+	d := time.Since(killed)
+	t.Logf("kill -9 of the active ingester → first event stored by the standby: %.2fs (limit %v, session timeout 45 s)", d.Seconds(), itResumeLimit)
+	if d > itResumeLimit {
+		t.Errorf("the standby stored its first event %v after the kill, want under %v", d, itResumeLimit)
 	}
+	it.prod.wait()
+	if err := b.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.wait(60 * time.Second); err != nil {
+		t.Fatalf("graceful stop of the standby: %v\n%s", err, b.output())
+	}
+	it.finish(db)
 	it.checkAll(db)
+}
+
+// checkOneMember checks that the group has exactly one member, with the
+// instance id pmx derives for db on this host.
+func (it *itEnv) checkOneMember(db string) {
+	t := it.t
+	t.Helper()
+	real, err := filepath.EvalSymlinks(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultInstanceID(it.group, real, host)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	groups, err := kadm.NewClient(it.prod.cl).DescribeGroups(ctx, it.group)
+	if err == nil {
+		err = groups.Error()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, m := range groups[it.group].Members {
+		id := "(dynamic)"
+		if m.InstanceID != nil {
+			id = *m.InstanceID
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) != 1 || ids[0] != want {
+		t.Fatalf("group %s members %v while the standby waits for the warehouse, want only %s", it.group, ids, want)
+	}
 }
 
 // Two processes in one group, each with its own warehouse (DuckDB lets one
@@ -110,7 +192,9 @@ func itFailover(t *testing.T, bin, bs string) {
 func itRebalance(t *testing.T, bin, bs string) {
 	it := newIT(t, bin, bs)
 	dbA, dbB := filepath.Join(t.TempDir(), "a.duckdb"), filepath.Join(t.TempDir(), "b.duckdb")
-	a, b := it.ingest(dbA), it.ingest(dbB)
+	// Different warehouses, different instance ids: the survivor gets the
+	// dead member's partitions once its session expires (6 s here).
+	a, b := it.ingest(dbA, "--session-timeout", "6s"), it.ingest(dbB, "--session-timeout", "6s")
 	a.until("2 partitions", 60*time.Second, func() bool { return a.partitions == 2 })
 	b.until("2 partitions", 60*time.Second, func() bool { return b.partitions == 2 })
 	it.prod.start(10_000, 250, 50*time.Millisecond)
@@ -167,8 +251,7 @@ func newIT(t *testing.T, bin, bs string) *itEnv {
 // the test if still running.
 func (it *itEnv) ingest(db string, extra ...string) *itProc {
 	args := append([]string{"ingest", "kafka", "--db", db, "--brokers", it.bs, "--topic", it.topic, "--group", it.group,
-		"--log", "live", "--flush-rows", "500", "--flush-interval", "100ms", "--progress", "50ms",
-		"--session-timeout", "6s"}, extra...)
+		"--log", "live", "--flush-rows", "500", "--flush-interval", "100ms", "--progress", "50ms"}, extra...)
 	p := &itProc{t: it.t, cmd: exec.Command(it.bin, args...), done: make(chan struct{})}
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
@@ -464,4 +547,107 @@ func (it *itEnv) pmxJSON(args ...string) any {
 		delete(m, "log")
 	}
 	return v
+}
+
+// SASL_SSL with SCRAM-SHA-512, the setting the README recommends for
+// production: a log replayed over it and ingested back over it is whole,
+// and a wrong password, a CA that did not sign the broker's certificate and
+// a plaintext client each end pmx ingest kafka and pmx replay within the
+// fail-fast time, with one line naming the broker and the cause.
+func itSASLSSL(t *testing.T, bin, bs string) {
+	ss, ca := os.Getenv("PMX_KAFKA_SASL_SSL"), os.Getenv("PMX_KAFKA_CA")
+	user, pass := os.Getenv("PMX_KAFKA_SASL_USER"), os.Getenv("PMX_KAFKA_SASL_PASSWORD")
+	if ss == "" || ca == "" || user == "" || pass == "" {
+		t.Skip("PMX_KAFKA_SASL_SSL, PMX_KAFKA_CA, PMX_KAFKA_SASL_USER and PMX_KAFKA_SASL_PASSWORD are not all set (.ci/kafka-it sets them)")
+	}
+	it := newIT(t, bin, bs) // the topic is created over the plaintext listener
+	dir := t.TempDir()
+	var rows strings.Builder
+	rows.WriteString("case,activity,timestamp,resource\n")
+	for i := range 2000 {
+		ts := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
+		fmt.Fprintf(&rows, "case-%03d,%s,%s,r%d\n", i%400, itActs[(i/400+i%3)%len(itActs)], ts, i%5)
+	}
+	logFile := filepath.Join(dir, "log.csv")
+	if err := os.WriteFile(logFile, []byte(rows.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(password string, args ...string) (stdout, stderr string, code int, took time.Duration) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "PMX_SASL_PASSWORD="+password)
+		var o, e strings.Builder
+		cmd.Stdout, cmd.Stderr = &o, &e
+		start := time.Now()
+		err := cmd.Run()
+		took = time.Since(start)
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("pmx %v: %v", args, err)
+		}
+		return o.String(), e.String(), code, took
+	}
+	secure := []string{"--brokers", ss, "--tls-ca", ca, "--sasl", "SCRAM-SHA-512", "--sasl-user", user}
+	var s struct{ Events int64 }
+	out, errOut, code, _ := run(pass, append([]string{"replay", logFile, "--topic", it.topic, "--progress", "0", "--json"}, secure...)...)
+	if code != 0 || json.Unmarshal([]byte(out), &s) != nil || s.Events != 2000 {
+		t.Fatalf("replay over SASL_SSL: code %d, out %q, err %q", code, out, errOut)
+	}
+	db := filepath.Join(dir, "w.duckdb")
+	out, errOut, code, took := run(pass, append([]string{"ingest", "kafka", "--db", db, "--topic", it.topic, "--group", it.group,
+		"--log", "live", "--until-caught-up", "--progress", "0", "--json"}, secure...)...)
+	if code != 0 || json.Unmarshal([]byte(out), &s) != nil || s.Events != 2000 {
+		t.Fatalf("ingest over SASL_SSL: code %d, out %q, err %q", code, out, errOut)
+	}
+	t.Logf("2,000 events replayed and ingested back over SASL_SSL (SCRAM-SHA-512); the ingest took %.2fs", took.Seconds())
+	live, file := it.pmxJSON("stats", "--json", "--db", db, "--log", "live"), it.pmxJSON("stats", "--json", logFile)
+	if !reflect.DeepEqual(live, file) {
+		t.Fatalf("pmx stats: the log ingested over SASL_SSL differs from the file:\nlive %v\nfile %v", live, file)
+	}
+
+	otherCA := itOtherCA(t, dir)
+	for _, c := range []struct {
+		name, password string
+		args           []string
+		want           string
+	}{
+		{"wrong password", "not-" + pass, secure, "SASL SCRAM-SHA-512 authentication failed"},
+		{"untrusted certificate", pass, []string{"--brokers", ss, "--tls-ca", otherCA, "--sasl", "SCRAM-SHA-512", "--sasl-user", user},
+			"TLS: the broker's certificate is not signed by a trusted CA"},
+		{"plaintext client", pass, []string{"--brokers", ss, "--sasl", "SCRAM-SHA-512", "--sasl-user", user}, "is this a plaintext connection"},
+	} {
+		for _, cmd := range [][]string{
+			{"ingest", "kafka", "--db", filepath.Join(dir, "fail.duckdb"), "--topic", it.topic, "--group", it.group + "-fail"},
+			{"replay", logFile, "--topic", it.topic},
+		} {
+			_, errOut, code, took := run(c.password, append(append(cmd, "--progress", "0"), c.args...)...)
+			if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "broker "+ss+": ") ||
+				!strings.Contains(errOut, c.want) || took > failFast {
+				t.Errorf("%s, pmx %s: code %d after %v, stderr %q; want one line naming broker %s and %q within %v",
+					c.name, cmd[0], code, took, errOut, ss, c.want, failFast)
+				continue
+			}
+			t.Logf("%s, pmx %s: failed after %.2fs: %s", c.name, cmd[0], took.Seconds(), strings.TrimSpace(errOut))
+		}
+	}
+}
+
+// itOtherCA writes a CA certificate that signed nothing the broker has.
+func itOtherCA(t *testing.T, dir string) string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "not the broker's CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "other-ca.pem")
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
