@@ -1,9 +1,3 @@
-// Package petri holds the Petri net (workflow net) model shared by
-// discovery, conformance checking and the model exports: places,
-// transitions (labelled with an activity, or silent), weighted arcs, and
-// initial and final markings.
-//
-// It must not import database/sql, the DuckDB driver, ingest or report.
 package petri
 
 import (

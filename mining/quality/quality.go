@@ -1,10 +1,3 @@
-// Package quality evaluates a Petri net against a log in one call — fitness
-// by token replay or by alignments, precision, generalization, simplicity,
-// and where the log and the model disagree — and returns one typed Result
-// that the CLI prints and the report shows.
-//
-// It composes mining/conformance; it must not import database/sql, the
-// DuckDB driver, ingest, report or cmd, and does no I/O.
 package quality
 
 import (

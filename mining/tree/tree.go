@@ -1,10 +1,3 @@
-// Package tree holds process trees (the Inductive Miner's models): leaves
-// are activities or silent steps (tau), inner nodes are sequence, exclusive
-// choice, parallel, loop or inclusive-or operators. It prints and parses
-// PM4Py's textual notation, compares trees up to the order of the children
-// of commutative operators, and converts a tree into a sound workflow net.
-//
-// It must not import database/sql, the DuckDB driver, ingest or report.
 package tree
 
 import (
