@@ -189,7 +189,10 @@ func Align(ctx context.Context, log *eventlog.Log, net *petri.Net, opt AlignOpti
 		perState += markingBytes(4*len(g.keys[0])+16) + g.lazyFireBytes()
 	}
 	tables := int64(4*maxDenseTable + 4*maxSuffixTable) // a trace's tables at most
-	perVariant := min((avail-scratch)/2, int64(opt.MaxStates)*perState+tables)
+	perVariant := (avail - scratch) / 2
+	if int64(opt.MaxStates) < perVariant/perState { // (no overflow for huge MaxStates)
+		perVariant = min(perVariant, int64(opt.MaxStates)*perState+tables)
+	}
 	perWorker := 2*perVariant + scratch
 	if shared != nil {
 		perWorker = perVariant

@@ -478,3 +478,14 @@ func TestTokensAtTheLimit(t *testing.T) {
 		}
 	}
 }
+
+// Budgets at their extremes neither panic nor overflow.
+func TestAlignExtremeBudgets(t *testing.T) {
+	l := traces("a b c", "a c")
+	for _, opt := range []AlignOptions{{MaxStates: 1 << 62}, {MaxStates: 1, MaxMemory: 2 << 20}, {MaxMemory: 1 << 62, Workers: 64}} {
+		res, err := Align(t.Context(), l, seqNet(), opt)
+		if err != nil || res.AlignedCases+res.UnalignedCases != 2 {
+			t.Errorf("%+v: %v %+v", opt, err, res)
+		}
+	}
+}
