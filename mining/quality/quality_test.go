@@ -80,3 +80,26 @@ func TestEvaluateTokensAndJSON(t *testing.T) {
 		t.Error("unknown method: no error")
 	}
 }
+
+// Progress names the variant-by-variant steps and counts each from 0 to
+// the number of variants.
+func TestEvaluateProgress(t *testing.T) {
+	net := tree.New(tree.Seq, tree.Activity("a"), tree.Activity("b")).ToNet()
+	l := eventlog.FromTraces([][]string{{"a", "b"}, {"b"}, {"a"}})
+	for _, method := range Methods {
+		last := map[string]int{}
+		_, err := Evaluate(context.Background(), l, net, Options{Method: method, Generalization: true, Progress: func(step string, done, total int) {
+			if total != len(l.Variants) || done != last[step] {
+				t.Errorf("%s: %s %d/%d after %d", method, step, done, total, last[step])
+			}
+			last[step] = done + 1
+		}})
+		want := map[string]int{"alignments": 4, "generalization": 4}
+		if method == "tokens" {
+			want = map[string]int{"token_replay": 4, "generalization": 4}
+		}
+		if err != nil || len(last) != 2 || last["generalization"] != want["generalization"] || (last["alignments"]+last["token_replay"]) != 4 {
+			t.Errorf("%s: %v, steps %v, want %v", method, err, last, want)
+		}
+	}
+}
