@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strings"
 )
 
 // Model is the report's process-model section: a discovered (or given)
@@ -37,7 +38,18 @@ type Conformance struct {
 	// UnalignedVariants is how many variants those cases make up (0:
 	// unknown, the page then gives cases only).
 	UnalignedVariants int
-	Deviations        []Deviation
+	// UnalignedReason says why they could not be aligned ("" = the
+	// budget): e.g. the model's final marking cannot be reached.
+	UnalignedReason string
+	// FitnessIsLowerBound: the cheapest run of the model could not be
+	// found within the budget, so Fitness is a lower bound of the exact
+	// figure; FitnessBoundReason says why.
+	FitnessIsLowerBound bool
+	FitnessBoundReason  string
+	// NotChecked, when set, says why conformance could not be checked at
+	// all; the model is still drawn and no figures are shown.
+	NotChecked string
+	Deviations []Deviation
 }
 
 // Deviation is where log and model disagree on one activity: moves on the
@@ -86,10 +98,21 @@ func modelSection(m *Model, cases int64) (*modelPage, error) {
 		}
 		mp.SVG = template.HTML(svg)
 	}
-	if c := m.Conformance; c != nil {
+	if c := m.Conformance; c != nil && c.NotChecked != "" {
+		mp.Unaligned = "Conformance was not checked: " + c.NotChecked
+	} else if c != nil {
 		mp.HasConformance, mp.Method, mp.Unaligned = true, c.Method, unalignedText(c, cases)
+		fitness := ratio(c.Fitness)
+		if c.FitnessIsLowerBound && fitness != "–" {
+			fitness = "≥ " + fitness
+			bound := "Fitness is a lower bound: the model's cheapest run was not found within the budget"
+			if c.FitnessBoundReason != "" {
+				bound += " (" + c.FitnessBoundReason + ")"
+			}
+			mp.Unaligned = strings.TrimSpace(mp.Unaligned + " " + bound + ".")
+		}
 		mp.Figures = []kpi{
-			{Label: "Fitness", Value: ratio(c.Fitness)},
+			{Label: "Fitness", Value: fitness},
 			{Label: "Fitting cases", Value: percent(c.FittingShare)},
 			{Label: "Precision", Value: ratio(c.Precision)},
 			{Label: "Generalization", Value: ratio(c.Generalization)},
@@ -113,15 +136,19 @@ func unalignedText(c *Conformance, cases int64) string {
 	if c.Unaligned <= 0 {
 		return ""
 	}
+	why := " within the budget"
+	if c.UnalignedReason != "" {
+		why = ": " + c.UnalignedReason
+	}
 	if cases > 0 && c.Unaligned >= cases {
-		return fmt.Sprintf("None of the %s could be aligned within the budget; fitness and precision are not available.",
-			plural(c.Unaligned, "case", "cases"))
+		return fmt.Sprintf("None of the %s could be aligned%s. Fitness is not available.",
+			plural(c.Unaligned, "case", "cases"), why)
 	}
 	what := plural(c.Unaligned, "case", "cases")
 	if c.UnalignedVariants > 0 {
 		what += " (" + plural(int64(c.UnalignedVariants), "variant", "variants") + ")"
 	}
-	return what + " could not be aligned within the budget; fitness and precision are computed over the rest."
+	return what + " could not be aligned" + why + "; fitness and precision are computed over the rest."
 }
 
 func plural(n int64, one, many string) string {

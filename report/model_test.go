@@ -72,7 +72,7 @@ func TestModelSectionUnaligned(t *testing.T) {
 			"12 cases (3 variants) could not be aligned within the budget; fitness and precision are computed over the rest.", ">0.900<"},
 		{"one case", 2000, 1, 1, 0.9, "1 case (1 variant) could not be aligned within the budget; fitness and precision are computed over the rest.", ">0.900<"},
 		{"variants unknown", 2000, 1500, 0, 0.9, "1,500 cases could not be aligned within the budget; fitness and precision are computed over the rest.", ">0.900<"},
-		{"all cases", 6, 6, 5, math.NaN(), "None of the 6 cases could be aligned within the budget; fitness and precision are not available.", ">–<"},
+		{"all cases", 6, 6, 5, math.NaN(), "None of the 6 cases could be aligned within the budget. Fitness is not available.", ">–<"},
 		{"none", 6, 0, 0, 1, "", ">1.000<"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -92,5 +92,32 @@ func TestModelSectionUnaligned(t *testing.T) {
 				t.Errorf("page lacks %q", c.want)
 			}
 		})
+	}
+}
+
+// The gap's reason, a fitness that is only a lower bound, and a model whose
+// conformance could not be checked at all are each said in words.
+func TestModelSectionBoundsAndReasons(t *testing.T) {
+	in := modelInput()
+	in.Stats.Cases = 6
+	c := in.Model.Conformance
+	c.Unaligned, c.UnalignedReason, c.Fitness = 6, "the final marking cannot be reached", math.NaN()
+	out := render(t, in)
+	if !strings.Contains(out, "None of the 6 cases could be aligned: the final marking cannot be reached. Fitness is not available.") {
+		t.Error("unaligned reason not stated")
+	}
+	in = modelInput()
+	c = in.Model.Conformance
+	c.Unaligned, c.FitnessIsLowerBound, c.FitnessBoundReason, c.Fitness = 0, true, "empty trace over budget", 0.8
+	out = render(t, in)
+	if !strings.Contains(out, ">≥ 0.800<") || !strings.Contains(out, "Fitness is a lower bound") || !strings.Contains(out, "empty trace over budget") {
+		t.Error("lower-bound fitness not marked")
+	}
+	in = modelInput()
+	in.Model.Conformance.NotChecked = "memory budget too small for the net"
+	out = render(t, in)
+	if !strings.Contains(out, "Conformance was not checked: memory budget too small for the net") || !strings.Contains(out, `id="pmx-model"`) ||
+		strings.Contains(out, "No deviations") {
+		t.Error("a model whose conformance was not checked renders wrongly")
 	}
 }

@@ -46,6 +46,9 @@ func runConformance(ctx context.Context, e *env, args []string) error {
 	if *method != "alignments" && *method != "tokens" {
 		return fmt.Errorf("--method %q: want alignments or tokens: %w", *method, errUsage)
 	}
+	if *algo != "" && (!discover.Known(*algo) || *algo == "dfg") {
+		return fmt.Errorf("--algo %q: want one of %s: %w", *algo, strings.Join(discover.Algorithms[:6], ", "), errUsage)
+	}
 	budget, err := memoryBudget(*maxMemory)
 	if err != nil {
 		return err
@@ -77,9 +80,6 @@ func runConformance(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if net == nil {
-		if !discover.Known(*algo) || *algo == "dfg" {
-			return fmt.Errorf("--algo %q: want one of %s: %w", *algo, strings.Join(discover.Algorithms[:6], ", "), errUsage)
-		}
 		noiseSet := *noise != discover.DefaultNoise
 		m, err := discover.Discover(l, discover.Options{Algorithm: *algo, Noise: *noise, NoiseSet: noiseSet})
 		if err != nil {
@@ -88,8 +88,10 @@ func runConformance(ctx context.Context, e *env, args []string) error {
 		net, what = m.Net, m.Description
 	}
 	defer limitHeap(budget)()
+	p := startProgress(e, "conformance of "+name)
+	defer p.Stop()
 	r, err := quality.Evaluate(ctx, l, net, quality.Options{Method: *method, Precision: !*noPrecision,
-		Generalization: *generalization, MaxMemory: budget,
+		Generalization: *generalization, MaxMemory: budget, Progress: variantProgress(p),
 		Align: conformance.AlignOptions{MaxStates: *maxStates, VariantTimeout: *timeout}})
 	if errors.Is(err, conformance.ErrMemory) {
 		return fmt.Errorf("%w (raise --max-memory)", err)
@@ -274,3 +276,19 @@ func num(v float64) string {
 }
 
 func pct(v float64) string { return fmt.Sprintf("%.1f %%", 100*v) }
+
+// variantProgress shows quality.Evaluate's variant-by-variant steps
+// ("alignments 120 of 500 variants, about 8 s left").
+func variantProgress(p *progress) func(step string, done, total int) {
+	if p == nil {
+		return nil
+	}
+	var last string
+	return func(step string, done, total int) {
+		if step != last {
+			p.Phase(strings.ReplaceAll(step, "_", " "), "variants", int64(total))
+			last = step
+		}
+		p.Count(int64(done), int64(total))
+	}
+}

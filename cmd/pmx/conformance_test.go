@@ -2,12 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/pmx-dev/pmx/mining/pnml"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pmx-dev/pmx/mining/pnml"
 )
 
 // TestConformanceMatchesPM4Py checks PM4Py's own IMf net (PNML) against
@@ -229,5 +230,24 @@ func TestConformanceOverBudgetAndWrongModel(t *testing.T) {
 		if code != 0 || !strings.Contains(out, w) {
 			t.Errorf("--max-states 1, text: code %d, output lacks %q:\n%s", code, w, out)
 		}
+	}
+}
+
+// Issue 9, item 3: a model no case can be aligned with (receipt's Alpha
+// net cannot reach its final marking) still gives a report, with the gap
+// stated; it used to fail with "aligning the empty trace: state budget
+// exhausted".
+func TestReportRendersWhenNothingAligns(t *testing.T) {
+	receipt := filepath.Join(filepath.Dir(runningExample), "receipt.xes.gz")
+	if _, err := os.Stat(receipt); err != nil {
+		t.Skipf("shared logs absent (%s)", receipt)
+	}
+	out := filepath.Join(t.TempDir(), "r.html")
+	if _, errOut, code := pmx(t, "report", receipt, "--model-algo", "alpha", "-o", out); code != 0 {
+		t.Fatalf("report: code %d, %s", code, errOut)
+	}
+	b, _ := os.ReadFile(out)
+	if !strings.Contains(string(b), `id="model-section"`) || !strings.Contains(string(b), "None of the 1,434 cases could be aligned") {
+		t.Error("the report does not state the alignment gap")
 	}
 }

@@ -64,16 +64,22 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	p := startProgress(e, "report of "+name)
+	defer p.Stop()
+	p.Phase("statistics, variants, directly-follows graph", "", 0)
 	in, err := reportInput(ctx, facts.Log{DB: w.DB(), ID: id, Name: name}, *top)
 	if err != nil {
 		return err
 	}
-	if in.Model, err = reportModel(ctx, w, name, spec); err != nil {
+	p.Phase("process model and conformance", "", 0)
+	if in.Model, err = reportModel(ctx, w, name, spec, p); err != nil {
 		return err
 	}
+	p.Phase("bottlenecks, rework, service levels", "", 0)
 	if in.Analysis, err = reportAnalysis(ctx, w, name, ao); err != nil {
 		return err
 	}
+	p.Phase("writing "+*out, "", 0)
 	if err := writeReport(*out, guard, in); err != nil {
 		return err
 	}
@@ -144,7 +150,7 @@ const reportAlignBudget = 5 * time.Second
 
 // reportModel discovers (or reads) the model and checks the log against it
 // with alignments, for the report's model section.
-func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec modelSpec) (*report.Model, error) {
+func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec modelSpec, p *progress) (*report.Model, error) {
 	if spec.algo == "" && spec.file == "" {
 		return nil, nil
 	}
@@ -178,25 +184,24 @@ func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec 
 	if rm.DOT, err = export.PetriNetDOT(net); err != nil {
 		return nil, err
 	}
+	rm.Titles = export.PetriNetTitles(net)
 	rm.Places, rm.Transitions, rm.Arcs = len(net.Places), len(net.Transitions), len(net.Arcs)
 	budget := defaultMemoryBudget()
 	defer limitHeap(budget)()
-	q, err := quality.Evaluate(ctx, l, net, quality.Options{Method: "alignments", Precision: true, Generalization: true,
+	q, err := quality.Evaluate(ctx, l, net, quality.Options{Method: "alignments", Precision: true, Generalization: true, Progress: variantProgress(p),
 		MaxMemory: budget, Align: conformance.AlignOptions{VariantTimeout: reportAlignBudget}})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
 		}
 		// The model is still worth showing; say what is missing.
-		rm.Algorithm += " — conformance not checked: " + oneLine(err)
+		rm.Conformance = &report.Conformance{Method: "alignments", NotChecked: oneLine(err)}
 		return rm, nil
-	}
-	if q.FitnessIsLowerBound {
-		rm.Algorithm += " — fitness figures are lower bounds: " + q.FitnessBoundReason
 	}
 	c := &report.Conformance{Method: "alignments", Fitness: float64(q.Fitness), FittingShare: float64(q.FittingShare),
 		Precision: float64(q.Precision), Generalization: float64(q.Generalization), Simplicity: float64(q.Simplicity),
-		Unaligned: q.UnalignedCases}
+		Unaligned: q.UnalignedCases, UnalignedVariants: q.UnalignedVariants, UnalignedReason: unalignedReason(q),
+		FitnessIsLowerBound: q.FitnessIsLowerBound, FitnessBoundReason: q.FitnessBoundReason}
 	for _, a := range q.Activities {
 		c.Deviations = append(c.Deviations, report.Deviation{Activity: a.Activity, LogMoves: a.LogMoves, ModelMoves: a.ModelMoves})
 	}
@@ -218,4 +223,22 @@ func reportAnalysis(ctx context.Context, w *warehouse.Warehouse, name string, o 
 // never over one of the command's inputs or the warehouse.
 func writeReport(path string, g *outfile.Guard, in report.Input) error {
 	return outfile.Write(path, g, func(w io.Writer) error { return report.Write(w, in) })
+}
+
+// unalignedReason is the reason most unaligned cases share ("" when none
+// was given: the budget).
+func unalignedReason(q *quality.Result) string {
+	cases := map[string]int64{}
+	for _, v := range q.Variants {
+		if !v.Aligned && v.Reason != "" {
+			cases[v.Reason] += v.Cases
+		}
+	}
+	best := ""
+	for r, n := range cases {
+		if best == "" || n > cases[best] || n == cases[best] && r < best {
+			best = r
+		}
+	}
+	return best
 }
