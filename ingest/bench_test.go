@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/marcboeker/go-duckdb"
+	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/benchlog"

@@ -52,5 +52,15 @@ func runLogs(ctx context.Context, e *env, args []string) error {
 			break
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// A file another DuckDB release created is worth a word: it opens, but
+	// the user may want to know which pmx wrote it.
+	if h, ok, _ := warehouse.ReadFileHeader(*db); ok && h.CreatedBy != "" {
+		if v, err := warehouse.EngineVersion(ctx); err == nil && v != h.CreatedBy {
+			fmt.Fprintf(e.stdout, "(the warehouse file was created by DuckDB %s; this pmx runs DuckDB %s and reads it)\n", h.CreatedBy, v)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,6 @@
 package event
 
-import "github.com/apache/arrow/go/v17/arrow/array"
+import "github.com/apache/arrow-go/v18/arrow/array"
 
 // Size hints. A reader that knows its rows can spare the Builder's string
 // buffers their growth by doubling, where each step reallocates, zeroes and

@@ -1,6 +1,6 @@
 package event
 
-import "github.com/apache/arrow/go/v17/arrow"
+import "github.com/apache/arrow-go/v18/arrow"
 
 // Timestamp is the Arrow type of every instant in the canonical schema.
 var Timestamp = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}

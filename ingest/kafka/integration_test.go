@@ -52,10 +52,10 @@ func itBinary(t *testing.T) string {
 		return bin
 	}
 	bin := filepath.Join(t.TempDir(), "pmx")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/pmx")
+	cmd := exec.Command("go", "build", "-tags", "duckdb_arrow", "-o", bin, "./cmd/pmx")
 	cmd.Dir = "../.." // the module root, from ingest/kafka
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/pmx: %v\n%s", err, out)
+		t.Fatalf("go build -tags duckdb_arrow ./cmd/pmx: %v\n%s", err, out)
 	}
 	return bin
 }

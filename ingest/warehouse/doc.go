@@ -5,7 +5,7 @@
 // Invariants:
 //   - An import is one transaction: either the whole log (events, cases,
 //     derived facts, its logs row and its rejects) is visible, or none of it.
-//   - Rows arrive as Arrow record batches through go-duckdb's Arrow interface
+//   - Rows arrive as Arrow record batches through duckdb-go's Arrow interface (build tag duckdb_arrow)
 //     (one streaming INSERT ... SELECT per import), never as row-by-row INSERTs.
 //   - Derived columns (instance, start_ts pairing, pos, prev_activity,
 //     prev_ts) and the case_facts/variants tables are recomputed from the

@@ -8,9 +8,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/marcboeker/go-duckdb"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/pmx-dev/pmx/ingest/event"
 )
@@ -42,7 +41,7 @@ func (w *Warehouse) ScanEvents(ctx context.Context, name string, fn func(rec arr
 		if err != nil {
 			return err
 		}
-		ar, err := duckdb.NewArrowFromConn(conn)
+		ar, err := newArrowConn(conn)
 		if err != nil {
 			return err
 		}
@@ -112,7 +111,7 @@ func scanBounds(ctx context.Context, tx *txConn, id int64) ([]scanKey, error) {
 
 // scanChunk reads one chunk through Arrow and hands its records to fn,
 // relabelled as event.Schema.
-func scanChunk(ctx context.Context, ar *duckdb.Arrow, where string, args []any, fn func(arrow.Record) error) error {
+func scanChunk(ctx context.Context, ar arrowConn, where string, args []any, fn func(arrow.Record) error) error {
 	// attrs is JSON in DuckDB; cast so Arrow sees a plain string column.
 	rr, err := ar.QueryContext(ctx, `SELECT case_id, activity, ts, start_ts, resource, lifecycle, seq, attrs::VARCHAR AS attrs
 		FROM events WHERE `+where+` ORDER BY ts, seq`, args...)
@@ -177,7 +176,7 @@ type Query func(q string, each func(arrow.Record) error) error
 // analysis timeline) use it.
 func (w *Warehouse) ReadArrow(ctx context.Context, fn func(query Query) error) error {
 	return w.withTx(ctx, nil, func(conn driver.Conn, tx *txConn) error {
-		ar, err := duckdb.NewArrowFromConn(conn)
+		ar, err := newArrowConn(conn)
 		if err != nil {
 			return err
 		}

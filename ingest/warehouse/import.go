@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/marcboeker/go-duckdb"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/pmx-dev/pmx/ingest/event"
 )
@@ -215,7 +214,7 @@ func standardList() string {
 // insertArrow registers rr as a view on the raw connection and runs query
 // (with %s standing for the view) over it.
 func insertArrow(ctx context.Context, conn driver.Conn, tx *txConn, rr array.RecordReader, query string) error {
-	ar, err := duckdb.NewArrowFromConn(conn)
+	ar, err := newArrowConn(conn)
 	if err != nil {
 		return err
 	}

@@ -78,22 +78,18 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 		return LogInfo{}, err
 	}
 	defer done()
-	zoned := loc != nil && loc != time.UTC && loc.String() != "UTC"
-	var joins string
-	tsExpr, key, err := timeExpr(m.Time, types[m.Time], "z1", zoned)
+	zone := ""
+	if loc != nil && loc != time.UTC && loc.String() != "UTC" {
+		zone = loc.String()
+	}
+	tsExpr, err := timeExpr(m.Time, types[m.Time], zone)
 	if err != nil {
 		return LogInfo{}, fmt.Errorf("parquet %s: %w", path, err)
 	}
-	if zoned {
-		joins += " ASOF LEFT JOIN " + zoneValues(loc, "z1") + " ON " + key + " >= z1.local_from"
-	}
 	startExpr := "NULL::TIMESTAMP"
 	if m.Start != "" {
-		if startExpr, key, err = timeExpr(m.Start, types[m.Start], "z2", zoned); err != nil {
+		if startExpr, err = timeExpr(m.Start, types[m.Start], zone); err != nil {
 			return LogInfo{}, fmt.Errorf("parquet %s: %w", path, err)
-		}
-		if zoned {
-			joins += " ASOF LEFT JOIN " + zoneValues(loc, "z2") + " ON " + key + " >= z2.local_from"
 		}
 	}
 	mapped := map[string]bool{m.Case: true, m.Activity: true, m.Time: true, m.Start: true, m.Resource: true, m.Lifecycle: true}
@@ -121,8 +117,8 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 	src := fmt.Sprintf(`(SELECT p.*, CAST(p.%s AS VARCHAR) AS pmx_case, CAST(p.%s AS VARCHAR) AS pmx_activity, %s AS pmx_ts,
 			%s AS pmx_start, CASE WHEN p.%[1]s IS NULL THEN 'no case id' WHEN p.%[2]s IS NULL THEN 'no activity'
 			WHEN %[3]s IS NULL THEN 'no or unparseable timestamp in column ' || %[5]s END AS pmx_reason
-		FROM read_parquet(%[6]s, file_row_number = true) p%[7]s)`,
-		quoteIdent(m.Case), quoteIdent(m.Activity), tsExpr, startExpr, quoteLit(m.Time), lit, joins)
+		FROM read_parquet(%[6]s, file_row_number = true) p)`,
+		quoteIdent(m.Case), quoteIdent(m.Activity), tsExpr, startExpr, quoteLit(m.Time), lit)
 	jsonObj := func(pairs []string) string {
 		if len(pairs) == 0 {
 			return "NULL"
@@ -172,30 +168,32 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 	})
 }
 
-// timeExpr converts column col to a UTC TIMESTAMP, NULL where it cannot.
-// Strings are read as ISO 8601 with an optional offset. Zone-less values are
-// wall-clock times: UTC unless zoned, in which case the offset comes from the
-// ASOF-joined zone table alias (see zone.go) matched on the returned key.
-func timeExpr(col, typ, alias string, zoned bool) (expr, key string, err error) {
+// timeExpr is the SQL for a timestamp column as a UTC TIMESTAMP. Values
+// with a zone (TIMESTAMPTZ, strings ending in Z or an offset) are instants
+// already; zone-less ones are wall-clock times in zone ("" = UTC), turned
+// into instants by DuckDB's ICU exactly as Go's time.Date does it (the CSV
+// reader's rule): a time in a spring-forward gap is read with the offset
+// before the change, a time in the repeated fall-back hour as its later,
+// standard-time occurrence. Every conversion names its zone, so nothing
+// depends on the session's TimeZone setting.
+func timeExpr(col, typ, zone string) (string, error) {
 	q := "p." + quoteIdent(col)
 	local := func(x string) string {
-		if !zoned {
+		if zone == "" {
 			return x
 		}
-		return "(" + x + " - to_microseconds(" + alias + ".offset_us))"
+		return "timezone('UTC', timezone(" + quoteLit(zone) + ", " + x + "))"
 	}
 	switch {
 	case strings.HasPrefix(typ, "TIMESTAMP WITH TIME ZONE"):
-		return "CAST(" + q + " AS TIMESTAMP)", "NULL::TIMESTAMP", nil
+		return "timezone('UTC', " + q + ")", nil
 	case strings.HasPrefix(typ, "TIMESTAMP"), typ == "DATE":
-		key = "CAST(" + q + " AS TIMESTAMP)"
-		return local(key), key, nil
+		return local("CAST(" + q + " AS TIMESTAMP)"), nil
 	case typ == "VARCHAR":
-		key = "TRY_CAST(" + q + " AS TIMESTAMP)"
-		return "CASE WHEN regexp_matches(trim(" + q + `), '(Z|[+-]\d\d(:?\d\d)?)$') THEN TRY_CAST(TRY_CAST(` + q +
-			" AS TIMESTAMPTZ) AS TIMESTAMP) ELSE " + local(key) + " END", key, nil
+		return "CASE WHEN regexp_matches(trim(" + q + `), '(Z|[+-]\d\d(:?\d\d)?)$') THEN timezone('UTC', TRY_CAST(` + q +
+			" AS TIMESTAMPTZ)) ELSE " + local("TRY_CAST("+q+" AS TIMESTAMP)") + " END", nil
 	}
-	return "", "", fmt.Errorf("column %q has type %s; want a timestamp, date or ISO 8601 string", col, typ)
+	return "", fmt.Errorf("column %q has type %s; want a timestamp, date or ISO 8601 string", col, typ)
 }
 
 // parquetFile returns the SQL literal that makes read_parquet read exactly

@@ -31,7 +31,7 @@ func TestImportParquetReceipt(t *testing.T) {
 		t.Fatalf("info = %+v", info)
 	}
 	var attrs string
-	if err := w.DB().QueryRow(`SELECT attrs FROM cases WHERE case_id = 'case-10011'`).Scan(&attrs); err != nil {
+	if err := w.DB().QueryRow(`SELECT attrs::VARCHAR FROM cases WHERE case_id = 'case-10011'`).Scan(&attrs); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(attrs, `"channel":"Internet"`) {
@@ -128,5 +128,55 @@ func TestImportParquetGlobCharactersInName(t *testing.T) {
 	}
 	if _, err := w.ImportParquet(ctx, ImportOptions{Name: "none", Source: star}, filepath.Join(dir, "x*.parquet"), cols, false, nil); err == nil {
 		t.Error("a missing file named like a glob was imported")
+	}
+}
+
+// Zone-less local times become the instants Go's time.Date gives (the CSV
+// reader's rule), through DuckDB's ICU, in DST gaps and overlaps too, for
+// TIMESTAMP and string columns alike; times with an offset keep it.
+func TestImportParquetLocalTimesLikeGo(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	ams, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	locals := []string{
+		"2024-03-31 01:59:59", "2024-03-31 02:30:00", "2024-03-31 03:00:00", // spring forward: 02:00-03:00 does not exist
+		"2024-10-27 01:59:59", "2024-10-27 02:30:00", "2024-10-27 03:00:00", // fall back: 02:00-03:00 happens twice
+		"2024-07-01 12:00:00", "1950-01-01 00:00:00", "2150-06-01 08:00:00",
+	}
+	var rows []string
+	for i, l := range locals {
+		rows = append(rows, fmt.Sprintf("('c%d', 'A', TIMESTAMP '%s', '%s')", i, l, l))
+	}
+	rows = append(rows, "('cz', 'A', TIMESTAMP '2024-01-01 00:00:00', '2024-01-01T10:00:00+02:00')")
+	path := filepath.Join(t.TempDir(), "local.parquet")
+	if _, err := w.DB().Exec(`COPY (SELECT * FROM (VALUES ` + strings.Join(rows, ", ") + `) t(case_id, activity, ts, ts_text)) TO '` + path + `' (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range []string{"ts", "ts_text"} {
+		name := "local-" + col
+		cols := Columns{Case: "case_id", Activity: "activity", Time: col}
+		if _, err := w.ImportParquet(ctx, ImportOptions{Name: name, Source: path}, path, cols, false, ams); err != nil {
+			t.Fatal(err)
+		}
+		for i, l := range locals {
+			wall, _ := time.Parse(time.DateTime, l)
+			want := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, ams).UTC()
+			var got time.Time
+			if err := w.DB().QueryRow(`SELECT e.ts FROM events e JOIN logs g ON e.log_id = g.log_id WHERE g.name = ? AND e.case_id = ?`,
+				name, fmt.Sprintf("c%d", i)).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(want) {
+				t.Errorf("%s %s (Amsterdam): %s, want %s as time.Date gives", col, l, got.UTC(), want)
+			}
+		}
+	}
+	var got time.Time
+	w.DB().QueryRow(`SELECT e.ts FROM events e JOIN logs g ON e.log_id = g.log_id WHERE g.name = 'local-ts_text' AND e.case_id = 'cz'`).Scan(&got)
+	if want := time.Date(2024, 1, 1, 8, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("a time with an offset: %s, want %s", got.UTC(), want)
 	}
 }

@@ -4,9 +4,9 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // stream is the event.Sink an import hands to its reader. Event batches flow
@@ -113,7 +113,7 @@ func (s *stream) release() {
 }
 
 // chanReader adapts the event channel to array.RecordReader, the shape
-// go-duckdb's RegisterView scans.
+// duckdb-go's RegisterView scans.
 type chanReader struct {
 	refs atomic.Int64
 	ch   <-chan arrow.Record
@@ -135,7 +135,10 @@ func (r *chanReader) Release() {
 }
 func (r *chanReader) Schema() *arrow.Schema { return storedSchema }
 func (r *chanReader) Record() arrow.Record  { return r.cur }
-func (r *chanReader) Err() error            { return nil }
+
+// RecordBatch is Record under arrow-go v18's name.
+func (r *chanReader) RecordBatch() arrow.RecordBatch { return r.cur }
+func (r *chanReader) Err() error                     { return nil }
 func (r *chanReader) Next() bool {
 	if r.cur != nil {
 		r.cur.Release()

@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"sync"
 
-	"github.com/marcboeker/go-duckdb"
+	"github.com/duckdb/duckdb-go/v2"
 )
 
 // InMemory opens a warehouse that lives only as long as the process; used
@@ -23,6 +26,10 @@ var ErrNoLog = errors.New("no such log")
 // open: DuckDB allows one process at a time (a running `pmx ingest kafka`,
 // say). The wrapped text names the holder's PID.
 var ErrLocked = errors.New("warehouse is in use by another process")
+
+// ErrEngineVersion reports a warehouse file written in a storage format the
+// linked DuckDB cannot read (a much older or a newer DuckDB wrote it).
+var ErrEngineVersion = errors.New("warehouse written by an incompatible DuckDB")
 
 // Warehouse is an open DuckDB event warehouse.
 type Warehouse struct {
@@ -39,8 +46,12 @@ func Open(ctx context.Context, path string) (*Warehouse, error) {
 	// Row order in tables carries no meaning here (seq and pos order
 	// events), so DuckDB may insert without preserving it: with the Arrow
 	// scan feeding one INSERT this halves the time to write a file.
+	// Timestamps are UTC throughout; with ICU built in, DuckDB would
+	// otherwise cast between TIMESTAMP and TIMESTAMPTZ in the host's zone.
+	// The hook runs for every new pooled connection, long after Open's ctx
+	// may be done, so it does not use it.
 	connector, err := duckdb.NewConnector(path, func(ex driver.ExecerContext) error {
-		_, err := ex.ExecContext(ctx, "SET preserve_insertion_order = false", nil)
+		_, err := ex.ExecContext(context.Background(), "SET preserve_insertion_order = false; SET TimeZone = 'UTC'", nil)
 		return err
 	})
 	if err != nil {
@@ -58,6 +69,9 @@ func Open(ctx context.Context, path string) (*Warehouse, error) {
 // openErr words DuckDB's lock conflict for people (and as ErrLocked for
 // callers that wait for the lock).
 func openErr(path string, err error) error {
+	if e := engineErr(path, err); e != nil {
+		return e
+	}
 	msg := err.Error()
 	if !strings.Contains(msg, "Could not set lock on file") {
 		return fmt.Errorf("open warehouse %s: %w", describe(path), err)
@@ -70,6 +84,53 @@ func openErr(path string, err error) error {
 		}
 	}
 	return fmt.Errorf("open warehouse %s: %w%s", describe(path), ErrLocked, holder)
+}
+
+// FileHeader is what a DuckDB database file's header says about the file:
+// its storage format version and the DuckDB release that created it.
+type FileHeader struct {
+	StorageVersion uint64 // 64 for files DuckDB 0.10 to 1.5 write by default
+	CreatedBy      string // e.g. "v1.1.2"; "" when the header does not say
+}
+
+// ReadFileHeader reads the header of the DuckDB file at path. ok is false
+// when the file is not a DuckDB database.
+func ReadFileHeader(path string) (h FileHeader, ok bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return h, false, err
+	}
+	defer f.Close()
+	var b [84]byte
+	n, _ := io.ReadFull(f, b[:])
+	// 8 bytes checksum, "DUCK", the storage version (uint64 LE), flags,
+	// then the creating release as a NUL-padded string at byte 52.
+	if n < 20 || string(b[8:12]) != "DUCK" {
+		return h, false, nil
+	}
+	h.StorageVersion = binary.LittleEndian.Uint64(b[12:20])
+	if n >= 84 {
+		h.CreatedBy = strings.TrimRight(string(b[52:84]), "\x00")
+	}
+	return h, true, nil
+}
+
+// engineErr explains an open that failed because the file's storage format
+// is not one this DuckDB reads: which release wrote it, and how to carry
+// its logs over.
+func engineErr(path string, err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "version number") && !strings.Contains(msg, "older version of DuckDB") && !strings.Contains(msg, "newer version of DuckDB") {
+		return nil
+	}
+	h, ok, _ := ReadFileHeader(path)
+	by := ""
+	if ok && h.CreatedBy != "" {
+		by = " (created by DuckDB " + h.CreatedBy + ")"
+	}
+	return fmt.Errorf("open warehouse %s: %w: the file's storage format%s is not one the DuckDB in this pmx reads; "+
+		"carry the logs over by importing them again from their sources (pmx logs, run with the pmx that wrote the file, "+
+		"lists each log's source), or keep using that pmx for this file", describe(path), ErrEngineVersion, by)
 }
 
 func describe(path string) string {

@@ -1,9 +1,13 @@
 package warehouse
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
+	"io"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,5 +227,88 @@ func TestCasesRowsAreComplete(t *testing.T) {
 	w.DB().QueryRow(`SELECT count(*) FROM case_facts`).Scan(&facts)
 	if info.Cases != 2 || distinct != 2 || facts != 2 {
 		t.Fatalf("cases %d, distinct case rows %d, case_facts %d; want 2, 2, 2", info.Cases, distinct, facts)
+	}
+}
+
+// Every connection works in UTC, whatever the host's zone: DuckDB's ICU
+// would otherwise cast TIMESTAMPTZ to TIMESTAMP in local time.
+func TestConnectionsAreUTC(t *testing.T) {
+	w := open(t)
+	db := w.DB()
+	db.SetMaxOpenConns(3)
+	for range 3 {
+		var tz, ts string
+		if err := db.QueryRow(`SELECT current_setting('TimeZone'), CAST(TIMESTAMPTZ '2024-06-01 12:00:00+02:00' AS TIMESTAMP)::VARCHAR`).Scan(&tz, &ts); err != nil {
+			t.Fatal(err)
+		}
+		if tz != "UTC" || ts != "2024-06-01 10:00:00" {
+			t.Errorf("session zone %q, cast %q; want UTC and 10:00", tz, ts)
+		}
+	}
+}
+
+// A warehouse written by pmx on DuckDB 1.1.2 (go-duckdb v1.8.2, schema
+// version 2) opens with today's DuckDB, its logs read the same, and it can
+// be written to; its header tells who created it.
+func TestOpensWarehouseOfDuckDB11(t *testing.T) {
+	ctx := context.Background()
+	src, err := os.Open("testdata/pmx-schema2-duckdb-v1.1.2.duckdb.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	zr, err := gzip.NewReader(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if h, ok, err := ReadFileHeader(path); err != nil || !ok || h.CreatedBy != "v1.1.2" || h.StorageVersion != 64 {
+		t.Fatalf("header %+v, %v, %v", h, ok, err)
+	}
+	w, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs, err := w.Logs(ctx)
+	if err != nil || len(logs) != 1 || logs[0].Name != "running-example" || logs[0].Instances != 42 || logs[0].Cases != 6 {
+		t.Fatalf("logs %+v, %v", logs, err)
+	}
+	var v int
+	if err := w.DB().QueryRow(`SELECT max(version) FROM schema_version`).Scan(&v); err != nil || v != SchemaVersion {
+		t.Errorf("schema version %d (%v), want %d", v, err, SchemaVersion)
+	}
+	if err := w.Drop(ctx, "running-example"); err != nil {
+		t.Fatalf("writing to the old file: %v", err)
+	}
+	w.Close()
+	if _, ok, _ := ReadFileHeader(filepath.Join(t.TempDir())); ok {
+		t.Error("a directory read as a DuckDB file")
+	}
+}
+
+// An open that fails on the storage format says which DuckDB wrote the file
+// and how to carry its logs over.
+func TestEngineVersionError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	hdr := make([]byte, 4096)
+	copy(hdr[8:], "DUCK")
+	hdr[12] = 99
+	copy(hdr[52:], "v9.9.9")
+	if err := os.WriteFile(path, hdr, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := openErr(path, errors.New("IO Error: Trying to read a database file with version number 99, but we can only read version 64. The database file was created with a newer version of DuckDB."))
+	if !errors.Is(err, ErrEngineVersion) || !strings.Contains(err.Error(), "created by DuckDB v9.9.9") || !strings.Contains(err.Error(), "importing them again from their sources") {
+		t.Errorf("err = %v", err)
+	}
+	if err := openErr(path, errors.New("something else")); errors.Is(err, ErrEngineVersion) {
+		t.Errorf("an unrelated error became %v", err)
 	}
 }
