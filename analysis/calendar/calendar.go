@@ -295,6 +295,50 @@ func (c *Calendar) Add(from time.Time, d time.Duration) time.Time {
 	return time.Unix(u, 0).In(loc)
 }
 
+// AddMicros is Add for instants and work given in Unix microseconds, the
+// resolution of the warehouse and of the simulator: the instant at which
+// workUS of working time has elapsed after fromUS. With workUS <= 0 it is
+// fromUS.
+func (c *Calendar) AddMicros(fromUS, workUS int64) int64 {
+	if workUS <= 0 {
+		return fromUS
+	}
+	if c.always {
+		return fromUS + workUS
+	}
+	return c.Add(time.UnixMicro(fromUS).UTC(), time.Duration(workUS)*time.Microsecond).UnixMicro()
+}
+
+// WorkingSpan returns a stretch [from, to) of working time, in Unix
+// microseconds: the one holding us when us is working time, else the next
+// one. Every instant in it is working time, so work of w microseconds that
+// starts at t in it ends at t + w when t + w <= to; to may come before the
+// working interval's true end (a span is cut at midnight between two
+// working days, at DST changes and after at most a week), which callers
+// must treat as "ask again". The simulator uses it to skip the calendar
+// arithmetic for work that fits in the current shift.
+func (c *Calendar) WorkingSpan(us int64) (from, to int64) {
+	if c.always {
+		return us, math.MaxInt64
+	}
+	from = c.AddMicros(us, 1) - 1
+	sec := from / 1_000_000
+	if from%1_000_000 < 0 {
+		sec--
+	}
+	off, periodEnd := c.zone.at(sec)
+	d, s := split(sec + off)
+	for _, sp := range c.week.days[weekday(d)] {
+		if s >= sp.from && s < sp.to {
+			end := (d*secPerDay + sp.to - off) * 1_000_000
+			return from, min(end, periodEnd*1_000_000)
+		}
+	}
+	// from is working (AddMicros found it), so a span holds it; should the
+	// clock arithmetic disagree, a one-microsecond span is still true.
+	return from, from + 1
+}
+
 // addSeconds returns the earliest Unix second u with n >= 1 working seconds
 // in [a, u). It walks DST periods forward, skipping each one whole when the
 // remaining work does not end in it.

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -346,5 +347,55 @@ func TestSecondsDoesNotSaturate(t *testing.T) {
 	}
 	if got := Always().Seconds(10, 5); got != 0 {
 		t.Errorf("Seconds of a reversed span = %v, want 0", got)
+	}
+}
+
+// AddMicros is Add in microseconds, and inverts Seconds.
+func TestAddMicros(t *testing.T) {
+	desk := mustParse(t, deskYAML)
+	for _, c := range []*Calendar{Always(), desk} {
+		from := at(t, "2026-03-27", "17:30").UnixMicro() // a Friday afternoon, before a DST change
+		for _, work := range []int64{0, 1, 1_500_000, 3_600_000_000, 40 * 3_600_000_000} {
+			got := c.AddMicros(from, work)
+			want := c.Add(time.UnixMicro(from), time.Duration(work)*time.Microsecond).UnixMicro()
+			if got != want {
+				t.Errorf("%s: AddMicros(+%dµs) = %d, Add gives %d", c.Name(), work, got, want)
+			}
+			if work > 0 && c.Seconds(from, got) != float64(work)/1e6 {
+				t.Errorf("%s: Seconds(from, AddMicros(from, %d)) = %v", c.Name(), work, c.Seconds(from, got))
+			}
+		}
+	}
+}
+
+// WorkingSpan returns stretches that are working time throughout, start at
+// the next working instant, and end where work stops (or earlier at a
+// midnight, DST change or the zone table's period end).
+func TestWorkingSpan(t *testing.T) {
+	desk := mustParse(t, deskYAML)
+	night := mustParse(t, nightYAML)
+	for _, c := range []*Calendar{desk, night} {
+		for us := at(t, "2026-03-20", "00:00").UnixMicro(); us < at(t, "2026-11-10", "00:00").UnixMicro(); us += 3_700_000_000 + 12_345 {
+			from, to := c.WorkingSpan(us)
+			if want := c.AddMicros(us, 1) - 1; from != want {
+				t.Fatalf("%s: span from %d, next working instant %d", c.Name(), from, want)
+			}
+			if to <= from {
+				t.Fatalf("%s: empty span [%d, %d)", c.Name(), from, to)
+			}
+			// Every second of the span is working, and the work in it is
+			// its length.
+			for x := from; x < to; x += max(1, (to-from)/17) {
+				if !c.IsWorking(time.UnixMicro(x)) {
+					t.Fatalf("%s: %s in span [%s, %s) is not working", c.Name(), time.UnixMicro(x), time.UnixMicro(from), time.UnixMicro(to))
+				}
+			}
+			if got := c.Seconds(from, to); got != float64(to-from)/1e6 {
+				t.Fatalf("%s: span [%s, %s) holds %v s of work", c.Name(), time.UnixMicro(from), time.UnixMicro(to), got)
+			}
+		}
+	}
+	if f, to := Always().WorkingSpan(5); f != 5 || to != math.MaxInt64 {
+		t.Errorf("Always: [%d, %d)", f, to)
 	}
 }

@@ -1,0 +1,253 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/pmx-dev/pmx/analysis/calendar"
+	"github.com/pmx-dev/pmx/analysis/sim/dist"
+	"github.com/pmx-dev/pmx/analysis/sim/model"
+	"github.com/pmx-dev/pmx/mining/tree"
+)
+
+// Sim is a compiled model, ready to run any number of times (concurrently
+// too: Run keeps all its state to itself).
+type Sim struct {
+	// Activities, Pools and Resources name the indices in Instance and
+	// Result; activities and pools sorted by name, resources by pool, then
+	// as listed.
+	Activities []string
+	Pools      []string
+	Resources  []string
+	// Attributes are the case attribute names templates carry, sorted.
+	Attributes []string
+
+	acts     []act
+	pools    []pool
+	res      []resource
+	zone     *time.Location
+	perHour  [model.HoursPerWeek]float64
+	perWeek  float64 // Σ perHour
+	gaps     dist.Dist
+	variants []variant
+	cum      []float64 // cumulative variant weights
+	tree     *treeNode
+	attrDist []attrDist // mode tree: independent attributes
+	priority string
+	rank     map[string]int32
+}
+
+type act struct {
+	pool     int32 // -1: no resource
+	duration dist.Dist
+	delay    *dist.Dist
+}
+
+type pool struct {
+	resources   []int32
+	costPerHour float64
+}
+
+type resource struct {
+	pool  int32
+	speed float64
+	cal   *calendar.Calendar // nil: around the clock
+}
+
+type variant struct {
+	acts  []int32
+	attrs []string // by Sim.Attributes; "" = absent
+	rank  int32
+}
+
+type attrDist struct {
+	name   string
+	values []string
+	cum    []float64
+}
+
+// treeNode is a process tree compiled for playing out.
+type treeNode struct {
+	op       tree.Op
+	act      int32 // leaf: activity, -1 for tau
+	children []*treeNode
+	cum      []float64 // X: cumulative child probabilities (normalised)
+	redo     float64   // loop
+}
+
+// Compile validates m and compiles it.
+func Compile(m *model.Model) (*Sim, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Sim{gaps: m.Arrivals.Gaps, rank: map[string]int32{}}
+	zone := m.Timezone
+	if zone == "" {
+		zone = "UTC"
+	}
+	var err error
+	if s.zone, err = time.LoadLocation(zone); err != nil {
+		return nil, err
+	}
+	copy(s.perHour[:], m.Arrivals.PerHour)
+	for _, v := range s.perHour {
+		s.perWeek += v
+	}
+	s.Activities = keys(m.Acts)
+	s.Pools = keys(m.Pools)
+	actIndex := index(s.Activities)
+	poolIndex := index(s.Pools)
+	s.pools = make([]pool, len(s.Pools))
+	for pi, pn := range s.Pools {
+		p := m.Pools[pn]
+		s.pools[pi].costPerHour = p.CostPerHour
+		var poolCal *calendar.Calendar
+		if p.Calendar != nil {
+			if poolCal, err = p.Calendar.Compile(zone); err != nil {
+				return nil, fmt.Errorf("pool %s: %w", pn, err)
+			}
+		}
+		for _, r := range p.Resources {
+			cal := poolCal
+			if r.Calendar != nil {
+				if cal, err = r.Calendar.Compile(zone); err != nil {
+					return nil, fmt.Errorf("pool %s, resource %s: %w", pn, r.Name, err)
+				}
+			}
+			speed := r.Speed
+			if speed == 0 {
+				speed = 1
+			}
+			s.pools[pi].resources = append(s.pools[pi].resources, int32(len(s.res)))
+			s.res = append(s.res, resource{pool: int32(pi), speed: speed, cal: cal})
+			s.Resources = append(s.Resources, r.Name)
+		}
+	}
+	s.acts = make([]act, len(s.Activities))
+	for i, a := range s.Activities {
+		ma := m.Acts[a]
+		s.acts[i] = act{pool: -1, duration: ma.Duration, delay: ma.Delay}
+		if ma.Pool != "" {
+			s.acts[i].pool = int32(poolIndex[ma.Pool])
+		}
+	}
+	if m.Priority != nil {
+		s.priority = m.Priority.Attribute
+		for i, v := range m.Priority.Order {
+			if _, dup := s.rank[v]; !dup {
+				s.rank[v] = int32(i)
+			}
+		}
+	}
+	switch m.Routing.Mode {
+	case model.Variants:
+		attrs := map[string]bool{}
+		for _, v := range m.Routing.Variants {
+			for k := range v.Attributes {
+				attrs[k] = true
+			}
+		}
+		s.Attributes = keys(attrs)
+		var total float64
+		for _, v := range m.Routing.Variants {
+			cv := variant{attrs: make([]string, len(s.Attributes)), rank: s.rankOf(v.Attributes[s.priority])}
+			for _, a := range v.Activities {
+				cv.acts = append(cv.acts, int32(actIndex[a]))
+			}
+			for i, k := range s.Attributes {
+				cv.attrs[i] = v.Attributes[k]
+			}
+			total += v.Cases
+			s.variants = append(s.variants, cv)
+			s.cum = append(s.cum, total)
+		}
+	case model.Tree:
+		t, err := tree.Parse(m.Routing.Tree)
+		if err != nil {
+			return nil, err
+		}
+		s.tree = compileTree(t, "0", m.Routing.Probabilities, actIndex)
+		if p := m.Routing.Probabilities; p != nil {
+			for _, name := range keys(p.Attributes) {
+				ad := attrDist{name: name}
+				var total float64
+				for _, v := range keys(p.Attributes[name]) {
+					total += p.Attributes[name][v]
+					ad.values = append(ad.values, v)
+					ad.cum = append(ad.cum, total)
+				}
+				s.attrDist = append(s.attrDist, ad)
+				s.Attributes = append(s.Attributes, name)
+			}
+		}
+	}
+	return s, nil
+}
+
+func (s *Sim) rankOf(v string) int32 {
+	if s.priority == "" {
+		return 0
+	}
+	if r, ok := s.rank[v]; ok {
+		return r
+	}
+	return int32(len(s.rank))
+}
+
+func compileTree(t *tree.Node, at string, p *model.Probabilities, actIndex map[string]int) *treeNode {
+	n := &treeNode{op: t.Op, act: -1}
+	if t.Op == tree.Leaf {
+		if !t.Tau {
+			n.act = int32(actIndex[t.Label])
+		}
+		return n
+	}
+	for i, c := range t.Children {
+		n.children = append(n.children, compileTree(c, fmt.Sprintf("%s.%d", at, i), p, actIndex))
+	}
+	switch t.Op {
+	case tree.Xor:
+		var total float64
+		for _, v := range p.Choice[at] {
+			total += v
+			n.cum = append(n.cum, total)
+		}
+		for i := range n.cum {
+			n.cum[i] /= total
+		}
+	case tree.Loop:
+		n.redo = p.Redo[at]
+	}
+	return n
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func index(names []string) map[string]int {
+	m := make(map[string]int, len(names))
+	for i, n := range names {
+		m[n] = i
+	}
+	return m
+}
+
+// pick returns the index i with cum[i-1] <= u·total < cum[i].
+func pick(cum []float64, u float64) int {
+	x := u * cum[len(cum)-1]
+	i, _ := slices.BinarySearchFunc(cum, x, func(c, x float64) int {
+		if c <= x {
+			return -1
+		}
+		return 1
+	})
+	return min(i, len(cum)-1)
+}
