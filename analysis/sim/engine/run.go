@@ -149,7 +149,7 @@ type run struct {
 	// time (calendar.WorkingSpan): work that fits in it needs no calendar
 	// arithmetic.
 	spanFrom, spanTo []int64
-	occ              []int32   // per activity: occurrences in the case being planned
+	occ              []int32 // per activity: occurrences in the case being planned
 	streams          streams
 	free             [][]pnode // plan slices of finished cases, for reuse
 }
