@@ -3,6 +3,7 @@ package timeline
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -56,6 +57,12 @@ func TestLoadColumnsAndGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Chunks of one row cross every case and seq boundary: same log.
+	defer func(n int) { chunkRows = n }(chunkRows)
+	chunkRows = 1
+	if l1, err := LoadWith(ctx, w, "t", Options{GroupAttr: "org:group"}); err != nil || !reflect.DeepEqual(l, l1) {
+		t.Fatalf("loaded in chunks of one row: %v\n%+v\nwant %+v", err, l1, l)
+	}
 	// Cases in case_no order (first appearance: c2, then c1); the B pair is
 	// one instance with its start.
 	if !slices.Equal(l.CaseIDs, []string{"c2", "c1"}) || !slices.Equal(l.CaseStart, []int32{0, 2, 4}) {
@@ -78,7 +85,7 @@ func TestLoadColumnsAndGroups(t *testing.T) {
 	}
 	// Without the option no groups are read.
 	l, err = Load(ctx, w, "t")
-	if err != nil || len(l.Groups) != 0 || l.Group[0] != None {
+	if err != nil || len(l.Groups) != 0 || l.Group != nil {
 		t.Fatalf("groups without the option: %v %v %v", err, l.Groups, l.Group)
 	}
 	if _, err := Load(ctx, w, "nope"); err == nil {
