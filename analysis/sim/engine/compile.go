@@ -43,6 +43,9 @@ type act struct {
 	pool     int32 // -1: no resource
 	duration dist.Dist
 	delay    *dist.Dist
+	// after[p+1] replaces delay when the previous activity is p (after[0]:
+	// the case's first activity); nil where there is none.
+	after []*dist.Dist
 }
 
 type pool struct {
@@ -129,6 +132,16 @@ func Compile(m *model.Model) (*Sim, error) {
 	for i, a := range s.Activities {
 		ma := m.Acts[a]
 		s.acts[i] = act{pool: -1, duration: ma.Duration, delay: ma.Delay}
+		if len(ma.DelayAfter) > 0 {
+			s.acts[i].after = make([]*dist.Dist, len(s.Activities)+1)
+			for prev, d := range ma.DelayAfter {
+				if prev == "" {
+					s.acts[i].after[0] = d
+				} else {
+					s.acts[i].after[actIndex[prev]+1] = d
+				}
+			}
+		}
 		if ma.Pool != "" {
 			s.acts[i].pool = int32(poolIndex[ma.Pool])
 		}

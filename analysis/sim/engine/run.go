@@ -112,6 +112,7 @@ type pnode struct {
 	kind    uint8
 	act     int32
 	occ     int32 // occurrence of act in the case (0 = first)
+	prev    int32 // the activity before it in a variant, -1 for the first, -2 unknown (trees)
 	parent  int32
 	first   int32 // first child
 	next    int32 // next sibling
@@ -234,16 +235,20 @@ func (r *run) arrive(c int32, t int64) {
 	addAct := func(parent int32, a int32) {
 		k := r.occ[a]
 		r.occ[a]++
-		nodes = append(nodes, pnode{kind: nAct, act: a, occ: k, parent: parent, first: -1, next: -1})
+		nodes = append(nodes, pnode{kind: nAct, act: a, occ: k, parent: parent, first: -1, next: -1, prev: -2})
 	}
 	if s.tree == nil {
 		v := &s.variants[pick(s.cum, st.Float64())]
 		cs.rank = v.rank
 		copy(r.attrs, v.attrs)
 		prev := int32(-1)
-		for _, a := range v.acts {
+		for j, a := range v.acts {
 			addAct(0, a)
 			me := int32(len(nodes) - 1)
+			nodes[me].prev = -1
+			if j > 0 {
+				nodes[me].prev = v.acts[j-1]
+			}
 			if prev < 0 {
 				nodes[0].first = me
 			} else {
@@ -344,9 +349,15 @@ func (r *run) start(c, n int32, t int64) {
 	case nAct:
 		nd.enabled = t
 		a := &r.s.acts[nd.act]
-		if a.delay != nil {
+		delay := a.delay
+		if a.after != nil && nd.prev >= -1 {
+			if d := a.after[nd.prev+1]; d != nil {
+				delay = d
+			}
+		}
+		if delay != nil {
 			st := r.streams.of(purposeDelay, uint64(c), uint64(nd.act), uint64(nd.occ))
-			if d := micros(a.delay.Sample(&st)); d > 0 {
+			if d := micros(delay.Sample(&st)); d > 0 {
 				r.push(event{t: t + d, kind: evDelayDone, c: c, n: n})
 				return
 			}

@@ -33,6 +33,7 @@
 //	    pool: First line            # omitted: no resource (an automatic step)
 //	    duration: {dist: lognormal, mu: 6.2, sigma: 0.9}        # working seconds
 //	    delay: {dist: exponential, mean: 7200, p_zero: 0.6}     # optional, calendar seconds
+//	    delay_after: {Open: {dist: fixed, value: 0}}            # optional, by previous activity
 //	pools:
 //	  First line:
 //	    cost_per_hour: 35
@@ -146,6 +147,11 @@ type Activity struct {
 	// Delay is an extraneous wait before the activity can start (calendar
 	// seconds), e.g. waiting for the customer; nil means none.
 	Delay *dist.Dist `yaml:"delay,omitempty" json:"delay,omitempty"`
+	// DelayAfter replaces Delay when the case's previous activity is the
+	// key ("" for the case's first activity): waiting often depends on what
+	// came before (a reply to a question, a part after an order). Used in
+	// variant replay, where the previous activity is known.
+	DelayAfter map[string]*dist.Dist `yaml:"delay_after,omitempty" json:"delay_after,omitempty"`
 }
 
 // Activities by name.
@@ -228,6 +234,13 @@ func (m *Model) Clone() *Model {
 		if a.Delay != nil {
 			d := *a.Delay
 			b.Delay = &d
+		}
+		if a.DelayAfter != nil {
+			b.DelayAfter = make(map[string]*dist.Dist, len(a.DelayAfter))
+			for k, d := range a.DelayAfter {
+				dd := *d
+				b.DelayAfter[k] = &dd
+			}
 		}
 		c.Acts[k] = &b
 	}

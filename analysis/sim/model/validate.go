@@ -73,6 +73,17 @@ func (m *Model) validate(name string, l lines) error {
 				bad(path+".delay", "%v", err)
 			}
 		}
+		for _, prev := range sortedKeys(act.DelayAfter) {
+			d := act.DelayAfter[prev]
+			if _, ok := m.Acts[prev]; !ok && prev != "" {
+				bad(path+".delay_after."+prev, "activity %q is not under activities (%s)", prev, list(sortedKeys(m.Acts)))
+			}
+			if d == nil {
+				bad(path+".delay_after."+prev, "empty; want a distribution")
+			} else if err := d.Validate(); err != nil {
+				bad(path+".delay_after."+prev, "%v", err)
+			}
+		}
 		if act.Pool != "" {
 			if p, ok := m.Pools[act.Pool]; !ok {
 				bad(path+".pool", "no pool %q (pools: %s)", act.Pool, list(sortedKeys(m.Pools)))

@@ -1,0 +1,240 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/pmx-dev/pmx/analysis/calendar"
+	"github.com/pmx-dev/pmx/analysis/sim/model"
+	"github.com/pmx-dev/pmx/analysis/timeline"
+)
+
+// poolSimilarity is the cosine similarity of two resources' activity
+// counts from which they share a pool.
+const poolSimilarity = 0.7
+
+// calendarShare is the share of the pool's busiest hour of the week an
+// hour needs to count as working time.
+const calendarShare = 0.02
+
+// pools groups the resources into pools, assigns each activity to one and
+// learns the pools' calendars.
+func (f *fitter) pools(m *model.Model) {
+	l := f.l
+	nr, na := len(l.Resources), len(l.Activities)
+	f.poolOf = make([]int, nr)
+	if nr == 0 {
+		f.note("the log names no resources: activities are not limited by staff")
+		return
+	}
+	// Activity counts per resource.
+	prof := make([][]float64, nr)
+	for r := range prof {
+		prof[r] = make([]float64, na)
+	}
+	for i, r := range l.Resource {
+		if r >= 0 {
+			prof[r][l.Act[i]]++
+		}
+	}
+	// Single-linkage clustering on cosine similarity (union-find).
+	parent := make([]int, nr)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	norm := make([]float64, nr)
+	for r, p := range prof {
+		for _, v := range p {
+			norm[r] += v * v
+		}
+		norm[r] = math.Sqrt(norm[r])
+	}
+	for a := range nr {
+		if norm[a] == 0 {
+			continue
+		}
+		for b := a + 1; b < nr; b++ {
+			if norm[b] == 0 {
+				continue
+			}
+			var dot float64
+			for k := range na {
+				dot += prof[a][k] * prof[b][k]
+			}
+			if dot/(norm[a]*norm[b]) >= poolSimilarity {
+				parent[find(a)] = find(b)
+			}
+		}
+	}
+	// Number the pools by their busiest activity, name them after it.
+	groups := map[int][]int{}
+	for r := range nr {
+		if norm[r] > 0 {
+			groups[find(r)] = append(groups[find(r)], r)
+		}
+	}
+	type group struct {
+		members []int
+		counts  []float64
+		name    string
+	}
+	var gs []*group
+	for _, members := range groups {
+		g := &group{members: members, counts: make([]float64, na)}
+		for _, r := range members {
+			for k, v := range prof[r] {
+				g.counts[k] += v
+			}
+		}
+		top := 0
+		for k := range na {
+			if g.counts[k] > g.counts[top] || (g.counts[k] == g.counts[top] && l.Activities[k] < l.Activities[top]) {
+				top = k
+			}
+		}
+		g.name = l.Activities[top]
+		gs = append(gs, g)
+	}
+	sort.Slice(gs, func(i, j int) bool {
+		if gs[i].name != gs[j].name {
+			return gs[i].name < gs[j].name
+		}
+		return gs[i].members[0] < gs[j].members[0]
+	})
+	used := map[string]int{}
+	m.Pools = model.Pools{}
+	f.poolCal = make([]*calendar.Calendar, len(gs))
+	names := make([]string, len(gs))
+	for gi, g := range gs {
+		name := "pool " + g.name
+		if used[name]++; used[name] > 1 {
+			name = fmt.Sprintf("%s (%d)", name, used[name])
+		}
+		names[gi] = name
+		p := &model.Pool{}
+		slices.Sort(g.members)
+		for _, r := range g.members {
+			f.poolOf[r] = gi
+			p.Resources = append(p.Resources, &model.Resource{Name: l.Resources[r]})
+		}
+		p.Calendar = f.calendar(g.members)
+		if p.Calendar != nil {
+			cal, err := p.Calendar.Compile(f.o.Location.String())
+			if err == nil {
+				f.poolCal[gi] = cal
+			} else {
+				p.Calendar = nil
+			}
+		}
+		m.Pools[name] = p
+	}
+	// Each activity goes to the pool that performed it most.
+	for k, a := range l.Activities {
+		best, bestN := -1, 0.0
+		for gi, g := range gs {
+			if g.counts[k] > bestN {
+				best, bestN = gi, g.counts[k]
+			}
+		}
+		if best >= 0 {
+			m.Acts[a].Pool = names[best]
+		}
+	}
+	f.rep.Pools = len(gs)
+	for r := range nr {
+		if norm[r] == 0 {
+			f.poolOf[r] = -1
+		}
+	}
+}
+
+// calendar learns the working hours of a group of resources from when they
+// record work (starts and completions): the hours of the week with at least
+// calendarShare of the busiest hour's activity. nil means around the clock.
+func (f *fitter) calendar(members []int) *model.Calendar {
+	l := f.l
+	in := map[int]bool{}
+	for _, r := range members {
+		in[r] = true
+	}
+	var counts [model.HoursPerWeek]float64
+	for i, r := range l.Resource {
+		if r < 0 || !in[int(r)] {
+			continue
+		}
+		counts[hourOfWeek(l.Time[i], f.o.Location)]++
+		if l.Start[i] != timeline.None && l.Start[i] <= l.Time[i] {
+			counts[hourOfWeek(l.Start[i], f.o.Location)]++
+		}
+	}
+	peak := slices.Max(counts[:])
+	if peak == 0 {
+		return nil
+	}
+	var work [model.HoursPerWeek]bool
+	n := 0
+	for h, c := range counts {
+		if c >= calendarShare*peak {
+			work[h] = true
+			n++
+		}
+	}
+	if n >= model.HoursPerWeek-8 {
+		return nil // nearly every hour: around the clock
+	}
+	return hoursCalendar(work)
+}
+
+var dayKeys = [7]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// hoursCalendar turns working hours of the week into calendar intervals,
+// "08:00-12:00" per weekday, merging neighbouring hours.
+func hoursCalendar(work [model.HoursPerWeek]bool) *model.Calendar {
+	c := &model.Calendar{Hours: map[string][]string{}}
+	for d := range 7 {
+		var spans []string
+		for h := 0; h < 24; {
+			if !work[d*24+h] {
+				h++
+				continue
+			}
+			e := h
+			for e < 24 && work[d*24+e] {
+				e++
+			}
+			spans = append(spans, fmt.Sprintf("%02d:00-%02d:00", h, e))
+			h = e
+		}
+		if len(spans) > 0 {
+			c.Hours[dayKeys[d]] = spans
+		}
+	}
+	if len(c.Hours) == 0 {
+		return nil
+	}
+	return c
+}
+
+// workSeconds is the working time of resource r's pool in [a, b) (calendar
+// time when the pool works around the clock or r has no pool).
+func (f *fitter) workSeconds(r int32, a, b int64) float64 {
+	if b <= a {
+		return 0
+	}
+	if r >= 0 && int(r) < len(f.poolOf) {
+		if p := f.poolOf[r]; p >= 0 && p < len(f.poolCal) && f.poolCal[p] != nil {
+			return f.poolCal[p].Seconds(a, b)
+		}
+	}
+	return float64(b-a) / 1e6
+}

@@ -1,0 +1,323 @@
+package scenario
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/pmx-dev/pmx/analysis/sim/dist"
+	"github.com/pmx-dev/pmx/analysis/sim/model"
+	"github.com/pmx-dev/pmx/mining/tree"
+)
+
+// Apply returns a copy of m with the scenario's changes made, in order.
+// An unknown activity or pool is an error that lists the valid names.
+func (sc *Scenario) Apply(m *model.Model) (*model.Model, error) {
+	out := m.Clone()
+	for i, c := range sc.Changes {
+		if err := c.apply(out); err != nil {
+			return nil, &Error{sc.Name, c.Line, fmt.Sprintf("changes[%d].%s", i, c.Kind), err.Error()}
+		}
+	}
+	if err := out.Validate(); err != nil {
+		return nil, fmt.Errorf("scenario %s: the changed model is not valid: %w", sc.Name, err)
+	}
+	return out, nil
+}
+
+func names[V any](m map[string]V) string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, fmt.Sprintf("%q", k))
+	}
+	sort.Strings(ks)
+	if len(ks) > 25 {
+		ks = append(ks[:25], fmt.Sprintf("… %d more", len(ks)-25))
+	}
+	return strings.Join(ks, ", ")
+}
+
+func (c Change) pool(m *model.Model) (*model.Pool, error) {
+	p, ok := m.Pools[c.Pool]
+	if !ok {
+		if len(m.Pools) == 0 {
+			return nil, fmt.Errorf("no pool %q: the model has no resource pools", c.Pool)
+		}
+		return nil, fmt.Errorf("no pool %q (pools: %s)", c.Pool, names(m.Pools))
+	}
+	return p, nil
+}
+
+func (c Change) activity(m *model.Model, name string) (*model.Activity, error) {
+	a, ok := m.Acts[name]
+	if !ok {
+		return nil, fmt.Errorf("no activity %q (activities: %s)", name, names(m.Acts))
+	}
+	return a, nil
+}
+
+func (c Change) apply(m *model.Model) error {
+	switch c.Kind {
+	case "resources":
+		p, err := c.pool(m)
+		if err != nil {
+			return err
+		}
+		want := len(p.Resources) + c.Add - c.Drop
+		if c.Set != nil {
+			want = *c.Set
+		}
+		if want < 1 {
+			return fmt.Errorf("pool %q would have %d resources; it needs at least one (automate its activities instead)", c.Pool, want)
+		}
+		for len(p.Resources) > want {
+			p.Resources = p.Resources[:len(p.Resources)-1]
+		}
+		for k := 1; len(p.Resources) < want; k++ {
+			name := fmt.Sprintf("%s, new %d", c.Pool, k)
+			if slices.ContainsFunc(p.Resources, func(r *model.Resource) bool { return r.Name == name }) {
+				continue
+			}
+			// A new member works the pool's hours at the typical speed.
+			p.Resources = append(p.Resources, &model.Resource{Name: name})
+		}
+	case "calendar":
+		p, err := c.pool(m)
+		if err != nil {
+			return err
+		}
+		p.Calendar = &model.Calendar{Hours: c.Hours}
+		for _, r := range p.Resources {
+			r.Calendar = nil // the pool's new hours apply to everyone
+		}
+	case "automate":
+		a, err := c.activity(m, c.Activity)
+		if err != nil {
+			return err
+		}
+		a.Pool, a.Duration, a.Delay, a.DelayAfter = "", dist.Zero, nil, nil
+	case "duration":
+		a, err := c.activity(m, c.Activity)
+		if err != nil {
+			return err
+		}
+		if c.Dist != nil {
+			a.Duration = *c.Dist
+		} else {
+			a.Duration = a.Duration.Scaled(c.Scale)
+		}
+	case "delay":
+		a, err := c.activity(m, c.Activity)
+		if err != nil {
+			return err
+		}
+		if c.Dist != nil {
+			d := *c.Dist
+			a.Delay, a.DelayAfter = &d, nil
+			break
+		}
+		if a.Delay != nil {
+			d := a.Delay.Scaled(c.Scale)
+			a.Delay = &d
+		}
+		for k, d := range a.DelayAfter {
+			dd := d.Scaled(c.Scale)
+			a.DelayAfter[k] = &dd
+		}
+	case "remove":
+		if _, err := c.activity(m, c.Activity); err != nil {
+			return err
+		}
+		return removeActivity(m, c.Activity)
+	case "remove_rework":
+		return removeRework(m)
+	case "arrivals":
+		days := map[string]int{"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+		for h := range m.Arrivals.PerHour {
+			if c.Scale > 0 {
+				m.Arrivals.PerHour[h] *= c.Scale
+			}
+		}
+		for day, f := range c.Weekdays {
+			d := days[day]
+			for h := d * 24; h < d*24+24; h++ {
+				m.Arrivals.PerHour[h] *= f
+			}
+		}
+	case "routing":
+		if _, err := c.activity(m, c.Activity); err != nil {
+			return err
+		}
+		for to := range c.To {
+			if _, err := c.activity(m, to); err != nil {
+				return err
+			}
+		}
+		return reroute(m, c.Activity, c.To)
+	case "cost":
+		p, err := c.pool(m)
+		if err != nil {
+			return err
+		}
+		p.CostPerHour = *c.PerHour
+	default:
+		return fmt.Errorf("unknown change %q", c.Kind)
+	}
+	return nil
+}
+
+// removeActivity drops an activity from every path: from every variant
+// (variants left empty are dropped, equal ones merged), or from the tree
+// (its leaves become silent steps).
+func removeActivity(m *model.Model, name string) error {
+	if m.Routing.Mode == model.Tree {
+		t, err := tree.Parse(m.Routing.Tree)
+		if err != nil {
+			return err
+		}
+		var walk func(n *tree.Node)
+		walk = func(n *tree.Node) {
+			if n.Op == tree.Leaf && !n.Tau && n.Label == name {
+				n.Tau, n.Label = true, ""
+			}
+			for _, c := range n.Children {
+				walk(c)
+			}
+		}
+		walk(t)
+		m.Routing.Tree = t.String()
+		delete(m.Acts, name)
+		return nil
+	}
+	for i := range m.Routing.Variants {
+		v := &m.Routing.Variants[i]
+		v.Activities = slices.DeleteFunc(v.Activities, func(a string) bool { return a == name })
+	}
+	m.Routing.Variants = mergeVariants(m.Routing.Variants)
+	if len(m.Routing.Variants) == 0 {
+		return fmt.Errorf("removing %q leaves no path with any activity", name)
+	}
+	delete(m.Acts, name)
+	for _, a := range m.Acts {
+		delete(a.DelayAfter, name)
+	}
+	return nil
+}
+
+// removeRework makes every path loop-free: each activity is kept at its
+// first occurrence only; in a tree no loop repeats.
+func removeRework(m *model.Model) error {
+	if m.Routing.Mode == model.Tree {
+		if p := m.Routing.Probabilities; p != nil {
+			for k := range p.Redo {
+				p.Redo[k] = 0
+			}
+		}
+		return nil
+	}
+	for i := range m.Routing.Variants {
+		v := &m.Routing.Variants[i]
+		seen := map[string]bool{}
+		v.Activities = slices.DeleteFunc(v.Activities, func(a string) bool {
+			if seen[a] {
+				return true
+			}
+			seen[a] = true
+			return false
+		})
+	}
+	m.Routing.Variants = mergeVariants(m.Routing.Variants)
+	return nil
+}
+
+// mergeVariants drops empty variants and merges equal ones (same path and
+// attributes), keeping the first's position.
+func mergeVariants(vs []model.Variant) []model.Variant {
+	index := map[string]int{}
+	var out []model.Variant
+	for _, v := range vs {
+		if len(v.Activities) == 0 {
+			continue
+		}
+		keys := make([]string, 0, len(v.Attributes))
+		for k, x := range v.Attributes {
+			keys = append(keys, k+"="+x)
+		}
+		sort.Strings(keys)
+		key := strings.Join(v.Activities, "\x00") + "\x01" + strings.Join(keys, "\x00")
+		if i, ok := index[key]; ok {
+			out[i].Cases += v.Cases
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, v)
+	}
+	return out
+}
+
+// reroute sets, among the variants that reach after, the share of each
+// listed next activity; the other continuations keep their proportions.
+func reroute(m *model.Model, after string, to map[string]float64) error {
+	if m.Routing.Mode != model.Variants {
+		return fmt.Errorf("routing changes reweight variants; the model plays out a tree (change its probabilities in the model file instead)")
+	}
+	next := func(v model.Variant) (string, bool) {
+		i := slices.Index(v.Activities, after)
+		if i < 0 {
+			return "", false
+		}
+		if i+1 < len(v.Activities) {
+			return v.Activities[i+1], true
+		}
+		return "", true // the case ends after it
+	}
+	total := 0.0
+	byNext := map[string]float64{}
+	for _, v := range m.Routing.Variants {
+		if n, ok := next(v); ok {
+			total += v.Cases
+			byNext[n] += v.Cases
+		}
+	}
+	if total == 0 {
+		return fmt.Errorf("no path reaches %q", after)
+	}
+	var listed, rest float64
+	for n, share := range to {
+		if byNext[n] == 0 && share > 0 {
+			return fmt.Errorf("no observed path goes from %q straight to %q; variant replay can only reweight observed paths", after, n)
+		}
+		listed += share
+	}
+	for n, w := range byNext {
+		if _, ok := to[n]; !ok {
+			rest += w
+		}
+	}
+	if rest == 0 && listed < 1-1e-9 {
+		return fmt.Errorf("the shares after %q add up to %v and no other continuation is observed to take the rest", after, listed)
+	}
+	for i := range m.Routing.Variants {
+		v := &m.Routing.Variants[i]
+		n, ok := next(*v)
+		if !ok {
+			continue
+		}
+		if share, listed := to[n]; listed {
+			v.Cases *= share * total / byNext[n]
+		} else {
+			v.Cases *= (1 - sum(to)) * total / rest
+		}
+	}
+	m.Routing.Variants = slices.DeleteFunc(m.Routing.Variants, func(v model.Variant) bool { return v.Cases <= 0 })
+	return nil
+}
+
+func sum(m map[string]float64) float64 {
+	var s float64
+	for _, v := range m {
+		s += v
+	}
+	return s
+}
