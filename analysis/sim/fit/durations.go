@@ -46,7 +46,7 @@ func (f *fitter) durations(m *model.Model) {
 		}
 	}
 	service := make([]float64, n) // working seconds
-	delay := make([]float64, n)    // calendar seconds of extraneous delay
+	delay := make([]float64, n)   // calendar seconds of extraneous delay
 	for i := range n {
 		r := l.Resource[i]
 		begin := f.begin[i]

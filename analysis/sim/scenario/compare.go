@@ -224,7 +224,9 @@ func Compare(base *model.Model, sc *Scenario, o Options) (*Comparison, error) {
 			keys = append(keys, k)
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool { return kpiOrder(keys[i]) < kpiOrder(keys[j]) || kpiOrder(keys[i]) == kpiOrder(keys[j]) && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return kpiOrder(keys[i]) < kpiOrder(keys[j]) || kpiOrder(keys[i]) == kpiOrder(keys[j]) && keys[i] < keys[j]
+	})
 	for _, k := range keys {
 		b, s := bk[k], sk[k]
 		if len(b) != len(s) {

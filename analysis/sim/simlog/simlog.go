@@ -29,7 +29,7 @@ import (
 type Log struct {
 	Activities []string // engine.Sim.Activities
 	Resources  []string
-	Attributes []string   // names, by position in CaseAttrs' rows
+	Attributes []string // names, by position in CaseAttrs' rows
 	Instances  []engine.Instance
 	CaseAttrs  [][]string // per case, by Attributes ("" = absent)
 	// Prefix names cases: Prefix + its number ("sim-1", …).
