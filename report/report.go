@@ -29,6 +29,7 @@ type Input struct {
 	Durations facts.Histogram // case-duration histogram (log-scale buckets)
 	Model     *Model          // optional process-model section
 	Analysis  *analyze.Report // optional findings section (pmx analyze)
+	WhatIf    *WhatIf         // optional what-if section (pmx simulate)
 }
 
 //go:embed assets/report.html.tmpl assets/report.css assets/report.js assets/echarts.min.js
@@ -93,6 +94,7 @@ type page struct {
 	EchartsVersion           string
 	Model                    *modelPage
 	Analysis                 *analysisPage
+	WhatIf                   *whatIfPage
 }
 
 type kpi struct{ Label, Value, Hint string }
@@ -181,6 +183,11 @@ func Write(w io.Writer, in Input) error {
 		return err
 	}
 	data.Charts, data.Variants, p.ActivitiesHidden = []chartSpec{vc, dc, ac}, vinfo, hidden
+	wp, wcharts, err := whatIfSection(in.WhatIf)
+	if err != nil {
+		return err
+	}
+	p.WhatIf, data.Charts = wp, append(data.Charts, wcharts...)
 	p.ChartCount = len(data.Charts)
 	// json.Marshal escapes <, >, &, U+2028 and U+2029, so the blob cannot end
 	// its <script> element or break the JS parser whatever the data holds.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	"github.com/pmx-dev/pmx/analysis/facts"
+	"github.com/pmx-dev/pmx/analysis/sim/scenario"
 	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/demo"
@@ -74,6 +75,26 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	if in.Analysis, err = reportAnalysis(ctx, w, info.Name, ao); err != nil {
 		return err
+	}
+	if *file == "" {
+		// The bundled what-if scenarios, simulated on a model fitted to
+		// the demo log in its desk's time zone.
+		var scs []*scenario.Scenario
+		for _, name := range demo.Scenarios {
+			f, err := demo.FS.Open(name)
+			if err != nil {
+				return err
+			}
+			sc, err := scenario.Parse(f, name)
+			f.Close()
+			if err != nil {
+				return err
+			}
+			scs = append(scs, sc)
+		}
+		if in.WhatIf, err = whatIf(ctx, w, info.Name, scs, ao.SLA, ao.Calendar.Location(), 1, 10); err != nil {
+			return fmt.Errorf("what-if section: %w", err)
+		}
 	}
 	if err := writeReport(*out, guard, in); err != nil {
 		return err

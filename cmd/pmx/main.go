@@ -37,6 +37,7 @@ var commands = map[string]command{
 	"analyze":     {"time decomposition, bottlenecks, rework, resources, segments, drift (and SLA rules)", runAnalyze},
 	"bottlenecks": {"the top bottlenecks, rework and slow segments, in short", runBottlenecks},
 	"report":      {"write a self-contained HTML report", runReport},
+	"simulate":    {"what-if simulation: fit a simulator to a log, validate it, simulate logs and compare scenarios", runSimulate},
 	"demo":        {"import the bundled IT-incident log and write a report", runDemo},
 	"version":     {"print pmx's version, its build and the DuckDB it embeds", runVersion},
 }

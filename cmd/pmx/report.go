@@ -23,6 +23,7 @@ import (
 	"github.com/pmx-dev/pmx/mining/quality"
 
 	"github.com/pmx-dev/pmx/analysis/facts"
+	"github.com/pmx-dev/pmx/analysis/sim/scenario"
 	"github.com/pmx-dev/pmx/report"
 	"github.com/pmx-dev/pmx/report/outfile"
 )
@@ -36,6 +37,9 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	af := &analyzeFlags{alpha: 0.01, seed: 1, top: 10}
 	fs.StringVar(&af.sla, "sla", "", "SLA rules (YAML) for the service-level section")
 	fs.StringVar(&af.calendar, "calendar", "", "business calendar (YAML) for business time")
+	var scenarioFiles multiFlag
+	fs.Var(&scenarioFiles, "scenario", "what-if scenario (YAML; repeatable): adds a What-if section (the simulation model's validation and the scenario against the baseline)")
+	replications := fs.Int("replications", 10, "what-if section: simulation replications")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -44,13 +48,24 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	guard := src.guard(pos, spec.file, af.sla, af.calendar)
+	guard := src.guard(pos, append([]string{spec.file, af.sla, af.calendar}, scenarioFiles...)...)
 	if err := guard.Check(*out); err != nil { // before the work, not after it
 		return err
 	}
 	ao, err := af.options()
 	if err != nil {
 		return err
+	}
+	var scs []*scenario.Scenario
+	for _, path := range scenarioFiles {
+		sc, err := readScenario(path)
+		if err != nil {
+			return err
+		}
+		scs = append(scs, sc)
+	}
+	if *replications < 2 {
+		return fmt.Errorf("--replications %d: want at least 2 (the intervals need them): %w", *replications, errUsage)
 	}
 	w, name, err := src.openWarehouse(ctx, e, pos)
 	if err != nil {
@@ -78,6 +93,16 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	p.Phase("bottlenecks, rework, service levels", "", 0)
 	if in.Analysis, err = reportAnalysis(ctx, w, name, ao); err != nil {
 		return err
+	}
+	if len(scs) > 0 {
+		p.Phase("what if: validating the simulation model and simulating the scenarios", "", 0)
+		loc := time.UTC
+		if ao.Calendar != nil {
+			loc = ao.Calendar.Location()
+		}
+		if in.WhatIf, err = whatIf(ctx, w, name, scs, ao.SLA, loc, 1, *replications); err != nil {
+			return fmt.Errorf("what-if section: %w", err)
+		}
 	}
 	p.Phase("writing "+*out, "", 0)
 	if err := writeReport(*out, guard, in); err != nil {

@@ -2,8 +2,9 @@
 // the demo works from any directory after go install: a synthetic IT
 // incident log with planted bottlenecks, rework and SLA breaches
 // (incidents.xes.gz, made by cmd/gendemo and described in
-// testdata/demo/README.md), its service-level rules (sla.yaml) and the
-// business calendar those rules measure in (business-hours.yaml).
+// testdata/demo/README.md), its service-level rules (sla.yaml), the
+// business calendar those rules measure in (business-hours.yaml) and two
+// what-if scenarios.
 //
 // It owns those files and nothing else: reading them is the job of the
 // ingest and analysis packages. It must not import any other pmx package.
@@ -21,10 +22,13 @@ const (
 	Calendar = "business-hours.yaml"
 )
 
+// Scenarios are the bundled what-if scenarios (analysis/sim/scenario).
+var Scenarios = []string{"second-line-plus-two.yaml", "automate-classify.yaml"}
+
 // LogName is the name pmx demo imports the log under.
 const LogName = "demo-incidents"
 
-//go:embed incidents.xes.gz sla.yaml business-hours.yaml
+//go:embed incidents.xes.gz sla.yaml business-hours.yaml second-line-plus-two.yaml automate-classify.yaml
 var files embed.FS
 
 // FS holds the bundled files.

@@ -145,6 +145,36 @@ func Write(out string, g *Guard, fill func(w io.Writer) error) error {
 	return nil
 }
 
+// WritePath is Write for writers that need a file name rather than an
+// io.Writer (DuckDB's COPY): fill writes the complete file at tmpPath, a
+// temporary name in out's directory, which is then renamed over out.
+func WritePath(out string, g *Guard, fill func(tmpPath string) error) error {
+	if g == nil {
+		g = &Guard{}
+	}
+	if err := g.Check(out); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".pmx-*"+filepath.Ext(out))
+	if err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	name := tmp.Name()
+	tmp.Close()
+	os.Remove(name) // fill creates it
+	defer os.Remove(name)
+	if err := fill(name); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	if err := os.Chmod(name, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	if err := os.Rename(name, out); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	return nil
+}
+
 // WriteBytes is Write for content already in memory.
 func WriteBytes(out string, g *Guard, data []byte) error {
 	return Write(out, g, func(w io.Writer) error {

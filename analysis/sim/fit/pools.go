@@ -39,7 +39,10 @@ func (f *fitter) pools(m *model.Model) {
 			prof[r][l.Act[i]]++
 		}
 	}
-	// Single-linkage clustering on cosine similarity (union-find).
+	// Single-linkage clustering on cosine similarity (union-find). Groups
+	// (org:group), where the log has them, only name the pools: people of
+	// different teams who do the same work share the queue, which is how
+	// the work is spread in the log.
 	parent := make([]int, nr)
 	for i := range parent {
 		parent[i] = i
@@ -59,6 +62,7 @@ func (f *fitter) pools(m *model.Model) {
 		}
 		norm[r] = math.Sqrt(norm[r])
 	}
+	groupOf := f.resourceGroups()
 	for a := range nr {
 		if norm[a] == 0 {
 			continue
@@ -79,9 +83,10 @@ func (f *fitter) pools(m *model.Model) {
 	// Number the pools by their busiest activity, name them after it.
 	groups := map[int][]int{}
 	for r := range nr {
-		if norm[r] > 0 {
-			groups[find(r)] = append(groups[find(r)], r)
+		if norm[r] == 0 {
+			continue
 		}
+		groups[find(r)] = append(groups[find(r)], r)
 	}
 	type group struct {
 		members []int
@@ -102,7 +107,19 @@ func (f *fitter) pools(m *model.Model) {
 				top = k
 			}
 		}
-		g.name = l.Activities[top]
+		g.name = "pool " + l.Activities[top]
+		if groupOf != nil {
+			// The members' most common group names the pool.
+			n := map[int]int{}
+			best := -1
+			for _, r := range g.members {
+				n[groupOf[r]]++
+				if best < 0 || n[groupOf[r]] > n[best] || (n[groupOf[r]] == n[best] && groupOf[r] < best) {
+					best = groupOf[r]
+				}
+			}
+			g.name = l.Groups[best]
+		}
 		gs = append(gs, g)
 	}
 	sort.Slice(gs, func(i, j int) bool {
@@ -116,7 +133,7 @@ func (f *fitter) pools(m *model.Model) {
 	f.poolCal = make([]*calendar.Calendar, len(gs))
 	names := make([]string, len(gs))
 	for gi, g := range gs {
-		name := "pool " + g.name
+		name := g.name
 		if used[name]++; used[name] > 1 {
 			name = fmt.Sprintf("%s (%d)", name, used[name])
 		}
@@ -156,6 +173,48 @@ func (f *fitter) pools(m *model.Model) {
 			f.poolOf[r] = -1
 		}
 	}
+}
+
+// resourceGroups returns each resource's most frequent group (org:group),
+// which names the pools, when nearly every instance with a resource names
+// one; else nil.
+func (f *fitter) resourceGroups() []int {
+	l := f.l
+	if len(l.Groups) == 0 || len(l.Group) != len(l.Resource) {
+		return nil
+	}
+	withRes, withGroup := 0, 0
+	counts := make([]map[int32]int, len(l.Resources))
+	for i, r := range l.Resource {
+		if r < 0 {
+			continue
+		}
+		withRes++
+		if g := l.Group[i]; g >= 0 {
+			withGroup++
+			if counts[r] == nil {
+				counts[r] = map[int32]int{}
+			}
+			counts[r][g]++
+		}
+	}
+	if withRes == 0 || withGroup*10 < withRes*9 {
+		return nil
+	}
+	out := make([]int, len(l.Resources))
+	for r, c := range counts {
+		best, bestN := int32(-1), -1
+		for g, n := range c {
+			if n > bestN || (n == bestN && g < best) {
+				best, bestN = g, n
+			}
+		}
+		if best < 0 {
+			return nil // a resource that never names a group
+		}
+		out[r] = int(best)
+	}
+	return out
 }
 
 // calendar learns the working hours of a group of resources from when they

@@ -326,7 +326,7 @@ func (p *parser) change(n *yaml.Node, field string) (Change, bool) {
 				}
 			}
 			if sum > 1+1e-9 {
-				p.errorf(tv.Line, field+".to", "shares add up to %v, more than 1", sum)
+				p.errorf(tv.Line, field+".to", "shares add up to %.4g, more than 1", sum)
 			}
 		} else {
 			p.errorf(v.Line, field+".to", "want a mapping of next activities to shares, e.g. {Resolve: 0.3}")
