@@ -46,6 +46,9 @@ type act struct {
 	// after[p+1] replaces delay when the previous activity is p (after[0]:
 	// the case's first activity); nil where there is none.
 	after []*dist.Dist
+	// byRank[r] replaces both for cases of priority rank r; durRank[r]
+	// replaces duration.
+	byRank, durRank []*dist.Dist
 }
 
 type pool struct {
@@ -151,6 +154,20 @@ func Compile(m *model.Model) (*Sim, error) {
 		for i, v := range m.Priority.Order {
 			if _, dup := s.rank[v]; !dup {
 				s.rank[v] = int32(i)
+			}
+		}
+		for i, a := range s.Activities {
+			if by := m.Acts[a].DelayByPriority; len(by) > 0 {
+				s.acts[i].byRank = make([]*dist.Dist, len(s.rank)+1)
+				for v, d := range by {
+					s.acts[i].byRank[s.rankOf(v)] = d
+				}
+			}
+			if by := m.Acts[a].DurationByPriority; len(by) > 0 {
+				s.acts[i].durRank = make([]*dist.Dist, len(s.rank)+1)
+				for v, d := range by {
+					s.acts[i].durRank[s.rankOf(v)] = d
+				}
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/pmx-dev/pmx/analysis/sim/dist"
 	"github.com/pmx-dev/pmx/mining/tree"
 )
 
@@ -355,6 +356,11 @@ func (r *run) start(c, n int32, t int64) {
 				delay = d
 			}
 		}
+		if a.byRank != nil {
+			if d := a.byRank[r.cases[c].rank]; d != nil {
+				delay = d
+			}
+		}
 		if delay != nil {
 			st := r.streams.of(purposeDelay, uint64(c), uint64(nd.act), uint64(nd.occ))
 			if d := micros(delay.Sample(&st)); d > 0 {
@@ -395,7 +401,7 @@ func (r *run) request(c, n int32, t int64) {
 	if a.pool < 0 {
 		st := r.streams.of(purposeWork, uint64(c), uint64(nd.act), uint64(nd.occ))
 		nd.start = t
-		r.push(event{t: t + micros(a.duration.Sample(&st)), kind: evWorkDone, res: -1, c: c, n: n})
+		r.push(event{t: t + micros(r.duration(a, c).Sample(&st)), kind: evWorkDone, res: -1, c: c, n: n})
 		return
 	}
 	idle := r.idle[a.pool]
@@ -421,6 +427,17 @@ func (r *run) request(c, n int32, t int64) {
 	r.assign(ri, c, n, t)
 }
 
+// duration is the distribution case c's instance of a draws its working
+// time from.
+func (r *run) duration(a *act, c int32) *dist.Dist {
+	if a.durRank != nil {
+		if d := a.durRank[r.cases[c].rank]; d != nil {
+			return d
+		}
+	}
+	return &a.duration
+}
+
 // nextWork is the first instant at or after t resource ri works.
 func (r *run) nextWork(ri int32, t int64) int64 {
 	cal := r.s.res[ri].cal
@@ -440,7 +457,7 @@ func (r *run) assign(ri, c, n int32, t int64) {
 	a := &r.s.acts[nd.act]
 	res := &r.s.res[ri]
 	st := r.streams.of(purposeWork, uint64(c), uint64(nd.act), uint64(nd.occ))
-	work := micros(a.duration.Sample(&st) * res.speed)
+	work := micros(r.duration(a, c).Sample(&st) * res.speed)
 	nd.start = r.nextWork(ri, t)
 	end := nd.start + work
 	if res.cal != nil && end > r.spanTo[ri] {

@@ -59,7 +59,7 @@ func (f *fitter) calibrate(m *model.Model) error {
 			case math.Abs(want-cur) < math.Max(1, 0.01*obs[a]):
 				continue
 			case want < 1:
-				act.Delay, act.DelayAfter = nil, nil
+				act.Delay, act.DelayAfter, act.DelayByPriority = nil, nil, nil
 			case cur > 0:
 				// Scale every delay of the activity alike: the shape and
 				// the dependence on the predecessor stay.
@@ -68,13 +68,15 @@ func (f *fitter) calibrate(m *model.Model) error {
 					d := act.Delay.Scaled(k)
 					act.Delay = &d
 				}
-				for prev, d := range act.DelayAfter {
-					dd := d.Scaled(k)
-					act.DelayAfter[prev] = &dd
+				for _, by := range []map[string]*dist.Dist{act.DelayAfter, act.DelayByPriority} {
+					for key, d := range by {
+						dd := d.Scaled(k)
+						by[key] = &dd
+					}
 				}
 			default:
 				act.Delay = &dist.Dist{Kind: dist.Exponential, Mean: want}
-				act.DelayAfter = nil
+				act.DelayAfter, act.DelayByPriority = nil, nil
 			}
 			changed = true
 		}

@@ -144,6 +144,8 @@ func (f *fitter) durations(m *model.Model) {
 	durs := make([][]float64, len(l.Activities))
 	dels := make([][]float64, len(l.Activities))
 	edge := make([]map[int32][]float64, len(l.Activities)) // by previous activity, -1 first
+	byPrio := make([]map[string][]float64, len(l.Activities))
+	durPrio := make([]map[string][]float64, len(l.Activities))
 	for i := range n {
 		s := service[i]
 		if r := l.Resource[i]; r >= 0 && speed[r] > 0 {
@@ -160,6 +162,18 @@ func (f *fitter) durations(m *model.Model) {
 			edge[a] = map[int32][]float64{}
 		}
 		edge[a][prev] = append(edge[a][prev], delay[i])
+		if f.prio != nil {
+			if v := f.prio[l.Case[i]]; v != "" {
+				if byPrio[a] == nil {
+					byPrio[a] = map[string][]float64{}
+				}
+				byPrio[a][v] = append(byPrio[a][v], delay[i])
+				if durPrio[a] == nil {
+					durPrio[a] = map[string][]float64{}
+				}
+				durPrio[a][v] = append(durPrio[a][v], s)
+			}
+		}
 	}
 	for a, name := range l.Activities {
 		act := m.Acts[name]
@@ -167,6 +181,10 @@ func (f *fitter) durations(m *model.Model) {
 		if d, _ := dist.Fit(dels[a]); d.MeanValue() >= 1 {
 			act.Delay = &d
 		}
+		// Cases of one priority wait alike: where there are enough of
+		// them, their delays get a distribution of their own.
+		act.DelayByPriority = byValue(byPrio[a])
+		act.DurationByPriority = byValue(durPrio[a])
 		if f.o.Mode != model.Variants {
 			continue
 		}
@@ -200,4 +218,24 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// byValue fits a distribution to each value's samples where there are at
+// least minEdgeInstances of them and more than one value.
+func byValue(samples map[string][]float64) map[string]*dist.Dist {
+	if len(samples) < 2 {
+		return nil
+	}
+	var out map[string]*dist.Dist
+	for v, xs := range samples {
+		if len(xs) < minEdgeInstances {
+			continue
+		}
+		d, _ := dist.Fit(xs)
+		if out == nil {
+			out = map[string]*dist.Dist{}
+		}
+		out[v] = &d
+	}
+	return out
 }

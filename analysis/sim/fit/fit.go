@@ -145,6 +145,8 @@ type fitter struct {
 	first   int64   // earliest instant
 	last    int64   // latest instant
 	arrival []int64 // per case
+	// per case: its priority attribute's value ("" = none)
+	prio []string
 	// per resource: index of its pool, its calendar
 	poolOf  []int
 	poolCal []*calendar.Calendar
@@ -269,6 +271,7 @@ func (f *fitter) routing(m *model.Model) error {
 			}
 		}
 		m.Priority = priorityOf(attrs)
+		f.setPriority(attrs, m.Priority)
 		return nil
 	case model.Variants:
 	default:
@@ -317,7 +320,20 @@ func (f *fitter) routing(m *model.Model) error {
 	})
 	m.Routing = model.Routing{Mode: model.Variants, Variants: vs}
 	m.Priority = priorityOf(attrs)
+	f.setPriority(attrs, m.Priority)
 	return nil
+}
+
+// setPriority keeps each case's priority value for the delays.
+func (f *fitter) setPriority(attrs []caseAttr, p *model.Priority) {
+	if p == nil {
+		return
+	}
+	for _, a := range attrs {
+		if a.name == p.Attribute {
+			f.prio = a.values
+		}
+	}
 }
 
 // caseAttr is one kept case attribute: its values per case ("" = absent).

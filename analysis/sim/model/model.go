@@ -34,6 +34,8 @@
 //	    duration: {dist: lognormal, mu: 6.2, sigma: 0.9}        # working seconds
 //	    delay: {dist: exponential, mean: 7200, p_zero: 0.6}     # optional, calendar seconds
 //	    delay_after: {Open: {dist: fixed, value: 0}}            # optional, by previous activity
+//	    delay_by_priority: {P1: {dist: exponential, mean: 600}} # optional, by the case's priority
+//	    duration_by_priority: {P1: {dist: gamma, shape: 2, scale: 300}}
 //	pools:
 //	  First line:
 //	    cost_per_hour: 35
@@ -152,6 +154,13 @@ type Activity struct {
 	// came before (a reply to a question, a part after an order). Used in
 	// variant replay, where the previous activity is known.
 	DelayAfter map[string]*dist.Dist `yaml:"delay_after,omitempty" json:"delay_after,omitempty"`
+	// DurationByPriority replaces Duration for cases whose priority
+	// attribute has the key's value (urgent work is often done faster).
+	DurationByPriority map[string]*dist.Dist `yaml:"duration_by_priority,omitempty" json:"duration_by_priority,omitempty"`
+	// DelayByPriority replaces both when the case's priority attribute
+	// (the model's priority) has the key's value: urgent cases often wait
+	// less for reasons no queue shows.
+	DelayByPriority map[string]*dist.Dist `yaml:"delay_by_priority,omitempty" json:"delay_by_priority,omitempty"`
 }
 
 // Activities by name.
@@ -235,13 +244,9 @@ func (m *Model) Clone() *Model {
 			d := *a.Delay
 			b.Delay = &d
 		}
-		if a.DelayAfter != nil {
-			b.DelayAfter = make(map[string]*dist.Dist, len(a.DelayAfter))
-			for k, d := range a.DelayAfter {
-				dd := *d
-				b.DelayAfter[k] = &dd
-			}
-		}
+		b.DelayAfter = cloneDists(a.DelayAfter)
+		b.DelayByPriority = cloneDists(a.DelayByPriority)
+		b.DurationByPriority = cloneDists(a.DurationByPriority)
 		c.Acts[k] = &b
 	}
 	c.Pools = make(Pools, len(m.Pools))
@@ -257,6 +262,18 @@ func (m *Model) Clone() *Model {
 		c.Pools[k] = &q
 	}
 	return &c
+}
+
+func cloneDists(m map[string]*dist.Dist) map[string]*dist.Dist {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]*dist.Dist, len(m))
+	for k, d := range m {
+		dd := *d
+		out[k] = &dd
+	}
+	return out
 }
 
 func (c *Calendar) clone() *Calendar {

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pmx-dev/pmx/analysis/calendar"
+	"github.com/pmx-dev/pmx/analysis/sim/dist"
 	"github.com/pmx-dev/pmx/mining/tree"
 )
 
@@ -71,6 +72,19 @@ func (m *Model) validate(name string, l lines) error {
 		if act.Delay != nil {
 			if err := act.Delay.Validate(); err != nil {
 				bad(path+".delay", "%v", err)
+			}
+		}
+		for field, by := range map[string]map[string]*dist.Dist{"delay_by_priority": act.DelayByPriority, "duration_by_priority": act.DurationByPriority} {
+			for _, v := range sortedKeys(by) {
+				if m.Priority == nil {
+					bad(path+"."+field, "needs the model's priority (attribute and order)")
+					break
+				}
+				if d := by[v]; d == nil {
+					bad(path+"."+field+"."+v, "empty; want a distribution")
+				} else if err := d.Validate(); err != nil {
+					bad(path+"."+field+"."+v, "%v", err)
+				}
 			}
 		}
 		for _, prev := range sortedKeys(act.DelayAfter) {

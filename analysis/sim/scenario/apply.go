@@ -96,16 +96,20 @@ func (c Change) apply(m *model.Model) error {
 		if err != nil {
 			return err
 		}
-		a.Pool, a.Duration, a.Delay, a.DelayAfter = "", dist.Zero, nil, nil
+		a.Pool, a.Duration, a.Delay, a.DelayAfter, a.DelayByPriority, a.DurationByPriority = "", dist.Zero, nil, nil, nil, nil
 	case "duration":
 		a, err := c.activity(m, c.Activity)
 		if err != nil {
 			return err
 		}
 		if c.Dist != nil {
-			a.Duration = *c.Dist
+			a.Duration, a.DurationByPriority = *c.Dist, nil
 		} else {
 			a.Duration = a.Duration.Scaled(c.Scale)
+			for k, d := range a.DurationByPriority {
+				dd := d.Scaled(c.Scale)
+				a.DurationByPriority[k] = &dd
+			}
 		}
 	case "delay":
 		a, err := c.activity(m, c.Activity)
@@ -114,16 +118,18 @@ func (c Change) apply(m *model.Model) error {
 		}
 		if c.Dist != nil {
 			d := *c.Dist
-			a.Delay, a.DelayAfter = &d, nil
+			a.Delay, a.DelayAfter, a.DelayByPriority = &d, nil, nil
 			break
 		}
 		if a.Delay != nil {
 			d := a.Delay.Scaled(c.Scale)
 			a.Delay = &d
 		}
-		for k, d := range a.DelayAfter {
-			dd := d.Scaled(c.Scale)
-			a.DelayAfter[k] = &dd
+		for _, by := range []map[string]*dist.Dist{a.DelayAfter, a.DelayByPriority} {
+			for k, d := range by {
+				dd := d.Scaled(c.Scale)
+				by[k] = &dd
+			}
 		}
 	case "remove":
 		if _, err := c.activity(m, c.Activity); err != nil {

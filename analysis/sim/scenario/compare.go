@@ -358,6 +358,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
+// signedPct writes a relative change with its sign: "−24 %", "+3.5 %".
+func signedPct(x float64) string {
+	v := 100 * x
+	s := fmt.Sprintf("%.0f %%", math.Abs(v))
+	if math.Abs(v) < 10 {
+		s = fmt.Sprintf("%.1f %%", math.Abs(v))
+	}
+	if v < 0 {
+		return "−" + s
+	}
+	return "+" + s
+}
+
 // sentences states the significant headline differences: "Add 2 people
 // to Second line cuts the median cycle time from 21 h to 15 h (−24 %, 95 %
 // CI −27 % to −21 %)."
@@ -385,7 +398,9 @@ func sentences(sc *Scenario, c *Comparison) []string {
 		default:
 			continue
 		}
-		if !d.Significant {
+		// A change too small to matter is not news, even if significant.
+		if !d.Significant || (strings.HasPrefix(d.KPI, "sla_breach_rate:") && math.Abs(d.Delta) < 0.005) ||
+			(!strings.HasPrefix(d.KPI, "sla_breach_rate:") && d.Baseline != 0 && math.Abs(d.Delta/d.Baseline) < 0.01) {
 			continue
 		}
 		verb := "raises"
@@ -404,7 +419,7 @@ func sentences(sc *Scenario, c *Comparison) []string {
 		}
 		s := fmt.Sprintf("%s %s %s from %s to %s", what, verb, label, show(d.Baseline), show(d.Scenario))
 		if d.Baseline != 0 && !strings.HasPrefix(d.KPI, "sla_breach_rate:") {
-			s += fmt.Sprintf(" (%+.0f %%, 95 %% CI %+.0f %% to %+.0f %%)", 100*d.Delta/d.Baseline, 100*d.Low/d.Baseline, 100*d.High/d.Baseline)
+			s += fmt.Sprintf(" (%s, 95 %% CI %s to %s)", signedPct(d.Delta/d.Baseline), signedPct(d.Low/d.Baseline), signedPct(d.High/d.Baseline))
 		} else {
 			s += fmt.Sprintf(" (%+.1f points, 95 %% CI %+.1f to %+.1f)", 100*d.Delta, 100*d.Low, 100*d.High)
 		}
