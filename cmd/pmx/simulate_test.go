@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// pmx simulate end to end on the bundled demo log: fit and write a model,
+// read it back and simulate into the warehouse and into every file format,
+// validate, and compare a scenario; every output is what the README says.
+func TestSimulateDemo(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	if _, errOut, code := pmx(t, "demo", "--db", db, "-o", filepath.Join(dir, "d.html")); code != 0 {
+		t.Fatalf("demo: %s", errOut)
+	}
+	model := filepath.Join(dir, "m.yaml")
+	if out, errOut, code := pmx(t, "simulate", "--db", db, "--log", "demo-incidents", "--zone", "Europe/Amsterdam", "--write-model", model); code != 0 ||
+		!strings.Contains(out, "wrote the model") {
+		t.Fatalf("write model: %d %s %s", code, out, errOut)
+	}
+	out, errOut, code := pmx(t, "simulate", "--db", db, "--log", "demo-incidents", "--model", model, "--cases", "500", "--name", "sim", "--json")
+	var sum simSummary
+	if code != 0 || json.Unmarshal([]byte(out), &sum) != nil || sum.Cases != 500 || sum.Instances < 2000 {
+		t.Fatalf("simulate --name: %d %s %s", code, out, errOut)
+	}
+	// The simulated log is a log like any other.
+	out, _, code = pmx(t, "stats", "--db", db, "--log", "sim", "--json")
+	var st struct{ Cases int64 }
+	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Cases != 500 {
+		t.Fatalf("stats of the simulated log: %d %s", code, out)
+	}
+	for _, name := range []string{"s.csv", "s.csv.gz", "s.xes", "s.xes.gz", "s.parquet"} {
+		path := filepath.Join(dir, name)
+		if _, errOut, code := pmx(t, "simulate", "--model", model, "--cases", "200", "-o", path); code != 0 {
+			t.Fatalf("simulate -o %s: %s", name, errOut)
+		}
+		out, errOut, code := pmx(t, "stats", path, "--json")
+		if code != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Cases != 200 {
+			t.Errorf("pmx stats %s: %d %s %s", name, code, out, errOut)
+		}
+	}
+	f, _ := os.Open(filepath.Join(dir, "s.csv"))
+	head, _ := csv.NewReader(f).Read()
+	f.Close()
+	if strings.Join(head[:5], ",") != "case_id,activity,start_time,end_time,resource" {
+		t.Errorf("CSV header %v", head)
+	}
+	// The same seed gives the same log.
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	pmx(t, "simulate", "--model", model, "--cases", "300", "--seed", "7", "-o", a)
+	pmx(t, "simulate", "--model", model, "--cases", "300", "--seed", "7", "-o", b)
+	ba, _ := os.ReadFile(a)
+	bb, _ := os.ReadFile(b)
+	if len(ba) == 0 || string(ba) != string(bb) {
+		t.Error("the same seed gave different logs")
+	}
+	out, errOut, code = pmx(t, "simulate", "--db", db, "--log", "demo-incidents", "--validate", "--replications", "3", "--json")
+	var v struct {
+		Train, Test int
+		Measures    map[string]struct{ Mean, Low, High float64 } `json:"measures"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v.Train != 2100 || v.Test != 900 || len(v.Measures) != 7 {
+		t.Fatalf("--validate: %d %s %s", code, out, errOut)
+	}
+	if m := v.Measures["ngram_2_distance"]; !(m.Mean < 0.2) {
+		t.Errorf("2-gram distance %v", m)
+	}
+	out, errOut, code = pmx(t, "simulate", "--db", db, "--log", "demo-incidents", "--model", model, "--cases", "1000",
+		"--replications", "3", "--scenario", "../../ingest/demo/automate-classify.yaml", "--json")
+	var c struct {
+		Baseline    map[string]any `json:"baseline"`
+		Scenario    map[string]any `json:"scenario"`
+		Differences []struct {
+			KPI         string  `json:"kpi"`
+			Delta       float64 `json:"delta"`
+			Significant bool    `json:"significant"`
+		} `json:"differences"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &c) != nil || len(c.Differences) == 0 || c.Baseline["cycle_time_mean_hours"] == nil {
+		t.Fatalf("--scenario: %d %s %s", code, out, errOut)
+	}
+}
+
+func TestSimulateUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"simulate", "--log", "x"}, "nothing to do"},
+		{[]string{"simulate", "--log", "x", "--validate", "-o", "a.csv"}, "give one of"},
+		{[]string{"simulate", "--log", "x", "--mode", "petri", "-o", "a.csv"}, "--mode"},
+		{[]string{"simulate", "--log", "x", "-o", "a.txt"}, "write .csv"},
+		{[]string{"simulate", "--log", "x", "--zone", "Mars/Base", "-o", "a.csv"}, "--zone"},
+		{[]string{"simulate", "--log", "x", "--from", "yesterday", "-o", "a.csv"}, "--from"},
+	} {
+		_, errOut, code := pmx(t, tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("pmx %v: %d %q, want exit 2 with %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("changes:\n  - automate: Clasify\n"), 0o644)
+	model := filepath.Join(dir, "m.yaml")
+	if _, errOut, code := pmx(t, "simulate", "../../ingest/demo/incidents.xes.gz", "--write-model", model); code != 0 {
+		t.Fatal(errOut)
+	}
+	_, errOut, code := pmx(t, "simulate", "--model", model, "--scenario", bad)
+	if code != 1 || !strings.Contains(errOut, "bad.yaml:2") || !strings.Contains(errOut, `no activity "Clasify"`) || !strings.Contains(errOut, `"Classify"`) {
+		t.Errorf("bad scenario: %d %q", code, errOut)
+	}
+	os.WriteFile(model, []byte("version: 1\narrivals:\n  per_hour: [1]\n  gaps: {dist: gamma}\nrouting: {mode: variants}\nactivities: {}\n"), 0o644)
+	_, errOut, code = pmx(t, "simulate", "--model", model, "-o", filepath.Join(dir, "x.csv"))
+	if code != 1 || !strings.Contains(errOut, "m.yaml:3: arrivals.per_hour: 1 values; want 168") {
+		t.Errorf("bad model: %d %q", code, errOut)
+	}
+}
