@@ -23,12 +23,12 @@ const (
 )
 
 // Scenarios are the bundled what-if scenarios (analysis/sim/scenario).
-var Scenarios = []string{"second-line-plus-two.yaml", "automate-classify.yaml"}
+var Scenarios = []string{"monday-surge.yaml", "automate-classify.yaml"}
 
 // LogName is the name pmx demo imports the log under.
 const LogName = "demo-incidents"
 
-//go:embed incidents.xes.gz sla.yaml business-hours.yaml second-line-plus-two.yaml automate-classify.yaml
+//go:embed incidents.xes.gz sla.yaml business-hours.yaml monday-surge.yaml automate-classify.yaml
 var files embed.FS
 
 // FS holds the bundled files.
