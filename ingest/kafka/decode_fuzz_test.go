@@ -1,11 +1,13 @@
 package kafka
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/pmx-dev/pmx/ingest/event"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
 
 var decodeSeeds = []string{
@@ -17,6 +19,41 @@ var decodeSeeds = []string{
 	`{"case":"c","activity":"A","time":1,"s":"tab	inside"}`,
 	`{"case":"c","activity":"A","time":1,"deep":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`,
 	`{}`, `[]`, `"x"`, ``, `{"a":}`, `{"a" 1}`, `{"a":1,}`, "{\"a\":\"\xff\"}",
+	`{"case":"c","activity":"A","time":1,"s":"\ud800"}`, `{"case":"c","activity":"A","time":1,"s":"\udfff"}`,
+	`{"case":"c","activity":"A","time":1,"s":"\ud800\u0041"}`, `{"case":"c","activity":"A","time":1,"\udbff":1}`,
+	`{"case":"c","activity":"A","time":1,"s":["\ud800x"]}`, `{"case":"c","activity":"A","time":1,"s":"\ud800\`,
+}
+
+// TestDecodedAttrsAreDuckDBJSON: attrs reach DuckDB's JSON column without
+// being checked again (see warehouse.RowGroupRows), so whatever decode
+// accepts must be JSON to DuckDB too.
+func TestDecodedAttrsAreDuckDBJSON(t *testing.T) {
+	w, err := warehouse.Open(context.Background(), warehouse.InMemory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	d := newDecoder(Mapping{})
+	msgs := append([]string{
+		`{"case":"c","activity":"A","time":1,"s":"\ud83d\ude00 \uDBFF\uDFFF \u0000 \/","n":1e999,"m":-0.0E+1}`,
+		`{"case":"c","activity":"A","time":1,"\u00e9\ud83d\ude00":{"k":[true,false,null,"\""]}}`,
+		string(benchMsg),
+	}, decodeSeeds...)
+	accepted := 0
+	for _, m := range msgs {
+		var e event.Event
+		if d.decode([]byte(m), &e) != nil || e.Attrs == nil {
+			continue
+		}
+		accepted++
+		var back string
+		if err := w.DB().QueryRow(`SELECT ?::JSON::VARCHAR`, string(e.Attrs)).Scan(&back); err != nil {
+			t.Errorf("%s: decode accepted attrs %s that DuckDB refuses: %v", m, e.Attrs, err)
+		}
+	}
+	if accepted < 5 {
+		t.Fatalf("only %d messages accepted", accepted)
+	}
 }
 
 // Whatever the bytes, decode never panics; it accepts only what

@@ -13,7 +13,10 @@ import (
 // ever reaches the warehouse's JSON column (that would fail a whole batch
 // instead of dead-lettering one message).
 
-var errJSON = errors.New("invalid JSON")
+var (
+	errJSON          = errors.New("invalid JSON")
+	errLoneSurrogate = errors.New("invalid JSON: \\u escape of a lone UTF-16 surrogate")
+)
 
 // scanObject calls fn for each member of the object in data, in order.
 // key is unescaped (its bytes may alias a scratch buffer valid during the
@@ -168,15 +171,24 @@ func skipString(data []byte, i int) (int, error) {
 			switch data[j] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
-				if j+4 >= len(data) {
+				r, ok := hex4(data, j+1)
+				if !ok {
 					return 0, errJSON
 				}
-				for _, h := range data[j+1 : j+5] {
-					if !isHex(h) {
-						return 0, errJSON
-					}
-				}
 				j += 4
+				// A UTF-16 surrogate must come as a high-low pair:
+				// encoding/json lets a lone one through, DuckDB's JSON
+				// type does not, and attrs are stored as JSON unchecked.
+				switch {
+				case r >= 0xDC00 && r < 0xE000:
+					return 0, errLoneSurrogate
+				case r >= 0xD800:
+					lo, ok := hex4(data, j+3)
+					if !ok || data[j+1] != '\\' || data[j+2] != 'u' || lo < 0xDC00 || lo >= 0xE000 {
+						return 0, errLoneSurrogate
+					}
+					j += 6
+				}
 			default:
 				return 0, errJSON
 			}
@@ -187,7 +199,26 @@ func skipString(data []byte, i int) (int, error) {
 	return 0, errJSON
 }
 
-func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+// hex4 reads the four hex digits at data[i:] (false if there are not four).
+func hex4(data []byte, i int) (rune, bool) {
+	if i < 0 || i+4 > len(data) {
+		return 0, false
+	}
+	var r rune
+	for _, h := range data[i : i+4] {
+		switch {
+		case '0' <= h && h <= '9':
+			r = r<<4 | rune(h-'0')
+		case 'a' <= h && h <= 'f':
+			r = r<<4 | rune(h-'a'+10)
+		case 'A' <= h && h <= 'F':
+			r = r<<4 | rune(h-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
 
 func skipNumber(data []byte, i int) (int, error) {
 	j := i
