@@ -2,14 +2,17 @@ package warehouse
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Position is a source position: the next offset to read from a partition.
@@ -166,28 +169,36 @@ func (a *Appender) Positions(ctx context.Context, topic string) (map[int32]int64
 // Append stores events (records of event.Schema, still the caller's to
 // release), dead letters and the positions after them in one transaction.
 // On error nothing is stored and the caller may retry with the same batch.
+// A batch of at least RowGroupRows events is written straight to the file;
+// see RowGroupRows for the shape that makes that cheapest.
 func (a *Appender) Append(ctx context.Context, events []arrow.Record, dead []DeadLetter, pos []Position) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	enc := make([]arrow.Record, 0, len(events))
-	defer func() {
-		for _, r := range enc {
-			r.Release()
-		}
-	}()
 	mark := a.dict.mark()
 	var n int64
+	enc := make([]arrow.Record, 0, len(events))
 	for _, r := range events {
 		n += r.NumRows()
 		enc = append(enc, a.dict.encodeEvents(r))
 	}
+	groups, err := rowGroups(enc)
+	if err != nil {
+		a.dict.rollback(mark)
+		return fmt.Errorf("append to log %q: %w", a.name, err)
+	}
+	view := make([]arrow.Record, len(groups))
+	for i, g := range groups {
+		view[i] = asView(g)
+		g.Release()
+	}
+	defer releaseAll(view)
 	newCases, newNos := a.dict.pendingCases()
 	if newCases != nil {
 		defer newCases.Release()
 	}
-	err := a.w.withTx(ctx, nil, func(conn driver.Conn, tx *txConn) error {
-		if len(enc) > 0 {
-			rr, err := array.NewRecordReader(storedSchema, enc)
+	err = a.w.withTx(ctx, nil, func(conn driver.Conn, tx *txConn) error {
+		if len(view) > 0 {
+			rr, err := array.NewRecordReader(viewSchema, view)
 			if err != nil {
 				return err
 			}
@@ -204,27 +215,11 @@ func (a *Appender) Append(ctx context.Context, events []arrow.Record, dead []Dea
 				return fmt.Errorf("cases: %w", err)
 			}
 		}
-		for _, d := range dead {
-			if err := tx.exec(ctx, `INSERT INTO dead_letters VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)`,
-				a.name, d.Topic, d.Partition, d.Offset, d.Key, d.Value, d.Reason); err != nil {
-				return fmt.Errorf("dead letters: %w", err)
-			}
+		if err := insertDead(ctx, conn, tx, a.name, dead); err != nil {
+			return fmt.Errorf("dead letters: %w", err)
 		}
-		for _, p := range pos {
-			var stored int64 = NoPosition
-			if err := tx.queryRow(ctx, `SELECT coalesce(max(next_offset), -1) FROM ingest_offsets WHERE log_id = ? AND topic = ? AND partition = ?`,
-				named([]any{a.id, p.Topic, p.Partition}), &stored); err != nil {
-				return fmt.Errorf("offsets: %w", err)
-			}
-			if stored != p.Prev {
-				return fmt.Errorf("%s/%d: stored %d, batch expected %d: %w", p.Topic, p.Partition, stored, p.Prev, ErrPositionMoved)
-			}
-			if err := tx.exec(ctx, `DELETE FROM ingest_offsets WHERE log_id = ? AND topic = ? AND partition = ?`, a.id, p.Topic, p.Partition); err != nil {
-				return fmt.Errorf("offsets: %w", err)
-			}
-			if err := tx.exec(ctx, `INSERT INTO ingest_offsets VALUES (?, ?, ?, ?)`, a.id, p.Topic, p.Partition, p.Next); err != nil {
-				return fmt.Errorf("offsets: %w", err)
-			}
+		if err := storePositions(ctx, tx, a.id, pos); err != nil {
+			return err
 		}
 		return tx.exec(ctx, `UPDATE logs SET stale = true, events = events + ?, rejects = rejects + ? WHERE log_id = ?`,
 			n, int64(len(dead)), a.id)
@@ -235,6 +230,111 @@ func (a *Appender) Append(ctx context.Context, events []arrow.Record, dead []Dea
 	}
 	a.dict.markCases(newNos)
 	return nil
+}
+
+// storePositions stores every position's Next where the stored offset is
+// still its Prev (the fence), and fails with ErrPositionMoved otherwise. It
+// takes three statements whatever the number of partitions: a check, an
+// update of the stored ones and an insert of the new ones.
+func storePositions(ctx context.Context, tx *txConn, logID int64, pos []Position) error {
+	if len(pos) == 0 {
+		return nil
+	}
+	all, allArgs := positionValues(logID, pos)
+	var moved struct {
+		topic              string
+		part, stored, prev int64
+	}
+	err := tx.queryRow(ctx, `SELECT v.topic, v.part, coalesce(o.next_offset, -1), v.prev FROM `+all+`
+		LEFT JOIN ingest_offsets o ON o.log_id = $1 AND o.topic = v.topic AND o.partition = v.part
+		WHERE coalesce(o.next_offset, -1) <> v.prev LIMIT 1`, named(allArgs), &moved.topic, &moved.part, &moved.stored, &moved.prev)
+	if err == nil {
+		return fmt.Errorf("%s/%d: stored %d, batch expected %d: %w", moved.topic, moved.part, moved.stored, moved.prev, ErrPositionMoved)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("offsets: %w", err)
+	}
+	var stored, fresh []Position
+	for _, p := range pos {
+		if p.Prev == NoPosition {
+			fresh = append(fresh, p)
+		} else {
+			stored = append(stored, p)
+		}
+	}
+	if len(stored) > 0 {
+		values, args := positionValues(logID, stored)
+		if err := tx.exec(ctx, `UPDATE ingest_offsets SET next_offset = v.next FROM `+values+`
+			WHERE ingest_offsets.log_id = $1 AND ingest_offsets.topic = v.topic AND ingest_offsets.partition = v.part`, args...); err != nil {
+			return fmt.Errorf("offsets: %w", err)
+		}
+	}
+	if len(fresh) > 0 {
+		values, args := positionValues(logID, fresh)
+		if err := tx.exec(ctx, `INSERT INTO ingest_offsets SELECT $1, topic, part, next FROM `+values, args...); err != nil {
+			return fmt.Errorf("offsets: %w", err)
+		}
+	}
+	return nil
+}
+
+// positionValues returns pos as a VALUES table v(topic, part, prev, next)
+// and its arguments, logID being $1.
+func positionValues(logID int64, pos []Position) (string, []any) {
+	var b strings.Builder
+	args := []any{logID}
+	b.WriteString("(VALUES ")
+	for i, p := range pos {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		n := len(args) + 1
+		fmt.Fprintf(&b, "($%d::VARCHAR, $%d::INTEGER, $%d::BIGINT, $%d::BIGINT)", n, n+1, n+2, n+3)
+		args = append(args, p.Topic, p.Partition, p.Prev, p.Next)
+	}
+	b.WriteString(") v(topic, part, prev, next)")
+	return b.String(), args
+}
+
+var deadSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "log_name", Type: arrow.BinaryTypes.String},
+	{Name: "topic", Type: arrow.BinaryTypes.String},
+	{Name: "partition", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "offset", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "key", Type: arrow.BinaryTypes.Binary, Nullable: true},
+	{Name: "value", Type: arrow.BinaryTypes.Binary, Nullable: true},
+	{Name: "reason", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// insertDead stores dead letters in one statement (a burst of bad messages
+// must not cost a statement each).
+func insertDead(ctx context.Context, conn driver.Conn, tx *txConn, log string, dead []DeadLetter) error {
+	if len(dead) == 0 {
+		return nil
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, deadSchema)
+	defer b.Release()
+	for _, d := range dead {
+		b.Field(0).(*array.StringBuilder).Append(log)
+		b.Field(1).(*array.StringBuilder).Append(d.Topic)
+		b.Field(2).(*array.Int32Builder).Append(d.Partition)
+		b.Field(3).(*array.Int64Builder).Append(d.Offset)
+		for i, v := range [][]byte{d.Key, d.Value} {
+			if v == nil {
+				b.Field(4 + i).AppendNull()
+			} else {
+				b.Field(4 + i).(*array.BinaryBuilder).Append(v)
+			}
+		}
+		b.Field(6).(*array.StringBuilder).Append(d.Reason)
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	rr, err := array.NewRecordReader(deadSchema, []arrow.Record{rec})
+	if err != nil {
+		return err
+	}
+	return insertArrow(ctx, conn, tx, rr, `INSERT INTO dead_letters SELECT log_name, topic, partition, "offset", key, value, reason, now()::TIMESTAMP FROM %s`)
 }
 
 // Refresh rebuilds a log's derived tables if events were appended since
