@@ -476,7 +476,7 @@ func whatIf(ctx context.Context, w *warehouse.Warehouse, name string, scs []*sce
 		for _, k := range []string{"ngram_2_distance", "ngram_3_distance", "cycle_time_emd_hours", "relative_event_emd_hours",
 			"absolute_event_emd_hours", "circadian_emd", "arrival_emd_hours"} {
 			m := v.Measures[k]
-			rv.Measures = append(rv.Measures, report.Measure{Name: k, Mean: m.Mean, Low: m.Low, High: m.High})
+			rv.Measures = append(rv.Measures, report.Measure{Name: k, Mean: float64(m.Mean), Low: float64(m.Low), High: float64(m.High)})
 		}
 		out.Validation = rv
 	} else if !errors.Is(err, validate.ErrTooSmall) {

@@ -62,8 +62,11 @@ func (f *fitter) calibrate(m *model.Model) error {
 				act.Delay, act.DelayAfter, act.DelayByPriority = nil, nil, nil
 			case cur > 0:
 				// Scale every delay of the activity alike: the shape and
-				// the dependence on the predecessor stay.
-				k := want / cur
+				// the dependence on the predecessor stay. A round moves a
+				// delay at most tenfold: a delay that is nearly always zero
+				// has a tiny mean, and scaling its rare tail by the ratio
+				// alone would make a few cases wait for years.
+				k := min(10, max(0.1, want/cur))
 				if act.Delay != nil {
 					d := act.Delay.Scaled(k)
 					act.Delay = &d

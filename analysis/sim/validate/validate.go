@@ -9,7 +9,8 @@
 // with the arrival clock started where the last WarmUp training cases
 // arrived, so the test period begins with work in progress as the real one
 // did; those warm-up cases and a cool-down after the test are left out of
-// the comparison. Where the log records no starts, simulated instances are
+// the comparison, and so are simulated events after the log's last event,
+// where the real cases are cut off. Where the log records no starts, simulated instances are
 // compared by their completions only, as the real ones must be.
 //
 // It must not import database/sql, DuckDB, ingest, report or cmd.
@@ -26,6 +27,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/pmx-dev/pmx/analysis/sim/engine"
+	"github.com/pmx-dev/pmx/analysis/stats"
 	"github.com/pmx-dev/pmx/analysis/sim/fit"
 	"github.com/pmx-dev/pmx/analysis/sim/measures"
 	"github.com/pmx-dev/pmx/analysis/sim/model"
@@ -42,11 +44,12 @@ type Options struct {
 }
 
 // Interval is a measure's mean over the replications and its 95 %
-// confidence interval (Student's t).
+// confidence interval (Student's t). A measure no replication could
+// compute (a simulated log with no event before the log's end) is null.
 type Interval struct {
-	Mean float64 `json:"mean"`
-	Low  float64 `json:"ci95_low"`
-	High float64 `json:"ci95_high"`
+	Mean stats.Float `json:"mean"`
+	Low  stats.Float `json:"ci95_low"`
+	High stats.Float `json:"ci95_high"`
 }
 
 // Result is a validation: case counts, the measures, and the fitted model.
@@ -96,6 +99,13 @@ func Run(l *timeline.Log, o Options) (*Result, error) {
 	}
 	starts := rep.Starts
 	real := Instances(test, starts)
+	// The real test cases stop where the log stops: cases still open then
+	// are cut short. Simulated events after that instant are dropped alike,
+	// or the simulation would be compared with cases it could not see.
+	end := int64(math.MinInt64)
+	for _, in := range real {
+		end = max(end, in.End)
+	}
 	warm := min(nTrain, max(1, len(order[nTrain:])/4))
 	clock := arrival[order[nTrain-warm]]
 	res := &Result{Train: nTrain, Test: len(order) - nTrain, Replications: o.Replications, Model: m, Fit: rep,
@@ -112,6 +122,9 @@ func Run(l *timeline.Log, o Options) (*Result, error) {
 			var sim []measures.Instance
 			_, err := s.Run(engine.Options{Cases: res.Test, WarmUp: warm, CoolDown: max(1, res.Test/10), Start: clock,
 				Seed: o.Seed, Replication: r, Emit: func(in engine.Instance) {
+					if in.End > end {
+						return
+					}
 					st := in.Start
 					if !starts {
 						st = in.End
@@ -241,7 +254,11 @@ func summarize(rs []measures.Report) map[string]Interval {
 
 // Mean95 is the mean of xs with its 95 % Student-t interval (the mean
 // itself for one value).
-func Mean95(xs []float64) Interval {
+func Mean95(all []float64) Interval {
+	xs := slices.DeleteFunc(slices.Clone(all), math.IsNaN)
+	if len(xs) == 0 {
+		return Interval{stats.Undefined, stats.Undefined, stats.Undefined}
+	}
 	n := float64(len(xs))
 	var mean float64
 	for _, x := range xs {
@@ -249,7 +266,7 @@ func Mean95(xs []float64) Interval {
 	}
 	mean /= n
 	if len(xs) < 2 {
-		return Interval{mean, mean, mean}
+		return Interval{stats.Float(mean), stats.Float(mean), stats.Float(mean)}
 	}
 	var ss float64
 	for _, x := range xs {
@@ -257,5 +274,5 @@ func Mean95(xs []float64) Interval {
 	}
 	se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
 	h := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975) * se
-	return Interval{mean, mean - h, mean + h}
+	return Interval{stats.Float(mean), stats.Float(mean - h), stats.Float(mean + h)}
 }
