@@ -27,10 +27,10 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/pmx-dev/pmx/analysis/sim/engine"
-	"github.com/pmx-dev/pmx/analysis/stats"
 	"github.com/pmx-dev/pmx/analysis/sim/fit"
 	"github.com/pmx-dev/pmx/analysis/sim/measures"
 	"github.com/pmx-dev/pmx/analysis/sim/model"
+	"github.com/pmx-dev/pmx/analysis/stats"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
 
