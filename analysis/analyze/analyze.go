@@ -9,6 +9,7 @@
 package analyze
 
 import (
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -90,9 +91,6 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 		}
 	}
 	r := &Report{Log: l.Name, Cases: l.Cases(), Steps: l.Steps(), Seconds: map[string]float64{}}
-	// Steps write disjoint fields of r; independent ones run side by side
-	// (each is single-threaded but the bootstrap), so two cores stay busy.
-	// Results do not depend on the scheduling.
 	var mu sync.Mutex
 	step := func(name string, fn func()) {
 		start := time.Now()
@@ -101,33 +99,20 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 		r.Seconds[name] = time.Since(start).Seconds()
 		mu.Unlock()
 	}
-	parallel := func(fns ...func()) {
-		var wg sync.WaitGroup
-		for _, fn := range fns {
-			wg.Add(1)
-			go func() { defer wg.Done(); fn() }()
-		}
-		wg.Wait()
-	}
+	// The per-step times first (calendar and business side by side); every
+	// other step needs them.
 	var tm, btm *perf.Times
 	var cycle, bcycle []float64
-	var clock perf.Clock
-	parallel(func() {
-		step("decompose", func() {
-			tm, cycle = perf.Decompose(l, nil), perf.CycleTimes(l, nil)
-			r.Times = perf.Summarize(l, tm, cycle, "calendar")
+	var wg sync.WaitGroup
+	wg.Go(func() { step("decompose", func() { tm, cycle = perf.Decompose(l, nil), perf.CycleTimes(l, nil) }) })
+	if o.Calendar != nil {
+		wg.Go(func() {
+			step("decompose_business", func() { btm, bcycle = perf.Decompose(l, o.Calendar), perf.CycleTimes(l, o.Calendar) })
 		})
-	}, func() {
-		if o.Calendar == nil {
-			return
-		}
-		step("decompose_business", func() {
-			btm, bcycle = perf.Decompose(l, o.Calendar), perf.CycleTimes(l, o.Calendar)
-			d := perf.Summarize(l, btm, slices.Clone(bcycle), o.Calendar.Name())
-			r.BusinessTimes = &d
-		})
-	})
+	}
+	wg.Wait()
 	ftm, fcycle := tm, cycle
+	var clock perf.Clock
 	if o.Calendar != nil {
 		clock = o.Calendar
 		off := make([]float64, len(cycle))
@@ -138,32 +123,69 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 		r.OffHours = &od
 		ftm, fcycle = btm, bcycle
 	}
+	// Then the steps themselves, on as many goroutines as there are cores,
+	// the longest first. Each writes its own fields of r, so the report
+	// does not depend on the order they finish in; running them side by
+	// side rather than in fixed pairs keeps both cores busy.
 	var slaErr error
-	parallel(func() {
-		step("bottlenecks", func() {
-			r.Findings = perf.Bottlenecks(l, ftm, fcycle, perf.Options{Top: o.Top, Alpha: o.Alpha, Seed: o.Seed})
-		})
-	}, func() {
-		step("rework", func() {
-			r.Rework, r.PingPong = perf.ReworkFindings(l, tm, cycle, o.Top)
-			r.GroupPingPong = perf.PingPongs(l, l.Group, l.Groups, tm, o.Top)
-		})
-		step("resources", func() {
-			r.Resources, r.Speeds, r.Handovers = perf.Resources(l, tm, clock, o.Alpha, 20)
-		})
-		step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) })
-		step("segments", func() {
-			r.Segments = perf.Segments(l, fcycle, o.Alpha)
-			r.Involvements = perf.Involvements(l, o.GroupAttr, l.Group, l.Groups, fcycle, o.Alpha)
-		})
-		step("drift", func() { r.Drift = perf.WeeklyDrift(l, fcycle, loc, o.Alpha) })
-		if o.SLA != nil {
+	tasks := []func(){
+		func() {
+			step("bottlenecks", func() {
+				r.Findings = perf.Bottlenecks(l, ftm, fcycle, perf.Options{Top: o.Top, Alpha: o.Alpha, Seed: o.Seed})
+			})
+		},
+		func() { step("summarize", func() { r.Times = perf.Summarize(l, tm, cycle, "calendar") }) },
+		func() {
+			if o.Calendar == nil {
+				return
+			}
+			step("summarize_business", func() {
+				d := perf.Summarize(l, btm, slices.Clone(bcycle), o.Calendar.Name())
+				r.BusinessTimes = &d
+			})
+		},
+		func() {
+			if o.SLA == nil {
+				return
+			}
 			step("sla", func() { r.SLA, slaErr = sla.Evaluate(l, o.SLA, sla.Options{Now: o.Now}) })
 			if slaErr == nil {
 				step("sla_segments", func() { r.BreachSegments = breachSegments(l, r.SLA, o.Alpha, r.SLA.Level) })
 			}
-		}
-	})
+		},
+		func() { step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) }) },
+		func() {
+			step("rework", func() {
+				r.Rework, r.PingPong = perf.ReworkFindings(l, tm, cycle, o.Top)
+				r.GroupPingPong = perf.PingPongs(l, l.Group, l.Groups, tm, o.Top)
+			})
+		},
+		func() {
+			step("resources", func() {
+				r.Resources, r.Speeds, r.Handovers = perf.Resources(l, tm, clock, o.Alpha, 20)
+			})
+		},
+		func() {
+			step("segments", func() {
+				r.Segments = perf.Segments(l, fcycle, o.Alpha)
+				r.Involvements = perf.Involvements(l, o.GroupAttr, l.Group, l.Groups, fcycle, o.Alpha)
+			})
+		},
+		func() { step("drift", func() { r.Drift = perf.WeeklyDrift(l, fcycle, loc, o.Alpha) }) },
+	}
+	next := make(chan func(), len(tasks))
+	for _, t := range tasks {
+		next <- t
+	}
+	close(next)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for t := range next {
+				t()
+			}
+		})
+	}
+	wg.Wait()
 	if slaErr != nil {
 		return nil, slaErr
 	}

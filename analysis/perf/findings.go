@@ -76,31 +76,36 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// maxPacked bounds the candidates whose numbers (plus one) a rank sort
+// carries in 16 bits each; tests lower it to exercise the other path.
+var maxPacked = 0xFFFF
+
 // Bottlenecks ranks activities and handovers by their share of all waiting
 // time. Per candidate: the share's bootstrap interval over cases, its share
 // of the slow cases' cycle time, and a Mann–Whitney test of its waiting
 // times against all other waiting times.
+//
+// Per-step figures are summed into arrays indexed by activity and by
+// handover, in step order, so each sum is the one a slice appended per key
+// would give; only the top candidates are resampled, and every wait is
+// ranked in one sort.
 func Bottlenecks(l *timeline.Log, tm *Times, cycle []float64, o Options) []Finding {
 	o = o.withDefaults()
 	nc := l.Cases()
 	na := int64(len(l.Activities))
-	// Every waiting time (steps after the first of a case), ranked once.
-	var waits []float64
-	var stepOf []int32
 	caseWait := make([]float64, nc)
 	var total float64
+	waits := 0
 	for c := 0; c < nc; c++ {
 		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
-			waits = append(waits, tm.Waiting[i])
-			stepOf = append(stepOf, i)
 			caseWait[c] += tm.Waiting[i]
 		}
+		waits += int(l.CaseStart[c+1]-l.CaseStart[c]) - 1
 		total += caseWait[c]
 	}
 	if total <= 0 {
 		return nil
 	}
-	rk := rankAll(waits)
 	slowCut := stats.Quantile(sortedCopy(cycle), o.SlowQuantl)
 	var slowTotal float64
 	for c := 0; c < nc; c++ {
@@ -108,94 +113,183 @@ func Bottlenecks(l *timeline.Log, tm *Times, cycle []float64, o Options) []Findi
 			slowTotal += cycle[c]
 		}
 	}
+	edges := newEdgeIndex(l)
+	edgeOf := make([]int32, l.Steps()) // each step's handover from its predecessor; -1 for a case's first
+	for c := 0; c < nc; c++ {
+		edgeOf[l.CaseStart[c]] = -1
+		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
+			edgeOf[i] = edges.id(l.Act[i-1], l.Act[i])
+		}
+	}
 	type kindSpec struct {
-		name string
-		key  func(i int32) int64
-		at   func(int64) string
+		name  string
+		group []int32            // each step's activity or handover
+		key   func(g int) int64  // orders ties: the activity, or from·na + to
+		at    func(g int) string // names the group
 	}
 	kinds := []kindSpec{
-		{"bottleneck-activity", func(i int32) int64 { return int64(l.Act[i]) }, func(k int64) string { return l.Activities[k] }},
-		{"bottleneck-handover", func(i int32) int64 { return int64(l.Act[i-1])*na + int64(l.Act[i]) },
-			func(k int64) string { return l.Activities[k/na] + " → " + l.Activities[k%na] }},
+		{"bottleneck-activity", l.Act, func(g int) int64 { return int64(g) }, func(g int) string { return l.Activities[g] }},
+		{"bottleneck-handover", edgeOf, func(g int) int64 { f, t := edges.ends(g); return int64(f)*na + int64(t) },
+			func(g int) string { f, t := edges.ends(g); return l.Activities[f] + " → " + l.Activities[t] }},
 	}
+	keys := []int{len(l.Activities), edges.n()}
 	type cand struct {
-		kind      int
-		key       int64
-		sum, slow float64
-		n         int
-		rankSum   float64
-		cases     int64
+		kind, group int
+		sum, slow   float64
+		n           int
+		cases       int64
 	}
 	var cands []*cand
+	candOf := make([][]int32, len(kinds)) // per kind, group → candidate index or -1
 	for ki, kd := range kinds {
-		byKey := map[int64]*cand{}
-		for j, i := range stepOf {
-			k := kd.key(i)
-			cd := byKey[k]
-			if cd == nil {
-				cd = &cand{kind: ki, key: k}
-				byKey[k] = cd
-			}
-			cd.sum += waits[j]
-			cd.n++
-			cd.rankSum += rk.r[j]
-			if cycle[l.Case[i]] >= slowCut {
-				cd.slow += waits[j]
+		acc := make([]cand, keys[ki])
+		for c := 0; c < nc; c++ {
+			slow := cycle[c] >= slowCut
+			for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
+				cd := &acc[kd.group[i]]
+				cd.sum += tm.Waiting[i]
+				cd.n++
+				if slow {
+					cd.slow += tm.Waiting[i]
+				}
 			}
 		}
 		var list []*cand
-		for _, cd := range byKey {
-			if cd.sum > 0 {
-				list = append(list, cd)
+		for g := range acc {
+			if acc[g].sum > 0 {
+				acc[g].kind, acc[g].group = ki, g
+				list = append(list, &acc[g])
 			}
 		}
-		slices.SortFunc(list, func(a, b *cand) int { return cmp.Or(cmp.Compare(b.sum, a.sum), cmp.Compare(a.key, b.key)) })
+		slices.SortFunc(list, func(a, b *cand) int {
+			return cmp.Or(cmp.Compare(b.sum, a.sum), cmp.Compare(kd.key(a.group), kd.key(b.group)))
+		})
 		if len(list) > o.Top {
 			list = list[:o.Top]
 		}
-		cands = append(cands, list...)
+		candOf[ki] = make([]int32, keys[ki])
+		for g := range candOf[ki] {
+			candOf[ki][g] = -1
+		}
+		for _, cd := range list {
+			candOf[ki][cd.group] = int32(len(cands))
+			cands = append(cands, cd)
+		}
 	}
-	// Per case, its waiting at each candidate: the bootstrap's input.
-	index := map[[2]int64]int32{}
-	for ci, cd := range cands {
-		index[[2]int64{int64(cd.kind), cd.key}] = int32(ci)
+	// The cases each candidate touches, and per candidate its waiting in
+	// each case that has some: the bootstrap's input, counted first so
+	// that every column is allocated once, at its size.
+	lastCase, lastPos := make([]int32, len(cands)), make([]int32, len(cands))
+	sizes := make([]int, len(cands))
+	for k := range lastCase {
+		lastCase[k], lastPos[k] = -1, -1
 	}
-	entries := make([][]entry, nc)
 	for c := 0; c < nc; c++ {
-		var last []int32
 		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
 			for ki, kd := range kinds {
-				ci, ok := index[[2]int64{int64(ki), kd.key(i)}]
-				if !ok {
+				ci := candOf[ki][kd.group[i]]
+				if ci < 0 {
 					continue
 				}
-				if !slices.Contains(last, ci) {
+				if lastCase[ci] != int32(c) {
+					lastCase[ci] = int32(c)
 					cands[ci].cases++
-					last = append(last, ci)
 				}
-				if w := tm.Waiting[i]; w > 0 {
-					entries[c] = addEntry(entries[c], ci, w)
+				if tm.Waiting[i] > 0 && lastPos[ci] != int32(c) {
+					lastPos[ci] = int32(c)
+					sizes[ci]++
+				}
+			}
+		}
+	}
+	cols := make([]column, len(cands))
+	work := nc
+	for k := range cols {
+		cols[k] = column{cases: make([]int32, 0, sizes[k]), vals: make([]float64, 0, sizes[k])}
+		work += sizes[k]
+	}
+	for c := 0; c < nc; c++ {
+		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
+			w := tm.Waiting[i]
+			if w <= 0 {
+				continue
+			}
+			for ki, kd := range kinds {
+				ci := candOf[ki][kd.group[i]]
+				if ci < 0 {
+					continue
+				}
+				col := &cols[ci]
+				if n := len(col.cases); n > 0 && col.cases[n-1] == int32(c) {
+					col.vals[n-1] += w
+				} else {
+					col.cases, col.vals = append(col.cases, int32(c)), append(col.vals, w)
 				}
 			}
 		}
 	}
 	resamples := o.Resamples
 	if resamples == 0 {
-		work := nc
-		for _, es := range entries {
-			work += len(es)
-		}
 		resamples = min(1000, max(200, 200_000_000/max(work, 1)))
 	}
-	cis := shareCIs(entries, caseWait, len(cands), o.Level, resamples, o.Seed, o.Workers)
+	cis := shareCIs(cols, caseWait, o.Level, resamples, o.Seed, o.Workers)
+	cols = nil
+	// Ranks: every wait sorted once with its candidates (or, with more
+	// than 65,534 of them, its step); walking the runs of equal waits gives
+	// each its mid-rank, added to its candidates' sums. Mid-ranks are
+	// halves of integers, so the sums are exact whatever the order of
+	// addition.
+	packed := len(cands) < maxPacked
+	sortKeys, tags := make([]uint64, 0, waits), make([]uint32, 0, waits)
+	for c := 0; c < nc; c++ {
+		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
+			tag := uint32(i)
+			if packed {
+				tag = uint32(candOf[0][l.Act[i]]+1) | uint32(candOf[1][edgeOf[i]]+1)<<16
+			}
+			sortKeys, tags = append(sortKeys, floatKey(tm.Waiting[i])), append(tags, tag)
+		}
+	}
+	sortKeyed(sortKeys, tags)
+	rankSums := make([]float64, len(cands))
+	var tieTerm float64
+	for i := 0; i < len(sortKeys); {
+		j := i + 1
+		for j < len(sortKeys) && sortKeys[j] == sortKeys[i] {
+			j++
+		}
+		if t := float64(j - i); t > 1 {
+			tieTerm += t*t*t - t
+		}
+		mid := float64(i+1+j) / 2 // ranks i+1 .. j averaged
+		for _, tag := range tags[i:j] {
+			if packed {
+				if a := tag & 0xFFFF; a > 0 {
+					rankSums[a-1] += mid
+				}
+				if e := tag >> 16; e > 0 {
+					rankSums[e-1] += mid
+				}
+				continue
+			}
+			for ki, kd := range kinds {
+				if ci := candOf[ki][kd.group[tag]]; ci >= 0 {
+					rankSums[ci] += mid
+				}
+			}
+		}
+		i = j
+	}
+	sortKeys, tags = nil, nil
 	var out []Finding
 	for ci, cd := range cands {
-		where := kinds[cd.kind].at(cd.key)
-		f := Finding{Kind: kinds[cd.kind].name, Where: where, Seconds: cd.sum, Share: cd.sum / total, ShareCI: [2]stats.Float{stats.Float(cis[ci][0]), stats.Float(cis[ci][1])}, Cases: cd.cases}
+		kd := kinds[cd.kind]
+		where := kd.at(cd.group)
+		f := Finding{Kind: kd.name, Where: where, Seconds: cd.sum, Share: cd.sum / total, ShareCI: [2]stats.Float{stats.Float(cis[ci][0]), stats.Float(cis[ci][1])}, Cases: cd.cases}
 		if slowTotal > 0 {
 			f.SlowShare = cd.slow / slowTotal
 		}
-		p, effect := mannWhitneySubset(cd.rankSum, cd.n, len(waits), rk.tieTerm)
+		p, effect := mannWhitneySubset(rankSums[ci], cd.n, waits, tieTerm)
 		f.P, f.Effect = stats.Float(p), stats.Float(effect)
 		f.Significant = f.P.Defined() && float64(f.P) < o.Alpha && f.Effect > 0
 		f.What = fmt.Sprintf("%s holds %.1f %% of all waiting time (%.0f %% CI %.1f–%.1f %%) and %.1f %% of the cycle time of the slowest %.0f %% of cases",
@@ -206,16 +300,6 @@ func Bottlenecks(l *timeline.Log, tm *Times, cycle []float64, o Options) []Findi
 		out = append(out, f)
 	}
 	return out
-}
-
-func addEntry(es []entry, cand int32, v float64) []entry {
-	for i := range es {
-		if es[i].cand == cand {
-			es[i].val += v
-			return es
-		}
-	}
-	return append(es, entry{cand, v})
 }
 
 func sortedCopy(xs []float64) []float64 {

@@ -73,9 +73,9 @@ func Resources(l *timeline.Log, tm *Times, clock Clock, alpha float64, minInstan
 		}
 		acts[r][l.Act[i]] = true
 		t0 := l.Time[i]
-		if tm.Service[i] >= 0 {
-			rs[r].BusySecs += tm.Service[i]
-			serv[ra{r, l.Act[i]}] = append(serv[ra{r, l.Act[i]}], tm.Service[i])
+		if sv := tm.ServiceAt(i); sv >= 0 {
+			rs[r].BusySecs += sv
+			serv[ra{r, l.Act[i]}] = append(serv[ra{r, l.Act[i]}], sv)
 			t0 = l.Start[i]
 		}
 		first[r], last[r] = min(first[r], t0), max(last[r], l.Time[i])

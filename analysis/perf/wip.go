@@ -2,6 +2,7 @@ package perf
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 
@@ -43,9 +44,6 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 		loc = time.UTC
 	}
 	na := len(l.Activities)
-	// A sweep event is its time·2, +1 for an arrival: sorting the int64s
-	// puts departures before arrivals at the same instant.
-	evs := make([][]int64, na)
 	soj := make([]float64, na)
 	cnt := make([]int64, na)
 	var lo, hi int64 = 1 << 62, -(1 << 62)
@@ -53,14 +51,13 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 	for h := range how {
 		how[h].Hour = h
 	}
+	hours := newWeekHours(loc)
 	for c := 0; c < l.Cases(); c++ {
 		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
 			a, from, to := l.Act[i], l.Time[i-1], l.Time[i]
-			evs[a] = append(evs[a], 2*from+1, 2*to)
 			soj[a] += float64(to-from) / 1e6
 			cnt[a]++
-			t := time.UnixMicro(from).In(loc)
-			h := ((int(t.Weekday())+6)%7)*24 + t.Hour()
+			h := hours.at(from)
 			how[h].Instances++
 			how[h].MeanWaiting += tm.Waiting[i]
 		}
@@ -72,13 +69,29 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 		}
 	}
 	span := float64(hi-lo) / 1e6
+	if span <= 0 {
+		return nil, how
+	}
+	// One activity at a time, in a buffer reused between them. A sweep
+	// event is its time·2, +1 for an arrival: sorting the int64s puts
+	// departures before arrivals at the same instant.
+	order, off := groupSteps(l.Steps(), na, func(i int) int32 {
+		if int32(i) == l.CaseStart[l.Case[i]] {
+			return -1
+		}
+		return l.Act[i]
+	})
+	var es, buf []int64
 	var out []WIP
 	for a := 0; a < na; a++ {
-		if cnt[a] == 0 || span <= 0 {
+		if cnt[a] == 0 {
 			continue
 		}
-		es := evs[a]
-		slices.Sort(es)
+		es = es[:0]
+		for _, i := range order[off[a]:off[a+1]] {
+			es = append(es, 2*l.Time[i-1]+1, 2*l.Time[i])
+		}
+		buf = sortInts(es, buf)
 		var cur, peak int64
 		var area float64
 		prev := es[0] >> 1
@@ -104,4 +117,69 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 		return cmp.Or(cmp.Compare(y.MeanWIP, x.MeanWIP), cmp.Compare(x.Activity, y.Activity))
 	})
 	return out, how
+}
+
+// weekHours gives the hour of the week (0 = Monday 00:00–01:00) of
+// instants in a location, as time.Time's Weekday and Hour would, without a
+// time.Time per instant: it keeps the zone's offset periods it has met
+// and does the calendar arithmetic itself.
+type weekHours struct {
+	loc     *time.Location
+	periods []zonePeriod
+	last    int
+}
+
+// zonePeriod is [from, to) in Unix seconds with one UTC offset.
+type zonePeriod struct{ from, to, offset int64 }
+
+func newWeekHours(loc *time.Location) *weekHours { return &weekHours{loc: loc} }
+
+// at is the hour of the week of the instant us (Unix microseconds).
+func (w *weekHours) at(us int64) int {
+	sec := us / 1e6
+	if us%1e6 < 0 {
+		sec--
+	}
+	local := sec + w.offset(sec)
+	days := local / 86400
+	if local%86400 < 0 {
+		days--
+	}
+	weekday := (days + 4) % 7 // 1970-01-01 was a Thursday; Sunday = 0
+	if weekday < 0 {
+		weekday += 7
+	}
+	hour := (local - days*86400) / 3600
+	return int((weekday+6)%7*24 + hour)
+}
+
+// offset is the zone's UTC offset at Unix second sec.
+func (w *weekHours) offset(sec int64) int64 {
+	if w.last < len(w.periods) {
+		if p := w.periods[w.last]; sec >= p.from && sec < p.to {
+			return p.offset
+		}
+	}
+	for k, p := range w.periods {
+		if sec >= p.from && sec < p.to {
+			w.last = k
+			return p.offset
+		}
+	}
+	t := time.Unix(sec, 0).In(w.loc)
+	_, off := t.Zone()
+	from, to := t.ZoneBounds()
+	p := zonePeriod{from: math.MinInt64, to: math.MaxInt64, offset: int64(off)}
+	if !from.IsZero() {
+		p.from = from.Unix()
+	}
+	if !to.IsZero() {
+		p.to = to.Unix()
+	}
+	if sec < p.from || sec >= p.to { // not expected: do not cache
+		return int64(off)
+	}
+	w.periods = append(w.periods, p)
+	w.last = len(w.periods) - 1
+	return p.offset
 }
