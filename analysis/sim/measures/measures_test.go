@@ -1,15 +1,18 @@
 package measures
 
 import (
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,7 +65,15 @@ func readCSV(t *testing.T, path string) []Instance {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	}
+	rows, err := csv.NewReader(r).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,13 +99,20 @@ func TestMatchesReference(t *testing.T) {
 		real, sim uint64
 		n, m      int
 		shift     time.Duration
+		ext       string
 	}{
-		{"same-size", 1, 2, 200, 200, 0},
-		{"shifted", 3, 4, 150, 180, 36 * time.Hour},
-		{"small", 5, 6, 5, 40, 3 * time.Hour},
+		{"same-size", 1, 2, 200, 200, 0, ".csv"},
+		{"shifted", 3, 4, 150, 180, 36 * time.Hour, ".csv"},
+		{"small", 5, 6, 5, 40, 3 * time.Hour, ".csv"},
+		// The demo log's test cases and a simulation of them (the first
+		// replication of pmx simulate --validate): a real pair.
+		{"demo-validation", 0, 0, 0, 0, 0, ".csv.gz"},
 	}
 	if *update {
 		for _, p := range pairs {
+			if p.ext != ".csv" {
+				continue
+			}
 			writeCSV(t, filepath.Join("testdata", p.name+".real.csv"), synthetic(p.real, p.n, 0))
 			writeCSV(t, filepath.Join("testdata", p.name+".sim.csv"), synthetic(p.sim, p.m, p.shift))
 		}
@@ -109,8 +127,8 @@ func TestMatchesReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range pairs {
-		real := readCSV(t, filepath.Join("testdata", p.name+".real.csv"))
-		sim := readCSV(t, filepath.Join("testdata", p.name+".sim.csv"))
+		real := readCSV(t, filepath.Join("testdata", p.name+".real"+p.ext))
+		sim := readCSV(t, filepath.Join("testdata", p.name+".sim"+p.ext))
 		r := All(real, sim)
 		got, _ := json.Marshal(r)
 		var gm map[string]float64

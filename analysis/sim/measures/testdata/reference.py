@@ -10,9 +10,10 @@ import json, pathlib, subprocess, sys
 here = pathlib.Path(__file__).resolve().parent
 peer = here.parents[3].parent / 'shared' / 'peer' / 'sim_distances.py'  # ../shared next to the module root
 out = {}
-for real in sorted(here.glob('*.real.csv')):
-    name = real.name[:-len('.real.csv')]
-    sim = here / (name + '.sim.csv')
+for real in sorted(list(here.glob('*.real.csv')) + list(here.glob('*.real.csv.gz'))):
+    ext = '.real.csv.gz' if real.name.endswith('.gz') else '.real.csv'
+    name = real.name[:-len(ext)]
+    sim = here / (name + ext.replace('real', 'sim'))
     res = json.loads(subprocess.run([sys.executable, str(peer), str(real), str(sim)], check=True,
                                     capture_output=True, text=True).stdout)
     out[name] = {k: v['mean'] for k, v in res.items()}
