@@ -153,10 +153,11 @@ func chartKPI(k string) bool {
 
 // whatIfChart draws each headline KPI's change (percent of the baseline,
 // percentage points for rates) as a box from the interval's low to high end
-// with the mean marked: a box clear of zero is a significant change.
+// (echarts' boxplot, whiskers folded onto the box) with the mean marked: a
+// box clear of zero is a significant change.
 func whatIfChart(id string, s Scenario) (*chartSpec, error) {
 	var cats []string
-	var boxes [][4]float64
+	var boxes [][5]float64
 	var means [][2]any
 	for _, k := range s.KPIs {
 		if !chartKPI(k.KPI) {
@@ -171,8 +172,8 @@ func whatIfChart(id string, s Scenario) (*chartSpec, error) {
 		}
 		lo, hi, m := k.Low*scale, k.High*scale, k.Delta*scale
 		cats = append(cats, k.KPI)
-		boxes = append(boxes, [4]float64{round1(lo), round1(hi), round1(lo), round1(hi)})
-		means = append(means, [2]any{k.KPI, round1(m)})
+		boxes = append(boxes, [5]float64{round1(lo), round1(lo), round1(m), round1(hi), round1(hi)})
+		means = append(means, [2]any{round1(m), k.KPI})
 	}
 	if len(cats) == 0 {
 		return nil, nil
@@ -180,12 +181,11 @@ func whatIfChart(id string, s Scenario) (*chartSpec, error) {
 	opt := map[string]any{
 		"animation": false,
 		"grid":      map[string]any{"left": 230, "right": 30, "top": 20, "bottom": 40},
-		"tooltip":   map[string]any{"trigger": "axis"},
-		"yAxis":     map[string]any{"type": "category", "data": cats, "inverse": true},
-		"xAxis":     map[string]any{"type": "value", "name": "change (% of baseline; pp for rates)", "nameLocation": "middle", "nameGap": 25},
+		"yAxis":     []any{map[string]any{"type": "category", "data": cats, "inverse": true}},
+		"xAxis":     []any{map[string]any{"type": "value", "name": "change (% of baseline; pp for rates)", "nameLocation": "middle", "nameGap": 25}},
 		"series": []any{
-			map[string]any{"type": "candlestick", "name": "95 % interval", "data": boxes, "barMaxWidth": 14,
-				"itemStyle": map[string]any{"color": colourAccent, "color0": colourAccent, "borderColor": colourAccent, "borderColor0": colourAccent}},
+			map[string]any{"type": "boxplot", "name": "95 % interval", "data": boxes, "boxWidth": []int{8, 14},
+				"itemStyle": map[string]any{"color": colourAccent, "borderColor": colourAccent}},
 			map[string]any{"type": "scatter", "name": "mean change", "data": means, "symbolSize": 9, "itemStyle": map[string]any{"color": colourPrimary}},
 		},
 	}

@@ -40,3 +40,29 @@ func TestWhatIfSection(t *testing.T) {
 		t.Error("a what-if section without what-if input")
 	}
 }
+
+// In a real browser the what-if chart draws one interval box and one mean
+// marker per headline KPI, and the page raises no error.
+func TestChromiumWhatIfChart(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	b.open(writePage(t, whatIfInput()))
+	var got struct {
+		Categories []string
+		Boxes      int
+		Points     int
+	}
+	b.eval(`(function () {
+		var chart = echarts.getInstanceByDom(document.getElementById("chart-whatif-0"));
+		var opt = chart.getOption();
+		return {Categories: opt.yAxis[0].data, Boxes: opt.series[0].data.length, Points: opt.series[1].data.length};
+	})()`, &got)
+	// Headline KPIs only: the cycle time and the breach rate, not the
+	// utilisation or the per-activity wait.
+	if strings.Join(got.Categories, ",") != "cycle_time_p50_hours,sla_breach_rate:P2" || got.Boxes != 2 || got.Points != 2 {
+		t.Errorf("what-if chart %+v", got)
+	}
+	if f := b.failures(); len(f) > 0 {
+		t.Errorf("page errors: %v", f)
+	}
+	b.screenshot("whatif", "#whatif-section")
+}

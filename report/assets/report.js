@@ -21,8 +21,18 @@
 
   // decorate adds what JSON cannot carry: formatters and label truncation.
   function decorate(spec, o) {
-    var cat = spec.kind === "durations" ? o.xAxis[0] : o.yAxis[0];
     o.textStyle = { fontFamily: FONT };
+    if (spec.kind === "whatif") {
+      // Changes with their intervals: the option carries everything; the
+      // tooltip names the KPI and the interval.
+      o.tooltip = { trigger: "item", confine: true, formatter: function (p) {
+        var v = p.value || [];
+        if (p.seriesType === "boxplot") return "<b>" + esc(p.name) + "</b><br>95 % interval " + esc(v[1]) + " to " + esc(v[5]);
+        return "<b>" + esc(p.name) + "</b><br>mean change " + esc(Array.isArray(v) ? v[1] : v);
+      } };
+      return o;
+    }
+    var cat = spec.kind === "durations" ? o.xAxis[0] : o.yAxis[0];
     o.tooltip = Object.assign(o.tooltip || {}, {
       trigger: "axis", confine: true, axisPointer: { type: "shadow" },
       extraCssText: "max-width:420px;white-space:normal;"
