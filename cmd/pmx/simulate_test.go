@@ -120,3 +120,54 @@ func TestSimulateUsage(t *testing.T) {
 		t.Errorf("bad model: %d %q", code, errOut)
 	}
 }
+
+// --mode tree plays out the IMf tree instead of replaying whole variants: the
+// model says so, and the simulated cases follow the tree (the demo's tree
+// starts every case with Open and ends it with Close) while producing paths
+// the log never had whole.
+func TestSimulateTreeMode(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	if _, errOut, code := pmx(t, "import", "--db", db, "--name", "demo", "../../ingest/demo/incidents.xes.gz"); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	model := filepath.Join(dir, "tree.yaml")
+	if _, errOut, code := pmx(t, "simulate", "--db", db, "--log", "demo", "--mode", "tree", "--write-model", model); code != 0 {
+		t.Fatalf("write model: %s", errOut)
+	}
+	y, _ := os.ReadFile(model)
+	if !strings.Contains(string(y), "mode: tree") || !strings.Contains(string(y), "tree: ->( 'Open'") {
+		t.Fatalf("tree model:\n%.1500s", y)
+	}
+	out := filepath.Join(dir, "t.csv")
+	if _, errOut, code := pmx(t, "simulate", "--model", model, "--cases", "400", "--seed", "3", "-o", out); code != 0 {
+		t.Fatalf("simulate: %s", errOut)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("read %s: %v", out, err)
+	}
+	// Rows come case by case in start order; collect each case's path.
+	paths := map[string][]string{}
+	for _, r := range rows[1:] {
+		paths[r[0]] = append(paths[r[0]], r[1])
+	}
+	if len(paths) != 400 {
+		t.Fatalf("%d cases, want 400", len(paths))
+	}
+	distinct := map[string]bool{}
+	for id, p := range paths {
+		if p[0] != "Open" || p[len(p)-1] != "Close" {
+			t.Fatalf("case %s: %v does not follow the tree", id, p)
+		}
+		distinct[strings.Join(p, ",")] = true
+	}
+	if len(distinct) < 10 {
+		t.Errorf("only %d distinct paths from 400 cases", len(distinct))
+	}
+}
