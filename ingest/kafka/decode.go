@@ -2,10 +2,8 @@ package kafka
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
-	"time"
+	"unsafe"
 
 	"github.com/pmx-dev/pmx/ingest/event"
 )
@@ -41,15 +39,23 @@ func (m Mapping) withDefaults() Mapping {
 
 // decoder turns message values into events. Not safe for concurrent use.
 type decoder struct {
-	m       Mapping
-	roles   map[string]int // field name → role, for fields that are mapped
-	rank    map[string]int // field name → its preference within its role
-	obj     event.Object
+	m Mapping
+	// byLen[n] are the mapped field names of n bytes: a key is told from
+	// the few names of its length by comparing bytes, not by hashing it
+	// (a message has ~10 keys, and two map lookups each were a tenth of
+	// the decoding).
+	byLen   [][]roleKey
+	obj     attrs
 	scratch []byte
+	values  [6][]byte // unquoted role values (the event's strings point here)
 	cbuf    []byte
-	intern  map[string]string // activities, resources, lifecycles: few distinct values
 	cand    [6]candidate
 	extra   []member // role fields that lost to a preferred name: kept as attributes
+}
+
+type roleKey struct {
+	name       string
+	role, rank int
 }
 
 type candidate struct {
@@ -75,29 +81,46 @@ const (
 
 func newDecoder(m Mapping) *decoder {
 	m = m.withDefaults()
-	d := &decoder{m: m, roles: map[string]int{}, rank: map[string]int{}, intern: map[string]string{}}
+	d := &decoder{m: m}
 	for role, names := range [][]string{m.Case, m.Activity, m.Time, m.Start, m.Resource, m.Lifecycle} {
 		for i, n := range names {
-			if _, dup := d.roles[n]; !dup {
-				d.roles[n], d.rank[n] = role, i
+			if _, dup := d.role([]byte(n)); dup {
+				continue
 			}
+			for len(d.byLen) <= len(n) {
+				d.byLen = append(d.byLen, nil)
+			}
+			d.byLen[len(n)] = append(d.byLen[len(n)], roleKey{n, role, i})
 		}
 	}
 	return d
 }
 
+// role looks key up among the mapped field names.
+func (d *decoder) role(key []byte) (roleKey, bool) {
+	if len(key) < len(d.byLen) {
+		for _, rk := range d.byLen[len(key)] {
+			if rk.name == string(key) {
+				return rk, true
+			}
+		}
+	}
+	return roleKey{}, false
+}
+
 // decode fills e from one message value (Seq is left to the caller). The
 // error is the dead-letter reason. Attributes keep the message's member
-// order, so the same message always gives the same bytes.
+// order, so the same message always gives the same bytes. e's strings and
+// attributes point into value and the decoder's buffers: they are valid
+// until the next decode (the builder copies them).
 func (d *decoder) decode(value []byte, e *event.Event) error {
-	d.obj.Reset()
+	d.obj.reset()
 	d.cand = [6]candidate{}
 	d.extra = d.extra[:0]
-	err := scanObject(value, &d.scratch, func(key, raw []byte) error {
-		if role, ok := d.roles[string(key)]; ok {
-			k := string(key)
-			c := &d.cand[role]
-			r := d.rank[k]
+	err := scanObject(value, &d.scratch, func(key, lit, raw []byte) error {
+		if rk, ok := d.role(key); ok {
+			k, r := rk.name, rk.rank
+			c := &d.cand[rk.role]
 			switch {
 			case !c.set:
 				*c = candidate{key: k, raw: raw, rank: r, set: true}
@@ -109,19 +132,19 @@ func (d *decoder) decode(value []byte, e *event.Event) error {
 			}
 			return nil
 		}
-		d.obj.RawKey(key, compact(raw, &d.cbuf))
+		d.obj.member(lit, key, compact(raw, &d.cbuf))
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("not a JSON object: %v", err)
 	}
 	for _, x := range d.extra {
-		d.obj.Raw(x.key, compact(x.raw, &d.cbuf))
+		d.obj.member(nil, []byte(x.key), compact(x.raw, &d.cbuf))
 	}
-	if e.Case, err = d.required(roleCase, "case", d.m.Case, false); err != nil {
+	if e.Case, err = d.required(roleCase, "case", d.m.Case); err != nil {
 		return err
 	}
-	if e.Activity, err = d.required(roleActivity, "activity", d.m.Activity, true); err != nil {
+	if e.Activity, err = d.required(roleActivity, "activity", d.m.Activity); err != nil {
 		return err
 	}
 	tc := d.cand[roleTime]
@@ -137,24 +160,24 @@ func (d *decoder) decode(value []byte, e *event.Event) error {
 			return fmt.Errorf("start timestamp: %v", err)
 		}
 	}
-	if e.Resource, err = d.optional(roleResource, true); err != nil {
+	if e.Resource, err = d.optional(roleResource); err != nil {
 		return fmt.Errorf("resource: %v", err)
 	}
-	if e.Lifecycle, err = d.optional(roleLifecycle, true); err != nil {
+	if e.Lifecycle, err = d.optional(roleLifecycle); err != nil {
 		return fmt.Errorf("lifecycle: %v", err)
 	}
-	e.Attrs = d.obj.Bytes()
+	e.Attrs = d.obj.bytes()
 	return nil
 }
 
 // required reads a role's value, a string (or a number, kept as written)
 // that must be present and non-empty.
-func (d *decoder) required(role int, what string, names []string, intern bool) (string, error) {
+func (d *decoder) required(role int, what string, names []string) (string, error) {
 	c := d.cand[role]
 	if !c.set || isNull(c.raw) {
 		return "", fmt.Errorf("no %s (looked for %s)", what, strings.Join(names, ", "))
 	}
-	s, err := d.optional(role, intern)
+	s, err := d.optional(role)
 	if err != nil {
 		return "", fmt.Errorf("%s: %v", what, err)
 	}
@@ -164,7 +187,9 @@ func (d *decoder) required(role int, what string, names []string, intern bool) (
 	return s, nil
 }
 
-func (d *decoder) optional(role int, intern bool) (string, error) {
+// optional reads a role's value as a string pointing into the message or
+// the role's buffer ("" when absent).
+func (d *decoder) optional(role int) (string, error) {
 	c := d.cand[role]
 	if !c.set || isNull(c.raw) {
 		return "", nil
@@ -174,7 +199,7 @@ func (d *decoder) optional(role int, intern bool) (string, error) {
 	switch raw[0] {
 	case '"':
 		var err error
-		if b, err = unquote(raw, &d.scratch); err != nil {
+		if b, err = unquote(raw, &d.values[role]); err != nil {
 			return "", err
 		}
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
@@ -182,53 +207,50 @@ func (d *decoder) optional(role int, intern bool) (string, error) {
 	default:
 		return "", fmt.Errorf("want a string, got %s", truncate(string(raw), 40))
 	}
-	if !intern {
-		return string(b), nil
-	}
-	if s, ok := d.intern[string(b)]; ok {
-		return s, nil
-	}
-	s := string(b)
-	if len(d.intern) < 1<<16 { // bounded: a high-cardinality field must not grow memory forever
-		d.intern[s] = s
-	}
-	return s, nil
-}
-
-// parseTime reads an ISO 8601 / RFC 3339 string (no offset = UTC) or a Unix
-// epoch number (milliseconds when larger than 1e11, else seconds) as UTC µs.
-func (d *decoder) parseTime(raw []byte) (int64, error) {
-	if raw[0] == '"' {
-		b, err := unquote(raw, &d.scratch)
-		if err != nil {
-			return 0, err
-		}
-		s := strings.TrimSpace(string(b))
-		for _, l := range timeLayouts {
-			if t, err := time.Parse(l, s); err == nil {
-				return t.UnixMicro(), nil
-			}
-		}
-		return 0, fmt.Errorf("cannot read %q as an ISO 8601 timestamp", truncate(s, 40))
-	}
-	f, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil || math.IsInf(f, 0) || math.Abs(f) >= 1e17 {
-		return 0, fmt.Errorf("want an ISO 8601 string or epoch number, got %s", truncate(string(raw), 40))
-	}
-	if math.Abs(f) > 1e11 {
-		return int64(math.Round(f * 1e3)), nil
-	}
-	return int64(math.Round(f * 1e6)), nil
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }
 
 func isNull(v []byte) bool { return string(v) == "null" }
-
-var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999"}
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// attrs builds the attributes' JSON object (like event.Object), copying a
+// key whose literal has no escapes as it is written: it already is the
+// key's JSON string.
+type attrs struct {
+	buf []byte
+	n   int
+}
+
+func (a *attrs) reset() { a.buf, a.n = a.buf[:0], 0 }
+
+// member adds key (lit: its literal, or nil to encode key) with the JSON
+// value v.
+func (a *attrs) member(lit, key, v []byte) {
+	if a.n == 0 {
+		a.buf = append(a.buf, '{')
+	} else {
+		a.buf = append(a.buf, ',')
+	}
+	a.n++
+	if lit != nil {
+		a.buf = append(a.buf, lit...)
+	} else {
+		a.buf = event.AppendString(a.buf, string(key))
+	}
+	a.buf = append(append(a.buf, ':'), v...)
+}
+
+// bytes returns the object, nil when it has no members; valid until reset.
+func (a *attrs) bytes() []byte {
+	if a.n == 0 {
+		return nil
+	}
+	a.buf = append(a.buf, '}')
+	return a.buf
 }

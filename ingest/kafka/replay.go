@@ -376,7 +376,7 @@ func (c *replayCols) appendMessage(dst []byte, i int) ([]byte, error) {
 // decoder's scanner rather than decoding it: no map, no re-encoding.
 func appendMembers(dst []byte, obj string, present *[3]bool) ([]byte, error) {
 	var scratch []byte
-	err := scanObject([]byte(obj), &scratch, func(key, raw []byte) error {
+	err := scanObject([]byte(obj), &scratch, func(key, _, raw []byte) error {
 		if canonical[string(key)] {
 			return nil
 		}
