@@ -30,7 +30,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	topics := fs.String("topic", "", "topics, comma separated (required)")
 	group := fs.String("group", "", "consumer group (required); members share the partitions")
 	logName := fs.String("log", "", "log to append to (default: the first topic)")
-	flushRows := fs.Int("flush-rows", 50_000, "flush a batch after this many messages")
+	flushRows := fs.Int("flush-rows", warehouse.RowGroupRows, "flush a batch after this many messages (a DuckDB row group, which DuckDB writes straight to the file)")
 	flushInterval := fs.Duration("flush-interval", time.Second, "flush at least this often")
 	untilCaughtUp := fs.Bool("until-caught-up", false, "stop once every assigned partition is read to its high watermark")
 	dlq := fs.String("dlq-topic", "", "also produce dead letters to this topic")

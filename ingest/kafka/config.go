@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/sasl"
+
+	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
 
 // Config describes one ingestion. Zero values take the documented defaults.
@@ -18,8 +20,11 @@ type Config struct {
 	Mapping Mapping
 
 	// FlushRows flushes a batch once it holds this many messages (default
-	// 50,000); FlushInterval flushes whatever is buffered at least this
-	// often (default 1s). Each flush is one warehouse transaction.
+	// warehouse.RowGroupRows, 122,880: a DuckDB row group, which DuckDB
+	// writes straight to the file); FlushInterval flushes whatever is
+	// buffered at least this often (default 1s). Each flush is one
+	// warehouse transaction. While the consumer catches up, batches are
+	// whole row groups (see buffer.go).
 	FlushRows     int
 	FlushInterval time.Duration
 
@@ -58,6 +63,10 @@ type Config struct {
 	// 5s) and once at the end.
 	Progress         func(Stats)
 	ProgressInterval time.Duration
+
+	// groupRows, when set (tests), replaces warehouse.RowGroupRows as the
+	// size of the buffer's chunks.
+	groupRows int
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -78,7 +87,7 @@ func (c *Config) withDefaults() (Config, error) {
 		return out, err
 	}
 	if out.FlushRows <= 0 {
-		out.FlushRows = 50_000
+		out.FlushRows = warehouse.RowGroupRows
 	}
 	if out.FlushInterval <= 0 {
 		out.FlushInterval = time.Second

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -36,37 +35,29 @@ type consumer struct {
 	instance string
 
 	mu       sync.Mutex
-	sink     *collect
+	sink     *recordSink
 	builder  *event.Builder
-	buffered int
-	dead     []warehouse.DeadLetter
+	chunks   []*chunk     // closed chunks, oldest first (buffer.go)
+	open     *chunk       // the chunk being read into
+	buffered int          // events in chunks and open
 	stored   map[tp]int64 // next offset stored in the warehouse (NoPosition: none)
 	expected map[tp]int64 // stored once the batch in flight is: the Prev of the next batch
 	inflight chan written // the batch being written, nil when none
 	pos      map[tp]int64 // next offset after what is buffered
-	last     map[tp]*kgo.Record
 	assigned map[tp]bool
 	joined   bool
 	start    map[tp]int64 // log start offsets, for never-read partitions
 	end      map[tp]int64 // high watermarks when assigned (UntilCaughtUp)
 	lastErr  error
-	fatal    error       // a failure inside a rebalance callback, returned by the poll loop
-	idle     int         // consecutive polls that returned no record
-	changed  time.Time   // last assignment change
-	produced []time.Time // record timestamps of the batch, only with OnFlush
+	fatal    error     // a failure inside a rebalance callback, returned by the poll loop
+	idle     int       // consecutive polls that returned no record
+	changed  time.Time // last assignment change
 
 	stats      Stats
 	began      time.Time
 	lastFlush  time.Time
 	fenceReset bool
 }
-
-// collect keeps the Builder's records until the flush hands them over.
-type collect struct{ recs []arrow.Record }
-
-func (c *collect) Events(r arrow.Record) error        { c.recs = append(c.recs, r); return nil }
-func (c *collect) Cases(r arrow.Record) error         { r.Release(); return nil }
-func (c *collect) Reject(int64, string, string) error { return nil }
 
 // Run ingests until ctx is canceled (then it drains: stores what it has
 // read and closes its client; a dynamic member also leaves the group) or,
@@ -105,11 +96,23 @@ func run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 		return Stats{}, fmt.Errorf("kafka: %w", err)
 	}
 	defer w.DB().ExecContext(context.WithoutCancel(ctx), `CHECKPOINT`)
-	c := &consumer{cfg: cfg, app: app, dec: newDecoder(cfg.Mapping), sink: &collect{},
-		stored: map[tp]int64{}, expected: map[tp]int64{}, pos: map[tp]int64{}, last: map[tp]*kgo.Record{}, assigned: map[tp]bool{},
+	// DuckDB on one thread while Run decodes. With more, each insert runs
+	// on a DuckDB worker while the calling thread spins waiting for it (a
+	// third of the CPU at 20k-event batches, in perf), taking the core the
+	// decoder needs; with one, DuckDB writes on one core while the consumer
+	// decodes on the other. The setting is the database's: the last batch,
+	// written when nothing is decoded any more, has them all again, and so
+	// has the warehouse after Run (settings.go).
+	restore, err := setThreads(ctx, w, runThreads)
+	if err != nil {
+		return Stats{}, fmt.Errorf("kafka: %w", err)
+	}
+	defer restore()
+	c := &consumer{cfg: cfg, app: app, dec: newDecoder(cfg.Mapping), sink: &recordSink{}, open: newChunk(),
+		stored: map[tp]int64{}, expected: map[tp]int64{}, pos: map[tp]int64{}, assigned: map[tp]bool{},
 		start: map[tp]int64{}, end: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{}),
 		watch: newConnWatch(cfg.TLS, cfg.SASL), instance: instance}
-	c.builder = event.NewBuilder(c.sink, 0)
+	c.builder = event.NewBuilder(c.sink, c.groupRows())
 	defer c.builder.Release()
 	c.stats.Log = cfg.Log
 
@@ -154,7 +157,14 @@ func run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 
 	err = c.loop(ctx)
 	c.mu.Lock()
-	if ferr := c.flush(context.Background()); err == nil {
+	// Nothing is decoded any more: the last batch gets all of DuckDB's
+	// threads.
+	ferr := c.await(context.Background())
+	restore()
+	if ferr == nil {
+		ferr = c.flush(context.Background())
+	}
+	if err == nil {
 		err = ferr
 	}
 	s := c.snapshot()
@@ -213,12 +223,11 @@ func (c *consumer) loop(ctx context.Context) error {
 		if c.buffered >= c.cfg.FlushRows || time.Since(c.lastFlush) >= c.cfg.FlushInterval {
 			// While the previous batch is still being written, keep reading
 			// instead of waiting for it (up to maxBufferFactor × FlushRows).
-			// Catching up, batches then grow past DuckDB's row-group size
-			// (122,880 rows), which it writes straight to the file at commit
-			// instead of through the WAL and again at checkpoint.
+			// Catching up, the buffer then holds whole row groups, and only
+			// those are sealed (buffer.go).
 			var busy bool
-			if busy, err = c.writing(ctx); err == nil && (!busy || c.buffered >= maxBufferFactor*c.cfg.FlushRows) {
-				err = c.flushAsync(ctx)
+			if busy, err = c.writing(ctx); err == nil && (!busy || c.buffered >= c.maxBuffered()) {
+				err = c.flushAsync(ctx, len(c.chunks) == 0)
 			}
 		}
 		c.mu.Unlock()
@@ -262,24 +271,18 @@ func (c *consumer) addPartition(topic string, partition int32, recs []*kgo.Recor
 		if hasPos && r.Offset < pos {
 			continue // already buffered or stored (a fetch that raced a reset)
 		}
-		var e event.Event
-		if err := c.dec.decode(r.Value, &e); err != nil {
-			c.dead = append(c.dead, warehouse.DeadLetter{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
-				Key: r.Key, Value: r.Value, Reason: err.Error()})
-		} else {
-			e.Seq = c.app.NextSeq()
-			if err := c.builder.Append(&e); err != nil {
-				c.lastErr = err
-			}
-			c.buffered++
-		}
+		full := c.add(r)
 		pos, hasPos, last = r.Offset+1, true, r
-		if c.cfg.OnFlush != nil {
-			c.produced = append(c.produced, r.Timestamp)
+		if full {
+			c.closeChunk(k, pos, last)
+			last = nil
 		}
 	}
 	if last != nil {
-		c.pos[k], c.last[k] = pos, last
+		c.open.pos[k], c.open.last[k] = pos, last
+	}
+	if hasPos {
+		c.pos[k] = pos
 	}
 }
 

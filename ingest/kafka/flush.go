@@ -39,38 +39,6 @@ type written struct {
 	at        time.Time
 }
 
-// seal takes what is buffered as a batch whose positions continue from the
-// expected stored ones (the batch in flight's, if any). Called with mu held.
-func (c *consumer) seal() (*batch, error) {
-	c.lastFlush = time.Now()
-	b := &batch{}
-	for k, next := range c.pos {
-		if prev := c.expected[k]; next != prev {
-			b.pos = append(b.pos, warehouse.Position{Topic: k.topic, Partition: k.partition, Prev: prev, Next: next})
-			if r := c.last[k]; r != nil {
-				b.commit = append(b.commit, r)
-			}
-		}
-	}
-	if len(b.pos) == 0 && c.buffered == 0 && len(c.dead) == 0 {
-		return nil, nil
-	}
-	if err := c.builder.Flush(); err != nil {
-		return nil, err
-	}
-	for _, p := range b.pos {
-		c.expected[tp{p.Topic, p.Partition}] = p.Next
-	}
-	b.recs, c.sink.recs = c.sink.recs, nil
-	b.dead, c.dead = c.dead, nil
-	b.events, c.buffered = c.buffered, 0
-	if c.cfg.OnFlush != nil {
-		b.produced = append([]time.Time(nil), c.produced...)
-		c.produced = c.produced[:0]
-	}
-	return b, nil
-}
-
 // write stores a sealed batch. It does not touch the consumer's state, so
 // it runs without mu. A drain after SIGINT writes with the canceled
 // context's values but not its cancellation: storing is the point of it.
@@ -131,8 +99,13 @@ func (c *consumer) await(ctx context.Context) error {
 }
 
 // maxBufferFactor bounds how far the buffer grows past FlushRows while a
-// batch is being written (memory: about 250 bytes per buffered event).
-const maxBufferFactor = 6
+// batch is being written (memory: about 200 bytes per buffered event).
+const maxBufferFactor = 3
+
+// maxBuffered is that bound, at least two row groups.
+func (c *consumer) maxBuffered() int {
+	return max(maxBufferFactor*c.cfg.FlushRows, 2*c.groupRows())
+}
 
 // writing reports whether a batch is still being written; a finished one
 // is settled. Called with mu held.
@@ -149,13 +122,14 @@ func (c *consumer) writing(ctx context.Context) (bool, error) {
 	}
 }
 
-// flushAsync seals the buffer and writes it in the background once the
-// previous batch is stored. Called with mu held.
-func (c *consumer) flushAsync(ctx context.Context) error {
+// flushAsync seals the buffer (its whole row groups, or with whole all of
+// it) and writes it in the background once the previous batch is stored.
+// Called with mu held.
+func (c *consumer) flushAsync(ctx context.Context, whole bool) error {
 	if err := c.await(ctx); err != nil {
 		return err
 	}
-	b, err := c.seal()
+	b, err := c.seal(whole)
 	if err != nil || b == nil {
 		return err
 	}
@@ -171,7 +145,7 @@ func (c *consumer) flush(ctx context.Context) error {
 	if err := c.await(ctx); err != nil {
 		return err
 	}
-	b, err := c.seal()
+	b, err := c.seal(true)
 	if err != nil || b == nil {
 		return err
 	}
@@ -198,11 +172,7 @@ func (c *consumer) produceDLQ(ctx context.Context, dead []warehouse.DeadLetter) 
 // read positions to the stored ones (the partitions are then re-read from
 // there). Called with mu held.
 func (c *consumer) dropBuffer() {
-	c.builder.Flush() // hand the partial batch to the sink so it is released below
-	for _, r := range c.sink.recs {
-		r.Release()
-	}
-	c.sink.recs, c.buffered, c.dead, c.produced = nil, 0, nil, c.produced[:0]
+	c.clearBuffer()
 	seek := map[string]map[int32]kgo.EpochOffset{}
 	for k := range c.assigned {
 		c.expected[k] = c.stored[k]
@@ -222,11 +192,7 @@ func (c *consumer) dropBuffer() {
 // resync discards the buffer and seeks every assigned partition to its
 // stored offset. Called with mu held.
 func (c *consumer) resync(ctx context.Context) error {
-	c.builder.Flush()
-	for _, r := range c.sink.recs {
-		r.Release()
-	}
-	c.sink.recs, c.buffered, c.dead, c.produced = nil, 0, nil, c.produced[:0]
+	c.clearBuffer()
 	seek := map[string]map[int32]kgo.EpochOffset{}
 	for _, t := range c.cfg.Topics {
 		stored, err := c.app.Positions(ctx, t)

@@ -94,7 +94,6 @@ func (c *consumer) revokedCB(ctx context.Context, _ *kgo.Client, revoked map[str
 			delete(c.pos, k)
 			delete(c.stored, k)
 			delete(c.expected, k)
-			delete(c.last, k)
 			delete(c.end, k)
 		}
 	}

@@ -117,8 +117,10 @@ func TestCrashAndRestartIsExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
+	// Chunks of 37 events: batches are sealed whole chunks at a time while
+	// catching up, the rest left in the buffer that each crash loses.
 	cfg := Config{Brokers: brokers, Topics: []string{"events"}, Group: "g", Log: "live", FlushRows: 100,
-		FlushInterval: 50 * time.Millisecond}
+		FlushInterval: 50 * time.Millisecond, groupRows: 37}
 	for i := 0; i < 3; i++ {
 		cctx, cancel := context.WithCancel(ctx)
 		var wg sync.WaitGroup
@@ -138,6 +140,40 @@ func TestCrashAndRestartIsExactlyOnce(t *testing.T) {
 	ev, distinct, dead := counts(t, w)
 	if ev != 3000 || distinct != 3000 || dead != bad {
 		t.Fatalf("events %d (distinct %d), dead %d; want 3000, %d", ev, distinct, dead, bad)
+	}
+}
+
+// Catching up, every batch but the last is whole chunks (DuckDB row groups
+// in production), and the stored positions are where the topic ends.
+func TestCatchUpBatchesAreWholeChunks(t *testing.T) {
+	ctx := context.Background()
+	brokers := cluster(t, "events", 4)
+	produce(t, brokers, "events", 0, 2000, 0)
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var batches []int
+	cfg := Config{Brokers: brokers, Topics: []string{"events"}, Group: "g", Log: "live", UntilCaughtUp: true,
+		FlushRows: 100, FlushInterval: 10 * time.Second, groupRows: 64,
+		OnFlush: func(produced []time.Time, _ time.Time) { batches = append(batches, len(produced)) }}
+	s, err := Run(ctx, w, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev, distinct, _ := counts(t, w); ev != 2000 || distinct != 2000 || s.Events != 2000 {
+		t.Fatalf("events %d (distinct %d), stats %d; want 2000", ev, distinct, s.Events)
+	}
+	for i, n := range batches[:len(batches)-1] {
+		if n == 0 || n%64 != 0 {
+			t.Fatalf("batch %d of %v holds %d events, not whole chunks of 64", i, batches, n)
+		}
+	}
+	var stored int64
+	w.DB().QueryRow(`SELECT sum(next_offset) FROM ingest_offsets`).Scan(&stored)
+	if stored != 2000 {
+		t.Fatalf("stored offsets add up to %d, want 2000", stored)
 	}
 }
 
@@ -186,7 +222,7 @@ func TestRebalanceBetweenTwoIngestersIsExactlyOnce(t *testing.T) {
 	defer w.Close()
 	// Dynamic members: a static one does not leave the group when it stops.
 	cfg := Config{Brokers: brokers, Topics: []string{"events"}, Group: "g", Log: "live", FlushRows: 64,
-		FlushInterval: 20 * time.Millisecond, InstanceID: NoInstanceID}
+		FlushInterval: 20 * time.Millisecond, InstanceID: NoInstanceID, groupRows: 29}
 	ctxA, stopA := context.WithCancel(ctx)
 	ctxB, stopB := context.WithCancel(ctx)
 	var wg sync.WaitGroup

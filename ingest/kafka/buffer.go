@@ -1,0 +1,150 @@
+package kafka
+
+import (
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pmx-dev/pmx/ingest/event"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+// The buffer holds what has been read but not yet sealed into a batch, as
+// chunks: a closed chunk is one record of the builder, exactly a DuckDB row
+// group of events (warehouse.RowGroupRows), with the dead letters and read
+// positions that came along; the open chunk is the record being built.
+// While the consumer catches up it seals closed chunks only, so that every
+// batch is whole row groups, which DuckDB writes once, compressed, instead
+// of through its write-ahead log and again at the checkpoint; the open
+// chunk waits for the next batch. A batch that is due with no closed chunk
+// (a stream slower than a row group per flush) takes everything.
+
+type chunk struct {
+	rec      arrow.Record // the chunk's events, nil when it has none
+	dead     []warehouse.DeadLetter
+	pos      map[tp]int64       // next offset after the chunk, per partition it read
+	last     map[tp]*kgo.Record // the last record of each such partition (group commit)
+	produced []time.Time        // record timestamps, only with OnFlush
+}
+
+func newChunk() *chunk { return &chunk{pos: map[tp]int64{}, last: map[tp]*kgo.Record{}} }
+
+// recordSink takes the builder's records; the consumer closes the open
+// chunk with each one.
+type recordSink struct{ full arrow.Record }
+
+func (s *recordSink) Events(r arrow.Record) error        { s.full = r; return nil }
+func (s *recordSink) Cases(r arrow.Record) error         { r.Release(); return nil }
+func (s *recordSink) Reject(int64, string, string) error { return nil }
+
+func (s *recordSink) take() arrow.Record {
+	r := s.full
+	s.full = nil
+	return r
+}
+
+// groupRows is the number of events in a closed chunk.
+func (c *consumer) groupRows() int {
+	if c.cfg.groupRows > 0 {
+		return c.cfg.groupRows
+	}
+	return warehouse.RowGroupRows
+}
+
+// add buffers message r of partition k: its event, or its dead letter.
+// It reports whether r completed a chunk. Called with mu held.
+func (c *consumer) add(r *kgo.Record) bool {
+	var e event.Event
+	if err := c.dec.decode(r.Value, &e); err != nil {
+		c.open.dead = append(c.open.dead, warehouse.DeadLetter{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+			Key: r.Key, Value: r.Value, Reason: err.Error()})
+	} else {
+		e.Seq = c.app.NextSeq()
+		if err := c.builder.Append(&e); err != nil {
+			c.lastErr = err
+		}
+		c.buffered++
+	}
+	if c.cfg.OnFlush != nil {
+		c.open.produced = append(c.open.produced, r.Timestamp)
+	}
+	return c.sink.full != nil
+}
+
+// closeChunk closes the open chunk with the record the builder completed,
+// its read positions being advanced to pos/last for partition k.
+func (c *consumer) closeChunk(k tp, pos int64, last *kgo.Record) {
+	c.open.pos[k], c.open.last[k] = pos, last
+	c.open.rec = c.sink.take()
+	c.chunks = append(c.chunks, c.open)
+	c.open = newChunk()
+}
+
+// seal takes the closed chunks (and with whole the open one too) as a batch
+// whose positions continue from the expected stored ones (the batch in
+// flight's, if any). Called with mu held.
+func (c *consumer) seal(whole bool) (*batch, error) {
+	c.lastFlush = time.Now()
+	take := c.chunks
+	next := map[tp]int64{}
+	if whole {
+		if err := c.builder.Flush(); err != nil {
+			return nil, err
+		}
+		c.open.rec = c.sink.take()
+		take = append(take, c.open)
+		c.open = newChunk()
+		// Every assigned partition's read position, also of partitions
+		// nothing was read from since they were assigned (stored as they
+		// are, e.g. a never-stored partition at its start offset).
+		for k, p := range c.pos {
+			next[k] = p
+		}
+	}
+	c.chunks = nil
+	b := &batch{}
+	last := map[tp]*kgo.Record{}
+	for _, ch := range take {
+		if ch.rec != nil {
+			b.recs = append(b.recs, ch.rec)
+			b.events += int(ch.rec.NumRows())
+		}
+		b.dead = append(b.dead, ch.dead...)
+		b.produced = append(b.produced, ch.produced...)
+		if !whole {
+			for k, p := range ch.pos {
+				next[k] = p
+			}
+		}
+		for k, r := range ch.last {
+			last[k] = r
+		}
+	}
+	c.buffered -= b.events
+	for k, n := range next {
+		if prev := c.expected[k]; n != prev {
+			b.pos = append(b.pos, warehouse.Position{Topic: k.topic, Partition: k.partition, Prev: prev, Next: n})
+			if r := last[k]; r != nil {
+				b.commit = append(b.commit, r)
+			}
+			c.expected[k] = n
+		}
+	}
+	if len(b.pos) == 0 && len(b.recs) == 0 && len(b.dead) == 0 {
+		return nil, nil
+	}
+	return b, nil
+}
+
+// clearBuffer releases everything buffered. Called with mu held.
+func (c *consumer) clearBuffer() {
+	c.builder.Flush() // hand the partial record over so it is released below
+	c.open.rec = c.sink.take()
+	for _, ch := range append(c.chunks, c.open) {
+		if ch.rec != nil {
+			ch.rec.Release()
+		}
+	}
+	c.chunks, c.open, c.buffered = nil, newChunk(), 0
+}
