@@ -11,7 +11,7 @@ import (
 // tiny values, below and above the length where they take over.
 func TestRadixSorts(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{0, 1, 7, radixMin - 1, radixMin, 5000, 100_000} {
+	for _, n := range []int{0, 1, 7, flagSortMin, flagSortMin + 1, 5000, 100_000} {
 		fs, is := make([]float64, n), make([]int64, n)
 		for i := range fs {
 			switch i % 5 {
@@ -32,11 +32,15 @@ func TestRadixSorts(t *testing.T) {
 		wantF, wantI := slices.Clone(fs), slices.Clone(is)
 		slices.Sort(wantF)
 		slices.Sort(wantI)
-		sortFloats(fs, nil)
-		sortInts(is, make([]int64, 3))
-		for i := range fs {
-			if fs[i] != wantF[i] { // -0 == +0
-				t.Fatalf("n %d: floats[%d] = %v, want %v", n, i, fs[i], wantF[i])
+		keys := make([]uint64, n)
+		for i, f := range fs {
+			keys[i] = floatKey(f)
+		}
+		sortKeyed(keys, nil)
+		sortInts(is)
+		for i := range keys {
+			if keys[i] != floatKey(wantF[i]) { // -0 and +0 share a key
+				t.Fatalf("n %d: float key %d is %v's, want %v's", n, i, keys[i], wantF[i])
 			}
 		}
 		if !slices.Equal(is, wantI) {
@@ -51,7 +55,7 @@ func TestRadixSorts(t *testing.T) {
 		xs[i] = base + r.Int64N(1e14)
 	}
 	want := slices.Sorted(slices.Values(xs))
-	sortInts(xs, nil)
+	sortInts(xs)
 	if !slices.Equal(xs, want) {
 		t.Fatal("instants differ")
 	}
@@ -60,7 +64,7 @@ func TestRadixSorts(t *testing.T) {
 // sortKeyed carries each payload with its key.
 func TestSortKeyed(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{0, 1, 2, 1000, 70_000} {
+	for _, n := range []int{0, 1, 2, 33, 1000, 70_000} {
 		keys, pay := make([]uint64, n), make([]uint32, n)
 		for i := range keys {
 			keys[i] = r.Uint64() >> uint(r.IntN(64))

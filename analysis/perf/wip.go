@@ -81,7 +81,7 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 		}
 		return l.Act[i]
 	})
-	var es, buf []int64
+	var es []int64
 	var out []WIP
 	for a := 0; a < na; a++ {
 		if cnt[a] == 0 {
@@ -91,7 +91,7 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 		for _, i := range order[off[a]:off[a+1]] {
 			es = append(es, 2*l.Time[i-1]+1, 2*l.Time[i])
 		}
-		buf = sortInts(es, buf)
+		sortInts(es)
 		var cur, peak int64
 		var area float64
 		prev := es[0] >> 1
