@@ -37,7 +37,28 @@ type Options struct {
 	// GroupAttr names the event attribute the timeline's groups came from
 	// (timeline.Options.GroupAttr), for labels.
 	GroupAttr string
+	// Skip leaves parts of the analysis out (zero: none); their fields of
+	// the Report stay empty. A caller that shows a few parts of a large
+	// log saves the rest: at ten million instances the time
+	// decomposition's summaries and WIP take two seconds of CPU each.
+	Skip Parts
 }
+
+// Parts names parts of the analysis, for Options.Skip.
+type Parts uint
+
+const (
+	// PartTimes is the time decomposition's summaries (Report.Times,
+	// BusinessTimes and OffHours); the per-step times every other part
+	// needs are computed regardless.
+	PartTimes Parts = 1 << iota
+	PartBottlenecks
+	PartRework // rework and ping-pong
+	PartResources
+	PartWIP // WIP and the hour-of-week profile
+	PartSegments
+	PartDrift
+)
 
 // Report is the result of Run.
 type Report struct {
@@ -115,12 +136,14 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 	var clock perf.Clock
 	if o.Calendar != nil {
 		clock = o.Calendar
-		off := make([]float64, len(cycle))
-		for c := range off {
-			off[c] = max(cycle[c]-bcycle[c], 0)
+		if o.Skip&PartTimes == 0 {
+			off := make([]float64, len(cycle))
+			for c := range off {
+				off[c] = max(cycle[c]-bcycle[c], 0)
+			}
+			od := perf.SummarizeDurations(off)
+			r.OffHours = &od
 		}
-		od := perf.SummarizeDurations(off)
-		r.OffHours = &od
 		ftm, fcycle = btm, bcycle
 	}
 	// Then the steps themselves, on as many goroutines as there are cores,
@@ -128,14 +151,17 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 	// does not depend on the order they finish in; running them side by
 	// side rather than in fixed pairs keeps both cores busy.
 	var slaErr error
-	tasks := []func(){
-		func() {
+	tasks := []struct {
+		part Parts // 0: always
+		run  func()
+	}{
+		{PartBottlenecks, func() {
 			step("bottlenecks", func() {
 				r.Findings = perf.Bottlenecks(l, ftm, fcycle, perf.Options{Top: o.Top, Alpha: o.Alpha, Seed: o.Seed})
 			})
-		},
-		func() { step("summarize", func() { r.Times = perf.Summarize(l, tm, cycle, "calendar") }) },
-		func() {
+		}},
+		{PartTimes, func() { step("summarize", func() { r.Times = perf.Summarize(l, tm, cycle, "calendar") }) }},
+		{PartTimes, func() {
 			if o.Calendar == nil {
 				return
 			}
@@ -143,8 +169,8 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 				d := perf.Summarize(l, btm, slices.Clone(bcycle), o.Calendar.Name())
 				r.BusinessTimes = &d
 			})
-		},
-		func() {
+		}},
+		{0, func() {
 			if o.SLA == nil {
 				return
 			}
@@ -152,30 +178,32 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 			if slaErr == nil {
 				step("sla_segments", func() { r.BreachSegments = breachSegments(l, r.SLA, o.Alpha, r.SLA.Level) })
 			}
-		},
-		func() { step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) }) },
-		func() {
+		}},
+		{PartWIP, func() { step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) }) }},
+		{PartRework, func() {
 			step("rework", func() {
 				r.Rework, r.PingPong = perf.ReworkFindings(l, tm, cycle, o.Top)
 				r.GroupPingPong = perf.PingPongs(l, l.Group, l.Groups, tm, o.Top)
 			})
-		},
-		func() {
+		}},
+		{PartResources, func() {
 			step("resources", func() {
 				r.Resources, r.Speeds, r.Handovers = perf.Resources(l, tm, clock, o.Alpha, 20)
 			})
-		},
-		func() {
+		}},
+		{PartSegments, func() {
 			step("segments", func() {
 				r.Segments = perf.Segments(l, fcycle, o.Alpha)
 				r.Involvements = perf.Involvements(l, o.GroupAttr, l.Group, l.Groups, fcycle, o.Alpha)
 			})
-		},
-		func() { step("drift", func() { r.Drift = perf.WeeklyDrift(l, fcycle, loc, o.Alpha) }) },
+		}},
+		{PartDrift, func() { step("drift", func() { r.Drift = perf.WeeklyDrift(l, fcycle, loc, o.Alpha) }) }},
 	}
 	next := make(chan func(), len(tasks))
 	for _, t := range tasks {
-		next <- t
+		if o.Skip&t.part == 0 {
+			next <- t.run
+		}
 	}
 	close(next)
 	for range runtime.GOMAXPROCS(0) {

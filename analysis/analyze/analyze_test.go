@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/pmx-dev/pmx/analysis/sla"
@@ -53,5 +54,19 @@ func TestRunOnDemoWithSLA(t *testing.T) {
 	}
 	if _, err := json.Marshal(r); err != nil {
 		t.Fatalf("report does not marshal: %v", err)
+	}
+	// Skipped parts stay empty; the others are those of the whole run.
+	s, err := Run(l, Options{SLA: rules, Calendar: rules.Calendar, Skip: PartTimes | PartWIP | PartDrift})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.BusinessTimes != nil || s.OffHours != nil || len(s.Times.Activities) != 0 || s.WIP != nil || s.HourOfWeek != nil || s.Drift.Weeks != nil {
+		t.Errorf("skipped parts computed: business %v, off-hours %v, %d activities, WIP %v, drift %v",
+			s.BusinessTimes != nil, s.OffHours != nil, len(s.Times.Activities), s.WIP != nil, s.Drift.Weeks != nil)
+	}
+	s.Times, s.BusinessTimes, s.OffHours, s.WIP, s.HourOfWeek, s.Drift = r.Times, r.BusinessTimes, r.OffHours, r.WIP, r.HourOfWeek, r.Drift
+	s.Seconds = r.Seconds
+	if !reflect.DeepEqual(r, s) {
+		t.Error("the parts not skipped differ from the whole run's")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -86,6 +87,7 @@ func runAnalysis(ctx context.Context, e *env, fs *flag.FlagSet, src *source, af 
 	if err != nil {
 		return nil, err
 	}
+	defer tightGC()()
 	p := startProgress(e, "analysing "+name)
 	defer p.Stop()
 	p.Phase("loading the activity instances", "", 0)
@@ -100,6 +102,20 @@ func runAnalysis(ctx context.Context, e *env, fs *flag.FlagSet, src *source, af 
 	}
 	p.Phase(fmt.Sprintf("time decomposition, bottlenecks, rework, resources, segments, drift on %s instances", units.Count(int64(l.Steps()))), "", 0)
 	return analyze.Run(l, o)
+}
+
+// tightGC has the collector run at 25 % heap growth instead of 100 % while
+// a log is analysed, unless GOGC says otherwise; it returns the function
+// that restores the setting. The analyses' working set is large
+// pointer-free arrays (about 500 MB at ten million instances) that the
+// collector marks in no time, so collecting sooner costs little CPU and
+// keeps the resident set near the live data: 1.1 instead of 1.5 GB there.
+func tightGC() func() {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(25)
+	return func() { debug.SetGCPercent(old) }
 }
 
 func runAnalyze(ctx context.Context, e *env, args []string) error {
