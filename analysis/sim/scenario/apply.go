@@ -2,7 +2,9 @@ package scenario
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"sort"
 	"strings"
 
@@ -137,7 +139,60 @@ func (c Change) apply(m *model.Model) error {
 		}
 		return removeActivity(m, c.Activity)
 	case "remove_rework":
+		if c.Activity != "" {
+			if _, err := c.activity(m, c.Activity); err != nil {
+				return err
+			}
+			return removeLoop(m, c.Activity)
+		}
 		return removeRework(m)
+	case "move":
+		from, err := (Change{Pool: c.From}).pool(m)
+		if err != nil {
+			return err
+		}
+		to, err := c.pool(m)
+		if err != nil {
+			return err
+		}
+		if len(from.Resources) <= c.Add {
+			return fmt.Errorf("pool %q has %d %s; moving %d would leave nobody to do its work", c.From, len(from.Resources), plural(len(from.Resources), "member", "members"), c.Add)
+		}
+		from.Resources = from.Resources[:len(from.Resources)-c.Add]
+		for k := 1; k <= c.Add; {
+			name := fmt.Sprintf("%s, from %s %d", c.Pool, c.From, k)
+			k++
+			if slices.ContainsFunc(to.Resources, func(r *model.Resource) bool { return r.Name == name }) {
+				c.Add++ // the name is taken (a second move): try the next
+				continue
+			}
+			to.Resources = append(to.Resources, &model.Resource{Name: name})
+		}
+	case "extend_hours":
+		p, err := c.pool(m)
+		if err != nil {
+			return err
+		}
+		extended := false
+		for _, cal := range append([]*model.Calendar{p.Calendar}, memberCalendars(p)...) {
+			if cal == nil {
+				continue
+			}
+			if err := extendDays(cal, c.Scale); err != nil {
+				return fmt.Errorf("pool %q: %w", c.Pool, err)
+			}
+			extended = true
+		}
+		if !extended {
+			return fmt.Errorf("pool %q works around the clock; there are no hours to extend", c.Pool)
+		}
+	case "reorder":
+		for _, a := range []string{c.Activity, c.Then} {
+			if _, err := c.activity(m, a); err != nil {
+				return err
+			}
+		}
+		return reorder(m, c.Activity, c.Then)
 	case "arrivals":
 		days := map[string]int{"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 		for h := range m.Arrivals.PerHour {
@@ -326,4 +381,187 @@ func sum(m map[string]float64) float64 {
 		s += v
 	}
 	return s
+}
+
+// removeLoop cuts the loop through one activity from every variant (see the
+// package documentation); in a tree, loops whose redo part holds the
+// activity never repeat.
+func removeLoop(m *model.Model, name string) error {
+	if m.Routing.Mode == model.Tree {
+		t, err := tree.Parse(m.Routing.Tree)
+		if err != nil {
+			return err
+		}
+		p := m.Routing.Probabilities
+		found := false
+		var walk func(n *tree.Node, at string)
+		walk = func(n *tree.Node, at string) {
+			if n.Op == tree.Loop && len(n.Children) > 1 && p != nil {
+				for _, redo := range n.Children[1:] {
+					if hasLabel(redo, name) {
+						p.Redo[at] = 0
+						found = true
+					}
+				}
+			}
+			for i, c := range n.Children {
+				walk(c, fmt.Sprintf("%s.%d", at, i))
+			}
+		}
+		walk(t, "0")
+		if !found {
+			return fmt.Errorf("%q is in no loop of the process tree", name)
+		}
+		return nil
+	}
+	changed := false
+	for i := range m.Routing.Variants {
+		v := &m.Routing.Variants[i]
+		if out := cutLoop(v.Activities, name); len(out) != len(v.Activities) {
+			v.Activities, changed = out, true
+		}
+	}
+	if !changed {
+		return fmt.Errorf("no path repeats work through %q", name)
+	}
+	m.Routing.Variants = mergeVariants(m.Routing.Variants)
+	return nil
+}
+
+func hasLabel(n *tree.Node, name string) bool {
+	if n.Op == tree.Leaf {
+		return !n.Tau && n.Label == name
+	}
+	return slices.ContainsFunc(n.Children, func(c *tree.Node) bool { return hasLabel(c, name) })
+}
+
+// cutLoop removes, repeatedly, the first loop through name in a path: a
+// repeat of name (the part after its first occurrence up to and including
+// the next), or name as the trigger of rework (name and the run after it of
+// activities done before). A path without either comes back unchanged.
+func cutLoop(path []string, name string) []string {
+	out := slices.Clone(path)
+	for {
+		first := slices.Index(out, name)
+		if first < 0 {
+			return out
+		}
+		if next := slices.Index(out[first+1:], name); next >= 0 {
+			out = slices.Delete(out, first+1, first+2+next)
+			continue
+		}
+		// name occurs once: is it followed by redone work?
+		cut := false
+		for at := first; at >= 0; at = indexFrom(out, name, at+1) {
+			seen := map[string]bool{}
+			for _, a := range out[:at] {
+				seen[a] = true
+			}
+			end := at + 1
+			for end < len(out) && seen[out[end]] {
+				end++
+			}
+			if end > at+1 {
+				out = slices.Delete(out, at, end)
+				cut = true
+				break
+			}
+		}
+		if !cut {
+			return out
+		}
+	}
+}
+
+func indexFrom(path []string, name string, from int) int {
+	if from >= len(path) {
+		return -1
+	}
+	if i := slices.Index(path[from:], name); i >= 0 {
+		return from + i
+	}
+	return -1
+}
+
+func memberCalendars(p *model.Pool) []*model.Calendar {
+	var out []*model.Calendar
+	for _, r := range p.Resources {
+		if r.Calendar != nil {
+			out = append(out, r.Calendar)
+		}
+	}
+	return out
+}
+
+// extendDays moves the end of each day's last working interval h hours
+// later, never past midnight.
+func extendDays(cal *model.Calendar, h float64) error {
+	add := int(math.Round(h * 60))
+	for day, spans := range cal.Hours {
+		last, lastEnd := -1, -1
+		for i, s := range spans {
+			_, end, err := span(s)
+			if err != nil {
+				return fmt.Errorf("hours %s %q: %w", day, s, err)
+			}
+			if end > lastEnd {
+				last, lastEnd = i, end
+			}
+		}
+		if last < 0 {
+			continue
+		}
+		start, _, _ := span(spans[last])
+		end := min(lastEnd+add, 24*60)
+		out := slices.Clone(spans)
+		out[last] = fmt.Sprintf("%02d:%02d-%02d:%02d", start/60, start%60, end/60, end%60)
+		cal.Hours[day] = out
+	}
+	return nil
+}
+
+// span reads "HH:MM-HH:MM" as minutes of the day.
+func span(s string) (start, end int, err error) {
+	a, b, ok := strings.Cut(strings.TrimSpace(s), "-")
+	if !ok {
+		return 0, 0, fmt.Errorf("want HH:MM-HH:MM")
+	}
+	if start, err = minutes(a); err == nil {
+		end, err = minutes(b)
+	}
+	return start, end, err
+}
+
+func minutes(s string) (int, error) {
+	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if !ok || err1 != nil || err2 != nil || hh < 0 || hh > 24 || mm < 0 || mm > 59 {
+		return 0, fmt.Errorf("%q is not a time of day", s)
+	}
+	return hh*60 + mm, nil
+}
+
+// reorder makes every path that does then directly before first do first
+// directly before then.
+func reorder(m *model.Model, first, then string) error {
+	if m.Routing.Mode != model.Variants {
+		return fmt.Errorf("reordering rewrites the variants' paths; the model plays out a tree (edit the tree in the model file instead)")
+	}
+	changed := false
+	for i := range m.Routing.Variants {
+		a := m.Routing.Variants[i].Activities
+		for j := 0; j+1 < len(a); j++ {
+			if a[j] == then && a[j+1] == first {
+				a[j], a[j+1] = first, then
+				changed = true
+				j++
+			}
+		}
+	}
+	if !changed {
+		return fmt.Errorf("no path does %q directly before %q", then, first)
+	}
+	m.Routing.Variants = mergeVariants(m.Routing.Variants)
+	return nil
 }

@@ -320,7 +320,16 @@ func (c Change) String() string {
 	case "remove":
 		return "drop " + c.Activity
 	case "remove_rework":
+		if c.Activity != "" {
+			return "remove the rework loop through " + c.Activity
+		}
 		return "remove rework"
+	case "move":
+		return fmt.Sprintf("move %d %s from %s to %s", c.Add, plural(c.Add, "person", "people"), c.From, c.Pool)
+	case "extend_hours":
+		return fmt.Sprintf("extend %s's working day by %s", c.Pool, units.Duration(c.Scale*3600))
+	case "reorder":
+		return fmt.Sprintf("do %s before %s", c.Activity, c.Then)
 	case "arrivals":
 		var parts []string
 		if c.Scale > 0 && c.Scale != 1 {

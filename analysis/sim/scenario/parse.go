@@ -13,6 +13,10 @@
 //	  - delay: {activity: Wait for customer, scale: 0.5} # the extraneous delay before it
 //	  - remove: Escalate                                # drop an activity from every path
 //	  - remove_rework: true                             # every path without repeated activities
+//	  - remove_rework: Reopen                           # or only the loop through one activity
+//	  - move: {from: "First line", to: "Second line", count: 1}   # cross-trained staff
+//	  - extend_hours: {pool: "Second line", hours: 2}  # each working day ends 2 h later
+//	  - reorder: {first: Classify, then: Assign}        # paths doing Assign then Classify swap them
 //	  - arrivals: {scale: 1.2}                          # or weekdays: {mon: 1.2, fri: 0.9}
 //	  - routing: {after: Classify, to: {Resolve: 0.3}}  # variant replay: reweight the paths
 //	  - cost: {pool: "Second line", per_hour: 55}
@@ -21,7 +25,18 @@
 // "Mon-Fri 08:00-12:00, 13:00-17:00; Sat 09:00-12:00") or a mapping in the
 // calendar format ({mon-fri: ["07:00-19:00"]}). A routing change sets, among
 // the cases that reach the activity `after`, the share that continues with
-// each listed activity; the other paths keep their proportions. Changes
+// each listed activity; the other paths keep their proportions.
+//
+// remove_rework with an activity cuts only the loop through it: where the
+// activity repeats, the part of the path from after its first occurrence up
+// to and including its next one; where it triggers rework (a Reopen after
+// which Investigate and Resolve are done again), the activity and the run of
+// activities after it that the case had already done. move takes members
+// from one pool (the last listed) and adds as many typical members (speed 1,
+// the pool's hours) to another. extend_hours lengthens each working day of
+// the pool and of its members' own calendars by the hours given, at the end
+// of the day (never past midnight). reorder swaps two adjacent activities
+// wherever a path does then directly before first. Changes
 // apply in order. Errors name the line and the field; unknown activities and
 // pools are listed with the valid ones.
 //
@@ -51,18 +66,24 @@ type Scenario struct {
 
 // Change is one change; Kind says which fields apply.
 type Change struct {
-	Kind string `json:"kind"` // resources, calendar, automate, duration, delay, remove, remove_rework, arrivals, routing, cost
+	Kind string `json:"kind"` // one of Kinds
 	Line int    `json:"-"`
-	// resources, calendar, cost
+	// resources, calendar, cost, extend_hours; move: the receiving pool
 	Pool string `json:"pool,omitempty"`
+	// move: the giving pool; Add is the count moved
+	From string `json:"from,omitempty"`
 	Add  int    `json:"add,omitempty"`
 	Drop int    `json:"remove,omitempty"`
 	Set  *int   `json:"set,omitempty"`
 	// calendar
 	Hours map[string][]string `json:"hours,omitempty"`
-	// automate, duration, delay, remove, routing (after)
+	// automate, duration, delay, remove, routing (after), remove_rework
+	// (the loop's activity; "" all rework), reorder (first)
 	Activity string `json:"activity,omitempty"`
-	Scale    float64
+	// reorder
+	Then string `json:"then,omitempty"`
+	// duration, delay, arrivals: the factor; extend_hours: hours a day
+	Scale float64 `json:"scale,omitempty"`
 	Dist     *dist.Dist `json:"dist,omitempty"`
 	// arrivals
 	Weekdays map[string]float64 `json:"weekdays,omitempty"`
@@ -88,7 +109,7 @@ func (e *Error) Error() string {
 }
 
 // Kinds lists the change kinds, in the documentation's order.
-var Kinds = []string{"resources", "calendar", "automate", "duration", "delay", "remove", "remove_rework", "arrivals", "routing", "cost"}
+var Kinds = []string{"resources", "calendar", "automate", "duration", "delay", "remove", "remove_rework", "arrivals", "routing", "cost", "move", "extend_hours", "reorder"}
 
 // Parse reads a scenario file; name is used in errors and as the default
 // scenario name.
@@ -278,8 +299,67 @@ func (p *parser) change(n *yaml.Node, field string) (Change, bool) {
 			}
 		}
 	case "remove_rework":
-		if v.Value != "true" {
-			p.errorf(v.Line, field, "want true")
+		switch {
+		case v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "" || v.Value == "false":
+			p.errorf(v.Line, field, "want true (all rework) or an activity (the loop through it)")
+		case v.Value != "true":
+			c.Activity = v.Value
+		}
+	case "move":
+		f := p.fields(v, field, "from", "to", "count")
+		for _, k := range []string{"from", "to"} {
+			if pv, ok := f[k]; ok {
+				name, _ := p.text(pv, field+"."+k)
+				if k == "from" {
+					c.From = name
+				} else {
+					c.Pool = name
+				}
+			} else {
+				p.errorf(v.Line, field+"."+k, "missing")
+			}
+		}
+		c.Add = 1
+		if x, ok := f["count"]; ok {
+			c.Add, _ = p.count(x, field+".count")
+			if c.Add == 0 {
+				p.errorf(x.Line, field+".count", "want at least 1")
+			}
+		}
+		if c.From != "" && c.From == c.Pool {
+			p.errorf(v.Line, field, "from and to are the same pool")
+		}
+	case "extend_hours":
+		f := p.fields(v, field, "pool", "hours")
+		if pv, ok := f["pool"]; ok {
+			c.Pool, _ = p.text(pv, field+".pool")
+		} else {
+			p.errorf(v.Line, field+".pool", "missing")
+		}
+		if x, ok := f["hours"]; ok {
+			if h, ok := p.number(x, field+".hours"); ok {
+				if h <= 0 || h > 12 {
+					p.errorf(x.Line, field+".hours", "%v: want more than 0 and at most 12 hours a day", h)
+				}
+				c.Scale = h
+			}
+		} else {
+			p.errorf(v.Line, field+".hours", "missing")
+		}
+	case "reorder":
+		f := p.fields(v, field, "first", "then")
+		if x, ok := f["first"]; ok {
+			c.Activity, _ = p.text(x, field+".first")
+		} else {
+			p.errorf(v.Line, field+".first", "missing")
+		}
+		if x, ok := f["then"]; ok {
+			c.Then, _ = p.text(x, field+".then")
+		} else {
+			p.errorf(v.Line, field+".then", "missing")
+		}
+		if c.Activity != "" && c.Activity == c.Then {
+			p.errorf(v.Line, field, "first and then are the same activity")
 		}
 	case "arrivals":
 		f := p.fields(v, field, "scale", "weekdays")

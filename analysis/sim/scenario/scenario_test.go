@@ -102,6 +102,79 @@ changes:
 	}
 }
 
+// The loop cut: a repeated activity loses what lies between its
+// occurrences; a trigger loses itself and the redone run after it; a path
+// without rework through the activity is kept.
+func TestCutLoop(t *testing.T) {
+	for _, tc := range []struct {
+		name, path, want string
+	}{
+		{"Reopen", "Open Classify Assign Investigate Resolve Reopen Investigate Resolve Close", "Open Classify Assign Investigate Resolve Close"},
+		{"Reassign", "Open Assign Investigate Reassign Investigate Resolve Close", "Open Assign Investigate Resolve Close"},
+		{"Reassign", "Open Assign Investigate Reassign Investigate Reassign Investigate Reassign Investigate Resolve", "Open Assign Investigate Resolve"},
+		{"Investigate", "Open Investigate Wait Replied Investigate Resolve", "Open Investigate Resolve"},
+		{"Investigate", "Open Investigate Investigate Investigate Resolve", "Open Investigate Resolve"},
+		{"Wait", "Open Investigate Wait Replied Investigate Resolve", "Open Investigate Wait Replied Investigate Resolve"},
+		{"Reopen", "Open Resolve Close Reopen", "Open Resolve Close Reopen"},
+		{"Reopen", "Open Resolve Reopen Resolve Reopen Resolve Close", "Open Resolve Close"},
+		{"Absent", "Open Resolve", "Open Resolve"},
+	} {
+		got := strings.Join(cutLoop(strings.Fields(tc.path), tc.name), " ")
+		if got != tc.want {
+			t.Errorf("cut %s from %q: %q, want %q", tc.name, tc.path, got, tc.want)
+		}
+	}
+}
+
+// The changes the optimiser proposes: a targeted rework loop, moving staff,
+// longer days and swapping two activities.
+func TestApplySearchChanges(t *testing.T) {
+	m0 := base()
+	m0.Pools["First line"].Calendar = &model.Calendar{Hours: map[string][]string{"mon-fri": {"08:00-12:00", "13:00-17:00"}, "sat": {"22:00-23:30"}}}
+	m0.Pools["First line"].Resources[0].Calendar = &model.Calendar{Hours: map[string][]string{"mon": {"09:00-15:00"}}}
+	m0.Routing.Variants = append(m0.Routing.Variants, model.Variant{Activities: []string{"Open", "Resolve", "Classify"}, Cases: 5})
+	sc := parse(t, `
+changes:
+  - remove_rework: Escalate
+  - move: {from: First line, to: Second line}
+  - extend_hours: {pool: First line, hours: 1.5}
+  - reorder: {first: Classify, then: Resolve}
+`)
+	want := []string{"remove the rework loop through Escalate", "move 1 person from First line to Second line",
+		"extend First line's working day by 1.5 h", "do Classify before Resolve"}
+	for i, c := range sc.Changes {
+		if c.String() != want[i] {
+			t.Errorf("change %d reads %q, want %q", i, c, want[i])
+		}
+	}
+	m, err := sc.Apply(m0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]float64{}
+	for _, v := range m.Routing.Variants {
+		paths[strings.Join(v.Activities, " ")] += v.Cases
+	}
+	// The escalation loop is gone (its 20 cases join the 30 without it);
+	// the odd order joins the common one.
+	if paths["Open Classify Investigate Resolve"] != 50 || paths["Open Classify Resolve"] != 55 || len(paths) != 2 {
+		t.Errorf("paths %v", paths)
+	}
+	if f, s := m.Pools["First line"].Resources, m.Pools["Second line"].Resources; len(f) != 1 || len(s) != 2 || s[1].Name != "Second line, from First line 1" || s[1].Calendar != nil {
+		t.Errorf("move: first %d, second %+v", len(f), s)
+	}
+	h := m.Pools["First line"].Calendar.Hours
+	if strings.Join(h["mon-fri"], ",") != "08:00-12:00,13:00-18:30" || h["sat"][0] != "22:00-24:00" {
+		t.Errorf("pool hours %v", h)
+	}
+	if got := m.Pools["First line"].Resources[0].Calendar.Hours["mon"][0]; got != "09:00-16:30" {
+		t.Errorf("member hours %v", got)
+	}
+	if h0 := m0.Pools["First line"].Calendar.Hours["mon-fri"][1]; h0 != "13:00-17:00" {
+		t.Errorf("Apply changed its input's calendar: %v", h0)
+	}
+}
+
 // Bad files name the line and the field; unknown names list the valid ones.
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct {
@@ -114,6 +187,11 @@ func TestErrors(t *testing.T) {
 		{"changes:\n  - calendar: {pool: X, hours: \"Mon-Fri 25:00-26:00\"}\n", "s.yaml:2: changes[0].calendar.hours"},
 		{"name: x\n", "changes: want a list of changes"},
 		{"changes:\n  - routing: {after: A, to: {B: 0.7, C: 0.6}}\n", "shares add up to 1.3"},
+		{"changes:\n  - remove_rework: false\n", "changes[0].remove_rework: want true (all rework) or an activity"},
+		{"changes:\n  - move: {from: A, to: A}\n", "changes[0].move: from and to are the same pool"},
+		{"changes:\n  - move: {from: A, to: B, count: 0}\n", "changes[0].move.count: want at least 1"},
+		{"changes:\n  - extend_hours: {pool: A, hours: 13}\n", "changes[0].extend_hours.hours: 13: want more than 0 and at most 12"},
+		{"changes:\n  - reorder: {first: A}\n", "changes[0].reorder.then: missing"},
 	} {
 		_, err := Parse(strings.NewReader(tc.src), "s.yaml")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -127,6 +205,11 @@ func TestErrors(t *testing.T) {
 		{"changes:\n  - resources: {pool: Third line, add: 1}\n", `no pool "Third line" (pools: "First line", "Second line")`},
 		{"changes:\n  - resources: {pool: Second line, remove: 1}\n", "would have 0 resources"},
 		{"changes:\n  - routing: {after: Open, to: {Resolve: 0.5}}\n", "no observed path goes from \"Open\" straight to \"Resolve\""},
+		{"changes:\n  - remove_rework: Open\n", `no path repeats work through "Open"`},
+		{"changes:\n  - move: {from: Second line, to: First line}\n", `pool "Second line" has 1 member; moving 1 would leave nobody`},
+		{"changes:\n  - move: {from: Third line, to: First line}\n", `no pool "Third line"`},
+		{"changes:\n  - extend_hours: {pool: Second line, hours: 1}\n", `pool "Second line" works around the clock`},
+		{"changes:\n  - reorder: {first: Open, then: Resolve}\n", `no path does "Resolve" directly before "Open"`},
 	} {
 		sc, err := Parse(strings.NewReader(tc.src), "s.yaml")
 		if err != nil {
