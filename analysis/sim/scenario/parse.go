@@ -83,8 +83,8 @@ type Change struct {
 	// reorder
 	Then string `json:"then,omitempty"`
 	// duration, delay, arrivals: the factor; extend_hours: hours a day
-	Scale float64 `json:"scale,omitempty"`
-	Dist     *dist.Dist `json:"dist,omitempty"`
+	Scale float64    `json:"scale,omitempty"`
+	Dist  *dist.Dist `json:"dist,omitempty"`
 	// arrivals
 	Weekdays map[string]float64 `json:"weekdays,omitempty"`
 	// routing
