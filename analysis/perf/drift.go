@@ -3,6 +3,8 @@ package perf
 import (
 	"time"
 
+	"github.com/pmx-dev/pmx/analysis/localtime"
+
 	"github.com/pmx-dev/pmx/analysis/stats"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
@@ -44,11 +46,10 @@ func WeeklyDrift(l *timeline.Log, cycle []float64, loc *time.Location, alpha flo
 	type wk struct{ cycles []float64 }
 	weeks := map[int64]*wk{} // Monday's day number
 	var first, last int64 = 1 << 62, -(1 << 62)
+	days := localtime.New(loc)
 	for c := 0; c < l.Cases(); c++ {
-		end := l.Time[l.CaseStart[c+1]-1]
-		t := time.UnixMicro(end).In(loc)
-		day := civilDay(t)
-		monday := day - int64((int(t.Weekday())+6)%7)
+		day := days.Day(l.Time[l.CaseStart[c+1]-1])
+		monday := day - int64((localtime.Weekday(day)+6)%7)
 		w := weeks[monday]
 		if w == nil {
 			w = &wk{}
@@ -80,11 +81,4 @@ func WeeklyDrift(l *timeline.Log, cycle []float64, loc *time.Location, alpha flo
 			P: cp.P, Significant: cp.P < alpha}
 	}
 	return d
-}
-
-// civilDay is the day number (days since 1970-01-01) of t's wall-clock
-// date in its own zone.
-func civilDay(t time.Time) int64 {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }

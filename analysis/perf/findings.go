@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/pmx-dev/pmx/analysis/stats"
 
@@ -114,13 +115,7 @@ func Bottlenecks(l *timeline.Log, tm *Times, cycle []float64, o Options) []Findi
 		}
 	}
 	edges := newEdgeIndex(l)
-	edgeOf := make([]int32, l.Steps()) // each step's handover from its predecessor; -1 for a case's first
-	for c := 0; c < nc; c++ {
-		edgeOf[l.CaseStart[c]] = -1
-		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
-			edgeOf[i] = edges.id(l.Act[i-1], l.Act[i])
-		}
-	}
+	edgeOf := edges.handovers(l)
 	type kindSpec struct {
 		name  string
 		group []int32            // each step's activity or handover
@@ -232,55 +227,17 @@ func Bottlenecks(l *timeline.Log, tm *Times, cycle []float64, o Options) []Findi
 	if resamples == 0 {
 		resamples = min(1000, max(200, 200_000_000/max(work, 1)))
 	}
+	// The ranks need none of the bootstrap's results: they are computed
+	// meanwhile, so that the sort fills a core the resampling leaves idle.
+	var rankSums []float64
+	var tieTerm float64
+	var ranked sync.WaitGroup
+	ranked.Go(func() {
+		rankSums, tieTerm = candidateRanks(l, tm.Waiting, waits, len(cands), [2][]int32{l.Act, edgeOf}, candOf)
+	})
 	cis := shareCIs(cols, caseWait, o.Level, resamples, o.Seed, o.Workers)
 	cols = nil
-	// Ranks: every wait sorted once with its candidates (or, with more
-	// than 65,534 of them, its step); walking the runs of equal waits gives
-	// each its mid-rank, added to its candidates' sums. Mid-ranks are
-	// halves of integers, so the sums are exact whatever the order of
-	// addition.
-	packed := len(cands) < maxPacked
-	sortKeys, tags := make([]uint64, 0, waits), make([]uint32, 0, waits)
-	for c := 0; c < nc; c++ {
-		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
-			tag := uint32(i)
-			if packed {
-				tag = uint32(candOf[0][l.Act[i]]+1) | uint32(candOf[1][edgeOf[i]]+1)<<16
-			}
-			sortKeys, tags = append(sortKeys, floatKey(tm.Waiting[i])), append(tags, tag)
-		}
-	}
-	sortKeyed(sortKeys, tags)
-	rankSums := make([]float64, len(cands))
-	var tieTerm float64
-	for i := 0; i < len(sortKeys); {
-		j := i + 1
-		for j < len(sortKeys) && sortKeys[j] == sortKeys[i] {
-			j++
-		}
-		if t := float64(j - i); t > 1 {
-			tieTerm += t*t*t - t
-		}
-		mid := float64(i+1+j) / 2 // ranks i+1 .. j averaged
-		for _, tag := range tags[i:j] {
-			if packed {
-				if a := tag & 0xFFFF; a > 0 {
-					rankSums[a-1] += mid
-				}
-				if e := tag >> 16; e > 0 {
-					rankSums[e-1] += mid
-				}
-				continue
-			}
-			for ki, kd := range kinds {
-				if ci := candOf[ki][kd.group[tag]]; ci >= 0 {
-					rankSums[ci] += mid
-				}
-			}
-		}
-		i = j
-	}
-	sortKeys, tags = nil, nil
+	ranked.Wait()
 	var out []Finding
 	for ci, cd := range cands {
 		kd := kinds[cd.kind]
@@ -306,4 +263,56 @@ func sortedCopy(xs []float64) []float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s
+}
+
+// candidateRanks sorts every wait once with its candidates (or, with more
+// than maxPacked of them, its step); walking the runs of equal waits gives
+// each its mid-rank, added to its candidates' sums. Mid-ranks are halves
+// of integers, so the sums are exact whatever the order of addition. It
+// returns the rank sums and the tie term Σ(t³ − t) of all waits. groups
+// are the steps' activities and handovers, candOf their candidate numbers
+// (-1: none).
+func candidateRanks(l *timeline.Log, waiting []float64, waits, cands int, groups [2][]int32, candOf [][]int32) ([]float64, float64) {
+	packed := cands < maxPacked
+	keys, tags := make([]uint64, 0, waits), make([]uint32, 0, waits)
+	for c := 0; c < l.Cases(); c++ {
+		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
+			tag := uint32(i)
+			if packed {
+				tag = uint32(candOf[0][groups[0][i]]+1) | uint32(candOf[1][groups[1][i]]+1)<<16
+			}
+			keys, tags = append(keys, floatKey(waiting[i])), append(tags, tag)
+		}
+	}
+	sortKeyed(keys, tags)
+	sums := make([]float64, cands)
+	var tieTerm float64
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j] == keys[i] {
+			j++
+		}
+		if t := float64(j - i); t > 1 {
+			tieTerm += t*t*t - t
+		}
+		mid := float64(i+1+j) / 2 // ranks i+1 .. j averaged
+		for _, tag := range tags[i:j] {
+			if packed {
+				if a := tag & 0xFFFF; a > 0 {
+					sums[a-1] += mid
+				}
+				if e := tag >> 16; e > 0 {
+					sums[e-1] += mid
+				}
+				continue
+			}
+			for k, g := range groups {
+				if ci := candOf[k][g[tag]]; ci >= 0 {
+					sums[ci] += mid
+				}
+			}
+		}
+		i = j
+	}
+	return sums, tieTerm
 }

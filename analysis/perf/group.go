@@ -2,31 +2,53 @@ package perf
 
 import "github.com/pmx-dev/pmx/analysis/timeline"
 
-// groupSteps orders the steps 0..n-1 by key (a stable counting sort): the
-// steps of key k are order[off[k]:off[k+1]], in step order. Steps whose
-// key is negative are left out. It replaces a slice appended per key:
-// two int32 arrays whatever the number of keys, and the values a group
+// groupSteps orders the steps by key (a stable counting sort): the steps
+// of key k are order[off[k]:off[k+1]], in step order. Step i's key is
+// keys[i]; steps with a negative key, and each case's first step unless
+// first is set, are left out. It replaces a slice appended per key: two
+// int32 arrays whatever the number of keys, and the values a group
 // gathers from them come in the same order.
-func groupSteps(n, keys int, key func(i int) int32) (order, off []int32) {
-	off = make([]int32, keys+1)
-	for i := 0; i < n; i++ {
-		if k := key(i); k >= 0 {
-			off[k+1]++
+func groupSteps(l *timeline.Log, keys []int32, nkeys int, first bool) (order, off []int32) {
+	skip := int32(1)
+	if first {
+		skip = 0
+	}
+	off = make([]int32, nkeys+1)
+	for c := 0; c < l.Cases(); c++ {
+		for _, k := range keys[l.CaseStart[c]+skip : l.CaseStart[c+1]] {
+			if k >= 0 {
+				off[k+1]++
+			}
 		}
 	}
-	for k := 0; k < keys; k++ {
+	for k := 0; k < nkeys; k++ {
 		off[k+1] += off[k]
 	}
-	order = make([]int32, off[keys])
-	next := make([]int32, keys)
-	copy(next, off[:keys])
-	for i := 0; i < n; i++ {
-		if k := key(i); k >= 0 {
-			order[next[k]] = int32(i)
-			next[k]++
+	order = make([]int32, off[nkeys])
+	next := make([]int32, nkeys)
+	copy(next, off[:nkeys])
+	for c := 0; c < l.Cases(); c++ {
+		for i := l.CaseStart[c] + skip; i < l.CaseStart[c+1]; i++ {
+			if k := keys[i]; k >= 0 {
+				order[next[k]] = i
+				next[k]++
+			}
 		}
 	}
 	return order, off
+}
+
+// handovers returns each step's handover (from its predecessor's activity)
+// as numbered by e, -1 for a case's first step.
+func (e *edgeIndex) handovers(l *timeline.Log) []int32 {
+	out := make([]int32, l.Steps())
+	for c := 0; c < l.Cases(); c++ {
+		out[l.CaseStart[c]] = -1
+		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
+			out[i] = e.id(l.Act[i-1], l.Act[i])
+		}
+	}
+	return out
 }
 
 // edgeIndex numbers the handovers (directly-follows pairs of activities)

@@ -127,7 +127,7 @@ func Summarize(l *timeline.Log, tm *Times, cycle []float64, clockName string) De
 	}
 	notFirst := func(i int32) bool { return i > l.CaseStart[l.Case[i]] }
 	withService := func(i int32) bool { return tm.Service[i] >= 0 }
-	order, off := groupSteps(l.Steps(), na, func(i int) int32 { return l.Act[i] })
+	order, off := groupSteps(l, l.Act, na, true)
 	for a := 0; a < na; a++ {
 		if count[a] == 0 {
 			continue
@@ -143,12 +143,7 @@ func Summarize(l *timeline.Log, tm *Times, cycle []float64, clockName string) De
 		d.Activities = append(d.Activities, at)
 	}
 	edges := newEdgeIndex(l)
-	order, off = groupSteps(l.Steps(), edges.n(), func(i int) int32 {
-		if !notFirst(int32(i)) {
-			return -1
-		}
-		return edges.id(l.Act[i-1], l.Act[i])
-	})
+	order, off = groupSteps(l, edges.handovers(l), edges.n(), false)
 	for e := 0; e < edges.n(); e++ {
 		idx := order[off[e]:off[e+1]]
 		from, to := edges.ends(e)

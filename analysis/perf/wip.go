@@ -2,14 +2,13 @@ package perf
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"time"
 
+	"github.com/pmx-dev/pmx/analysis/localtime"
+
 	"github.com/pmx-dev/pmx/analysis/timeline"
 )
-
-func timeUS(us int64) time.Time { return time.UnixMicro(us) }
 
 // WIP is an activity's work in progress: cases between the previous
 // completion and this activity's completion.
@@ -51,13 +50,13 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 	for h := range how {
 		how[h].Hour = h
 	}
-	hours := newWeekHours(loc)
+	hours := localtime.New(loc)
 	for c := 0; c < l.Cases(); c++ {
 		for i := l.CaseStart[c] + 1; i < l.CaseStart[c+1]; i++ {
 			a, from, to := l.Act[i], l.Time[i-1], l.Time[i]
 			soj[a] += float64(to-from) / 1e6
 			cnt[a]++
-			h := hours.at(from)
+			h := hours.HourOfWeek(from)
 			how[h].Instances++
 			how[h].MeanWaiting += tm.Waiting[i]
 		}
@@ -75,12 +74,7 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 	// One activity at a time, in a buffer reused between them. A sweep
 	// event is its time·2, +1 for an arrival: sorting the int64s puts
 	// departures before arrivals at the same instant.
-	order, off := groupSteps(l.Steps(), na, func(i int) int32 {
-		if int32(i) == l.CaseStart[l.Case[i]] {
-			return -1
-		}
-		return l.Act[i]
-	})
+	order, off := groupSteps(l, l.Act, na, false)
 	var es []int64
 	var out []WIP
 	for a := 0; a < na; a++ {
@@ -117,69 +111,4 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 		return cmp.Or(cmp.Compare(y.MeanWIP, x.MeanWIP), cmp.Compare(x.Activity, y.Activity))
 	})
 	return out, how
-}
-
-// weekHours gives the hour of the week (0 = Monday 00:00–01:00) of
-// instants in a location, as time.Time's Weekday and Hour would, without a
-// time.Time per instant: it keeps the zone's offset periods it has met
-// and does the calendar arithmetic itself.
-type weekHours struct {
-	loc     *time.Location
-	periods []zonePeriod
-	last    int
-}
-
-// zonePeriod is [from, to) in Unix seconds with one UTC offset.
-type zonePeriod struct{ from, to, offset int64 }
-
-func newWeekHours(loc *time.Location) *weekHours { return &weekHours{loc: loc} }
-
-// at is the hour of the week of the instant us (Unix microseconds).
-func (w *weekHours) at(us int64) int {
-	sec := us / 1e6
-	if us%1e6 < 0 {
-		sec--
-	}
-	local := sec + w.offset(sec)
-	days := local / 86400
-	if local%86400 < 0 {
-		days--
-	}
-	weekday := (days + 4) % 7 // 1970-01-01 was a Thursday; Sunday = 0
-	if weekday < 0 {
-		weekday += 7
-	}
-	hour := (local - days*86400) / 3600
-	return int((weekday+6)%7*24 + hour)
-}
-
-// offset is the zone's UTC offset at Unix second sec.
-func (w *weekHours) offset(sec int64) int64 {
-	if w.last < len(w.periods) {
-		if p := w.periods[w.last]; sec >= p.from && sec < p.to {
-			return p.offset
-		}
-	}
-	for k, p := range w.periods {
-		if sec >= p.from && sec < p.to {
-			w.last = k
-			return p.offset
-		}
-	}
-	t := time.Unix(sec, 0).In(w.loc)
-	_, off := t.Zone()
-	from, to := t.ZoneBounds()
-	p := zonePeriod{from: math.MinInt64, to: math.MaxInt64, offset: int64(off)}
-	if !from.IsZero() {
-		p.from = from.Unix()
-	}
-	if !to.IsZero() {
-		p.to = to.Unix()
-	}
-	if sec < p.from || sec >= p.to { // not expected: do not cache
-		return int64(off)
-	}
-	w.periods = append(w.periods, p)
-	w.last = len(w.periods) - 1
-	return p.offset
 }

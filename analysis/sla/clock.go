@@ -18,7 +18,7 @@ type clock struct {
 	cal    *calendar.Calendar // nil: wall-clock time
 	origin int64              // Unix µs
 	done   []int64            // at l.Time[i]
-	start  []int64            // at l.Start[i]; unset where Start is None
+	start  []int64            // at l.Start[i]; unset where Start is None, nil when every start is (or follows its completion)
 	now    int64              // at Options.Now
 }
 
@@ -28,7 +28,13 @@ func newClock(l *timeline.Log, cal *calendar.Calendar, origin, now int64) *clock
 	k := &clock{cal: cal, origin: origin}
 	if cal != nil {
 		n := l.Steps()
-		k.done, k.start = make([]int64, n), make([]int64, n)
+		k.done = make([]int64, n)
+		for i, s := range l.Start { // a log without start times needs no start array
+			if s != timeline.None && s <= l.Time[i] {
+				k.start = make([]int64, n)
+				break
+			}
+		}
 		// Between costs about a hundred nanoseconds; a million-instance log
 		// is worth splitting across the cores.
 		parts := min(runtime.GOMAXPROCS(0), max(1, n/65536))
@@ -38,7 +44,7 @@ func newClock(l *timeline.Log, cal *calendar.Calendar, origin, now int64) *clock
 			wg.Go(func() {
 				for i := lo; i < hi; i++ {
 					k.done[i] = k.work(l.Time[i])
-					if s := l.Start[i]; s != timeline.None {
+					if s := l.Start[i]; s != timeline.None && k.start != nil {
 						k.start[i] = k.work(s)
 					}
 				}

@@ -277,7 +277,7 @@ func (e *env) rule(r *Rule) *Result {
 	var (
 		done  []measured
 		opens []open
-		tr    = newTrend()
+		tr    = newTrend(e.loc)
 	)
 	if r.Kind == KindActivity {
 		done, opens = e.activity(r, k, sc, res, tr)

@@ -82,12 +82,12 @@ func (e *env) window(r *Rule, k *clock, sc *scope, res *Result, tr *trend) ([]me
 		}
 		if end < 0 {
 			opens = append(opens, open{c: int32(c), last: hi - 1, s0: s0, s0us: s0us, elapsed: max(0, k.now-s0), tgt: tgt})
-			tr.add(e, s0us, false, true)
+			tr.add(s0us, false, true)
 			continue
 		}
 		m := measured{c: int32(c), k0: k0, kEnd: end, s0: s0, d: max(0, k.at(l, int(end))-s0), tgt: tgt}
 		done = append(done, m)
-		tr.add(e, s0us, m.d > tgt, false)
+		tr.add(s0us, m.d > tgt, false)
 	}
 	return done, opens
 }
@@ -154,12 +154,12 @@ func (e *env) activity(r *Rule, k *clock, sc *scope, res *Result, tr *trend) ([]
 			res.Started++
 			if l.Time[i] > e.now {
 				opens = append(opens, open{c: int32(c), last: i, s0: s0, s0us: s0us, elapsed: max(0, k.now-s0), tgt: tgt, stateless: true})
-				tr.add(e, s0us, false, true)
+				tr.add(s0us, false, true)
 				continue
 			}
 			m := measured{c: int32(c), k0: i, kEnd: i, s0: s0, d: max(0, k.at(l, int(i))-s0), tgt: tgt}
 			done = append(done, m)
-			tr.add(e, s0us, m.d > m.tgt, false)
+			tr.add(s0us, m.d > m.tgt, false)
 		}
 	}
 	return done, opens

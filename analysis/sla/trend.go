@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pmx-dev/pmx/analysis/localtime"
+
 	"github.com/pmx-dev/pmx/analysis/stats"
 )
 
@@ -14,20 +16,26 @@ const minWeeks = 6
 // trend counts windows by the ISO week of their start.
 type trend struct {
 	byMonday map[int64]*Week // key: the Monday's day number (days since 1970-01-01)
+	days     *localtime.Zone
+	monday   int64 // the last window's week, which the next is usually in
+	last     *Week
 }
 
-func newTrend() *trend { return &trend{byMonday: map[int64]*Week{}} }
+func newTrend(loc *time.Location) *trend {
+	return &trend{byMonday: map[int64]*Week{}, days: localtime.New(loc)}
+}
 
 // add counts a window started at Unix µs us in the calendar's zone.
-func (t *trend) add(e *env, us int64, breached, isOpen bool) {
-	local := time.UnixMicro(us).In(e.loc)
-	y, m, d := local.Date()
-	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
-	monday := day - int64((local.Weekday()+6)%7)
-	w := t.byMonday[monday]
-	if w == nil {
-		w = &Week{}
-		t.byMonday[monday] = w
+func (t *trend) add(us int64, breached, isOpen bool) {
+	day := t.days.Day(us)
+	monday := day - int64((localtime.Weekday(day)+6)%7)
+	w := t.last
+	if w == nil || monday != t.monday {
+		if w = t.byMonday[monday]; w == nil {
+			w = &Week{}
+			t.byMonday[monday] = w
+		}
+		t.monday, t.last = monday, w
 	}
 	switch {
 	case isOpen:

@@ -49,9 +49,22 @@ func (l *Log) load(scan warehouse.Query, id int64, o Options) error {
 // unordered (sorting them in SQL would cost more than the whole read) and
 // are placed by case_no, which the warehouse hands out densely.
 func (l *Log) loadCases(scan warehouse.Query, id int64) ([]int32, error) {
-	var counts []int32 // by case_no; 0: no instances
-	var ids []string
-	err := scan(fmt.Sprintf(`SELECT case_no, n, case_id FROM case_facts WHERE log_id = %d`, id), func(rec arrow.Record) error {
+	var maxNo, cases int64
+	err := scan(fmt.Sprintf(`SELECT coalesce(max(case_no), -1)::BIGINT, count(*) FROM case_facts WHERE log_id = %d`, id), func(rec arrow.Record) error {
+		a, ok1 := rec.Column(0).(*array.Int64)
+		b, ok2 := rec.Column(1).(*array.Int64)
+		if !ok1 || !ok2 || rec.NumRows() != 1 {
+			return fmt.Errorf("cases: unexpected result %s", rec.Schema())
+		}
+		maxNo, cases = a.Value(0), b.Value(0)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	counts := make([]int32, maxNo+1) // by case_no; 0: no instances
+	ids := make([]string, maxNo+1)
+	err = scan(fmt.Sprintf(`SELECT case_no, n, case_id FROM case_facts WHERE log_id = %d`, id), func(rec arrow.Record) error {
 		no, ok1 := rec.Column(0).(*array.Int32)
 		n, ok2 := rec.Column(1).(*array.Int32)
 		col, ok3 := rec.Column(2).(*array.String)
@@ -64,8 +77,7 @@ func (l *Log) loadCases(scan warehouse.Query, id int64) ([]int32, error) {
 				return fmt.Errorf("cases: case_no %d with %d instances", c, n.Value(i))
 			}
 			if int(c) >= len(counts) {
-				counts = slices.Grow(counts, int(c)+1-len(counts))[:c+1]
-				ids = slices.Grow(ids, int(c)+1-len(ids))[:c+1]
+				return fmt.Errorf("cases: case_no %d above the largest, %d", c, maxNo)
 			}
 			if counts[c] != 0 {
 				return fmt.Errorf("cases: case_no %d twice", c)
@@ -78,6 +90,7 @@ func (l *Log) loadCases(scan warehouse.Query, id int64) ([]int32, error) {
 		return nil, err
 	}
 	caseK := filled(len(counts), None)
+	l.CaseIDs, l.CaseStart = make([]string, 0, cases), make([]int32, 0, cases+1)
 	steps := int32(0)
 	for c, n := range counts {
 		if n == 0 {
