@@ -23,6 +23,9 @@ func sortKeyed(keys []uint64, payload []uint32) { flagSort(keys, payload, 56) }
 // sortInts sorts xs ascending.
 func sortInts(xs []int64) { flagSort(xs, nil, 56) }
 
+// sortIntsKeyed sorts keys ascending and moves each payload with its key.
+func sortIntsKeyed(keys []int64, payload []uint32) { flagSort(keys, payload, 56) }
+
 // flagSort sorts xs (and payload with it, when not nil) by the bytes of
 // their keys at shift and below. Keys of int64s have the sign bit flipped,
 // so that they order as unsigned numbers.

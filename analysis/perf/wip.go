@@ -71,36 +71,59 @@ func WorkInProgress(l *timeline.Log, tm *Times, loc *time.Location) ([]WIP, []Ho
 	if span <= 0 {
 		return nil, how
 	}
-	// One activity at a time, in a buffer reused between them. A sweep
-	// event is its time·2, +1 for an arrival: sorting the int64s puts
-	// departures before arrivals at the same instant.
-	order, off := groupSteps(l, l.Act, na, false)
-	var es []int64
+	// One sweep for all activities: every step's completion sorted once
+	// by time carries two events, the departure of its own instance (if
+	// it has a predecessor) and the arrival of its successor's. At one
+	// instant departures come before arrivals, and each activity sees its
+	// events in the order a sweep of its own would, so its area adds up
+	// term by term the same.
+	keys, steps := make([]int64, l.Steps()), make([]uint32, l.Steps())
+	for i, t := range l.Time {
+		keys[i], steps[i] = t, uint32(i)
+	}
+	sortIntsKeyed(keys, steps)
+	type sweep struct {
+		cur, peak int64
+		prev      int64
+		started   bool
+		area      float64
+	}
+	sw := make([]sweep, na)
+	event := func(a int32, t, d int64) {
+		s := &sw[a]
+		if !s.started {
+			s.prev, s.started = t, true
+		}
+		s.area += float64(s.cur) * float64(t-s.prev) / 1e6
+		s.prev = t
+		s.cur += d
+		s.peak = max(s.peak, s.cur)
+	}
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j] == keys[i] {
+			j++
+		}
+		t := keys[i]
+		for _, s := range steps[i:j] {
+			if c := l.Case[s]; int32(s) > l.CaseStart[c] {
+				event(l.Act[s], t, -1)
+			}
+		}
+		for _, s := range steps[i:j] {
+			if c := l.Case[s]; int32(s)+1 < l.CaseStart[c+1] {
+				event(l.Act[s+1], t, +1)
+			}
+		}
+		i = j
+	}
+	keys, steps = nil, nil
 	var out []WIP
 	for a := 0; a < na; a++ {
 		if cnt[a] == 0 {
 			continue
 		}
-		es = es[:0]
-		for _, i := range order[off[a]:off[a+1]] {
-			es = append(es, 2*l.Time[i-1]+1, 2*l.Time[i])
-		}
-		sortInts(es)
-		var cur, peak int64
-		var area float64
-		prev := es[0] >> 1
-		for _, e := range es {
-			t := e >> 1
-			area += float64(cur) * float64(t-prev) / 1e6
-			prev = t
-			if e&1 == 1 {
-				cur++
-			} else {
-				cur--
-			}
-			peak = max(peak, cur)
-		}
-		w := WIP{Activity: l.Activities[a], MeanWIP: area / span, Peak: peak, Lambda: float64(cnt[a]) / span,
+		w := WIP{Activity: l.Activities[a], MeanWIP: sw[a].area / span, Peak: sw[a].peak, Lambda: float64(cnt[a]) / span,
 			MeanSojourn: soj[a] / float64(cnt[a])}
 		if lw := w.Lambda * w.MeanSojourn; lw > 0 {
 			w.LittleRatio = w.MeanWIP / lw
