@@ -98,7 +98,10 @@ func (c Change) apply(m *model.Model) error {
 		if err != nil {
 			return err
 		}
-		a.Pool, a.Duration, a.Delay, a.DelayAfter, a.DelayByPriority, a.DurationByPriority = "", dist.Zero, nil, nil, nil, nil
+		// The step takes no working time and no one's time; extraneous
+		// delays before it (a customer's reply, a waiting period) are not
+		// the step's work and stay.
+		a.Pool, a.Duration, a.DurationByPriority = "", dist.Zero, nil
 	case "duration":
 		a, err := c.activity(m, c.Activity)
 		if err != nil {
@@ -417,7 +420,7 @@ func removeLoop(m *model.Model, name string) error {
 	changed := false
 	for i := range m.Routing.Variants {
 		v := &m.Routing.Variants[i]
-		if out := cutLoop(v.Activities, name); len(out) != len(v.Activities) {
+		if out := CutLoop(v.Activities, name); len(out) != len(v.Activities) {
 			v.Activities, changed = out, true
 		}
 	}
@@ -435,11 +438,11 @@ func hasLabel(n *tree.Node, name string) bool {
 	return slices.ContainsFunc(n.Children, func(c *tree.Node) bool { return hasLabel(c, name) })
 }
 
-// cutLoop removes, repeatedly, the first loop through name in a path: a
+// CutLoop removes, repeatedly, the first loop through name in a path: a
 // repeat of name (the part after its first occurrence up to and including
 // the next), or name as the trigger of rework (name and the run after it of
 // activities done before). A path without either comes back unchanged.
-func cutLoop(path []string, name string) []string {
+func CutLoop(path []string, name string) []string {
 	out := slices.Clone(path)
 	for {
 		first := slices.Index(out, name)

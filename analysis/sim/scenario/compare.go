@@ -108,7 +108,7 @@ func KPIs(m *model.Model, o Options) (map[string][]float64, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			per[r], errs[r] = replication(s, o, r)
+			per[r], errs[r] = Replicate(s, o, r)
 		}()
 	}
 	wg.Wait()
@@ -124,7 +124,11 @@ func KPIs(m *model.Model, o Options) (map[string][]float64, error) {
 	return out, nil
 }
 
-func replication(s *engine.Sim, o Options, rep int) (map[string]float64, error) {
+// Replicate runs replication rep of a compiled model and measures its KPIs
+// (see KPIs); the same rep of two models draws the same random numbers
+// wherever they agree.
+func Replicate(s *engine.Sim, o Options, rep int) (map[string]float64, error) {
+	o = o.withDefaults()
 	eo := engine.Options{Cases: o.Cases, WarmUp: o.WarmUp, CoolDown: o.CoolDown, Start: o.Start, Seed: o.Seed, Replication: rep}
 	var rec *simlog.Log
 	if o.SLA != nil {
@@ -176,10 +180,16 @@ func replication(s *engine.Sim, o Options, rep int) (map[string]float64, error) 
 		if err != nil {
 			return nil, err
 		}
+		var measured, breaches int64
 		for _, r := range rep.Rules {
 			if r.Measured > 0 {
 				kv["sla_breach_rate:"+r.Name] = r.BreachRate
+				measured += r.Measured
+				breaches += r.Breaches
 			}
+		}
+		if measured > 0 {
+			kv["sla_breach_rate"] = float64(breaches) / float64(measured)
 		}
 	}
 	return kv, nil
@@ -224,29 +234,46 @@ func Compare(base *model.Model, sc *Scenario, o Options) (*Comparison, error) {
 			keys = append(keys, k)
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		return kpiOrder(keys[i]) < kpiOrder(keys[j]) || kpiOrder(keys[i]) == kpiOrder(keys[j]) && keys[i] < keys[j]
-	})
+	SortKPIs(keys)
 	for _, k := range keys {
-		b, s := bk[k], sk[k]
-		if len(b) != len(s) {
-			continue
+		if d, ok := Paired(k, bk[k], sk[k]); ok {
+			c.Differences = append(c.Differences, d)
 		}
-		d := make([]float64, len(b))
-		for i := range b {
-			d[i] = s[i] - b[i]
-		}
-		e := mean95(d)
-		c.Differences = append(c.Differences, Difference{KPI: k, Baseline: mean(b), Scenario: mean(s), Delta: e.Mean,
-			Low: e.Low, High: e.High, Significant: e.Low > 0 || e.High < 0})
 	}
-	c.Sentences = sentences(sc, c)
+	c.Sentences = sentences(c)
 	return c, nil
 }
 
+// Paired is the difference s − b of one KPI measured in the same
+// replications of two models (common random numbers make the pairs); false
+// when the two were not measured equally often.
+func Paired(kpi string, b, s []float64) (Difference, bool) {
+	if len(b) != len(s) || len(b) == 0 {
+		return Difference{}, false
+	}
+	d := make([]float64, len(b))
+	for i := range b {
+		d[i] = s[i] - b[i]
+	}
+	e := Mean95(d)
+	return Difference{KPI: kpi, Baseline: mean(b), Scenario: mean(s), Delta: e.Mean,
+		Low: e.Low, High: e.High, Significant: e.Low > 0 || e.High < 0}, true
+}
+
+// SortKPIs orders KPI names as comparisons list them, headline KPIs first.
+func SortKPIs(keys []string) {
+	sort.Slice(keys, func(i, j int) bool {
+		return kpiOrder(keys[i]) < kpiOrder(keys[j]) || kpiOrder(keys[i]) == kpiOrder(keys[j]) && keys[i] < keys[j]
+	})
+}
+
+// Explain states a comparison's significant headline differences in plain
+// sentences (the Sentences of Compare).
+func Explain(c *Comparison) []string { return sentences(c) }
+
 // kpiOrder puts the headline KPIs first.
 func kpiOrder(k string) int {
-	for i, h := range []string{"cycle_time_p50_hours", "cycle_time_mean_hours", "cycle_time_p90_hours", "throughput_cases_per_day", "waiting_mean_hours", "cost", "sla_breach_rate:", "utilisation:", "waiting_hours:"} {
+	for i, h := range []string{"cycle_time_p50_hours", "cycle_time_mean_hours", "cycle_time_p90_hours", "throughput_cases_per_day", "waiting_mean_hours", "cost", "sla_breach_rate", "sla_breach_rate:", "utilisation:", "waiting_hours:"} {
 		if k == h || strings.HasSuffix(h, ":") && strings.HasPrefix(k, h) {
 			return i
 		}
@@ -257,7 +284,7 @@ func kpiOrder(k string) int {
 func estimates(kv map[string][]float64) map[string]Estimate {
 	out := map[string]Estimate{}
 	for k, v := range kv {
-		out[k] = mean95(v)
+		out[k] = Mean95(v)
 	}
 	return out
 }
@@ -270,8 +297,8 @@ func mean(xs []float64) float64 {
 	return s / float64(len(xs))
 }
 
-// mean95 is the mean and its 95 % Student-t interval.
-func mean95(xs []float64) Estimate {
+// Mean95 is the mean and its 95 % Student-t interval.
+func Mean95(xs []float64) Estimate {
 	m := mean(xs)
 	if len(xs) < 2 {
 		return Estimate{m, m, m}
@@ -383,7 +410,7 @@ func signedPct(x float64) string {
 // sentences states the significant headline differences: "Add 2 people
 // to Second line cuts the median cycle time from 21 h to 15 h (−24 %, 95 %
 // CI −27 % to −21 %)."
-func sentences(sc *Scenario, c *Comparison) []string {
+func sentences(c *Comparison) []string {
 	what := strings.Join(c.Changes, " and ")
 	if what != "" {
 		what = strings.ToUpper(what[:1]) + what[1:]
@@ -402,14 +429,16 @@ func sentences(sc *Scenario, c *Comparison) []string {
 			label, hours = "throughput (cases a day)", false
 		case d.KPI == "cost":
 			label, hours = "the staff cost", false
+		case d.KPI == "sla_breach_rate":
+			label, hours = "SLA breaches (all rules)", false
 		case strings.HasPrefix(d.KPI, "sla_breach_rate:"):
 			label, hours = "breaches of "+strings.TrimPrefix(d.KPI, "sla_breach_rate:"), false
 		default:
 			continue
 		}
 		// A change too small to matter is not news, even if significant.
-		if !d.Significant || (strings.HasPrefix(d.KPI, "sla_breach_rate:") && math.Abs(d.Delta) < 0.005) ||
-			(!strings.HasPrefix(d.KPI, "sla_breach_rate:") && d.Baseline != 0 && math.Abs(d.Delta/d.Baseline) < 0.01) {
+		if !d.Significant || (strings.HasPrefix(d.KPI, "sla_breach_rate") && math.Abs(d.Delta) < 0.005) ||
+			(!strings.HasPrefix(d.KPI, "sla_breach_rate") && d.Baseline != 0 && math.Abs(d.Delta/d.Baseline) < 0.01) {
 			continue
 		}
 		verb := "raises"
@@ -420,14 +449,14 @@ func sentences(sc *Scenario, c *Comparison) []string {
 			switch {
 			case hours:
 				return units.Duration(v * 3600)
-			case strings.HasPrefix(d.KPI, "sla_breach_rate:"):
+			case strings.HasPrefix(d.KPI, "sla_breach_rate"):
 				return units.Percent(v)
 			default:
 				return fmt.Sprintf("%.4g", v)
 			}
 		}
 		s := fmt.Sprintf("%s %s %s from %s to %s", what, verb, label, show(d.Baseline), show(d.Scenario))
-		if d.Baseline != 0 && !strings.HasPrefix(d.KPI, "sla_breach_rate:") {
+		if d.Baseline != 0 && !strings.HasPrefix(d.KPI, "sla_breach_rate") {
 			s += fmt.Sprintf(" (%s, 95 %% CI %s to %s)", signedPct(d.Delta/d.Baseline), signedPct(d.Low/d.Baseline), signedPct(d.High/d.Baseline))
 		} else {
 			s += fmt.Sprintf(" (%+.1f points, 95 %% CI %+.1f to %+.1f)", 100*d.Delta, 100*d.Low, 100*d.High)

@@ -8,7 +8,7 @@
 //	changes:
 //	  - resources: {pool: "Second line", add: 2}        # or remove: N, or set: N
 //	  - calendar: {pool: "Second line", hours: "Mon-Fri 07:00-19:00"}
-//	  - automate: Classify                              # zero duration, no resource, no delay
+//	  - automate: Classify                              # no working time, no resource (its waits for others, e.g. a customer, stay)
 //	  - duration: {activity: Investigate, scale: 0.8}   # or dist: {dist: lognormal, mu: .., sigma: ..}
 //	  - delay: {activity: Wait for customer, scale: 0.5} # the extraneous delay before it
 //	  - remove: Escalate                                # drop an activity from every path

@@ -119,7 +119,7 @@ func TestCutLoop(t *testing.T) {
 		{"Reopen", "Open Resolve Reopen Resolve Reopen Resolve Close", "Open Resolve Close"},
 		{"Absent", "Open Resolve", "Open Resolve"},
 	} {
-		got := strings.Join(cutLoop(strings.Fields(tc.path), tc.name), " ")
+		got := strings.Join(CutLoop(strings.Fields(tc.path), tc.name), " ")
 		if got != tc.want {
 			t.Errorf("cut %s from %q: %q, want %q", tc.name, tc.path, got, tc.want)
 		}
