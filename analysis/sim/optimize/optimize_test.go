@@ -214,7 +214,9 @@ func TestReproducible(t *testing.T) {
 }
 
 func TestCombine(t *testing.T) {
-	add := func(pool string, n int) scenario.Change { return scenario.Change{Kind: "resources", Pool: pool, Add: n} }
+	add := func(pool string, n int) scenario.Change {
+		return scenario.Change{Kind: "resources", Pool: pool, Add: n}
+	}
 	move := func(from, to string, n int) scenario.Change {
 		return scenario.Change{Kind: "move", From: from, Pool: to, Add: n}
 	}
