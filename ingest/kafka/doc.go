@@ -9,6 +9,12 @@
 // Offsets are also committed to the group afterwards, only so that standard
 // lag tooling sees progress.
 //
+// Catching up, a batch is whole DuckDB row groups (buffer.go), which DuckDB
+// compresses and writes to the file once, at commit; while Run decodes,
+// DuckDB works on one thread and the decoder on another core (settings.go).
+// A stream slower than a row group per flush interval is flushed as it
+// comes.
+//
 // Messages that cannot become events (not JSON, missing case, activity or
 // timestamp, unparseable timestamp) go to the dead_letters table with topic,
 // partition, offset, key, raw bytes and the reason, in the same transaction;

@@ -11,9 +11,11 @@ import (
 // A small validating scanner for one JSON object per message. Decoding
 // through encoding/json into a map costs ~60 allocations and >10 µs for a
 // 200-byte event; this walks the bytes once, hands back each member's key
-// and raw value, and validates everything it skips so that no invalid JSON
-// ever reaches the warehouse's JSON column (that would fail a whole batch
-// instead of dead-lettering one message).
+// and raw value, and validates everything it skips, as strictly as DuckDB's
+// JSON type, so that no invalid JSON ever reaches the warehouse's JSON
+// column: the warehouse takes attrs as JSON without parsing them again
+// (see warehouse.RowGroupRows), and a message it refused would fail a whole
+// batch instead of being dead-lettered alone.
 
 var (
 	errJSON          = errors.New("invalid JSON")
