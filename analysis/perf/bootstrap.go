@@ -50,44 +50,42 @@ func shareCIs(cols []column, den []float64, level float64, resamples int, seed u
 		shares[k] = make([]float64, resamples)
 	}
 	workers = max(1, min(workers, (resamples+lanes-1)/lanes))
+	// Where each column's entries of each segment end, found once.
+	segments := (len(den) + segment - 1) / segment
+	ends := make([][]int, len(cols))
+	for k, col := range cols {
+		ends[k] = make([]int, segments)
+		e := 0
+		for s := range segments {
+			for e < len(col.cases) && int(col.cases[e]) < (s+1)*segment {
+				e++
+			}
+			ends[k][s] = e
+		}
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
 			var src [lanes]rand.PCG
-			var bits [lanes]uint64
 			weights := make([][lanes]float64, segment)
 			num := make([][lanes]float64, len(cols))
-			pos := make([]int, len(cols))
 			for b0 := w * lanes; b0 < resamples; b0 += workers * lanes {
 				for k := range lanes {
 					src[k].Seed(seed, uint64(b0+k)+1)
 				}
 				clear(num)
-				clear(pos)
 				var d [lanes]float64
-				for c0 := 0; c0 < len(den); c0 += segment {
-					c1 := min(len(den), c0+segment)
-					wt := weights[:c1-c0]
-					for c := c0; c < c1; c++ {
-						// Four 16-bit draws per 64-bit random number.
-						if c&3 == 0 {
-							for k := range lanes {
-								bits[k] = src[k].Uint64()
-							}
-						}
-						shift := 16 * (c & 3)
-						for k := range lanes {
-							wt[c-c0][k] = float64(poisson1LUT[uint16(bits[k]>>shift)])
-						}
-					}
-					d = addDense(d, wt, den[c0:c1])
+				for s := range segments {
+					c0, c1 := s*segment, min(len(den), (s+1)*segment)
+					drawWeights(weights[:c1-c0], &src)
+					d = addDense(d, weights, den[c0:c1])
 					for k, col := range cols {
-						j, e := pos[k], pos[k]
-						for e < len(col.cases) && int(col.cases[e]) < c1 {
-							e++
+						j := 0
+						if s > 0 {
+							j = ends[k][s-1]
 						}
-						num[k] = addSparse(num[k], wt, c0, col.cases[j:e], col.vals[j:e])
-						pos[k] = e
+						e := ends[k][s]
+						num[k] = addSparse(num[k], weights, c0, col.cases[j:e], col.vals[j:e])
 					}
 				}
 				for k := 0; k < min(lanes, resamples-b0); k++ {
@@ -114,6 +112,33 @@ func shareCIs(cols []column, den []float64, level float64, resamples int, seed u
 		out[k] = [2]float64{stats.Quantile(s, alpha), stats.Quantile(s, 1-alpha)}
 	}
 	return out
+}
+
+// drawWeights fills w with the Poisson(1) weights of the next len(w)
+// cases in each lane, four 16-bit draws per 64-bit random number (the
+// lowest bits for the first case). Segments start at multiples of four
+// cases, so every lane's stream is cut as in a pass of its own.
+func drawWeights(w [][lanes]float64, src *[lanes]rand.PCG) {
+	lut := poisson1LUT
+	c := 0
+	for ; c+4 <= len(w); c += 4 {
+		w0, w1, w2, w3 := &w[c], &w[c+1], &w[c+2], &w[c+3]
+		for k := range lanes {
+			b := src[k].Uint64()
+			w0[k] = float64(lut[uint16(b)])
+			w1[k] = float64(lut[uint16(b>>16)])
+			w2[k] = float64(lut[uint16(b>>32)])
+			w3[k] = float64(lut[uint16(b>>48)])
+		}
+	}
+	if c < len(w) { // the last cases of the log
+		for k := range lanes {
+			b := src[k].Uint64()
+			for q := c; q < len(w); q++ {
+				w[q][k] = float64(lut[uint16(b>>(16*(q-c)))])
+			}
+		}
+	}
 }
 
 // addDense returns acc plus, lane by lane, Σ_c w[c]·v[c].

@@ -16,4 +16,13 @@
 // compute case durations). Waiting is clipped at zero: an instance that
 // starts before its predecessor completes (overlap, parallel work) waits 0
 // and the overlap is counted in Overlaps.
+//
+// Scale: a log of ten million instances is analysed in a few seconds of
+// CPU and a few hundred megabytes beyond the timeline. Per-step figures are
+// summed into arrays indexed by activity or handover, or gathered through
+// a counting sort of step indices, never into a map or a slice per key;
+// sorts are in-place radix sorts (radix.go). The layout never shows in the
+// results: every sum adds its terms in step order, as one pass per key
+// would, and work split across goroutines writes disjoint results, so the
+// figures are the same to the bit whatever the number of cores.
 package perf
