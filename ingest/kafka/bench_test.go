@@ -114,33 +114,48 @@ func BenchmarkIngest(b *testing.B) {
 }
 
 // benchDecodeAlone decodes messages 0..n-1 (benchValue) from memory into
-// Arrow records as Run does, and returns its rate and the records.
+// Arrow records as Run does, its decoders side by side on their shares, and
+// returns its rate and the records.
 func benchDecodeAlone(b *testing.B, n int) (float64, []arrow.Record) {
 	msgs := make([][]byte, n)
 	for i := range msgs {
 		msgs[i], _ = benchValue(nil, i)
 	}
-	sink := &recordSink{}
-	var recs []arrow.Record
-	d := newDecoder(Mapping{})
-	builder := event.NewBuilder(sink, warehouse.RowGroupRows)
-	defer builder.Release()
+	k := decoderCount()
+	out := make([][]arrow.Record, k)
+	var wg sync.WaitGroup
 	start := time.Now()
-	var e event.Event
-	for i, m := range msgs {
-		if err := d.decode(m, &e); err != nil {
-			b.Fatal(err)
-		}
-		e.Seq = int64(i)
-		builder.Append(&e)
-		if r := sink.take(); r != nil {
-			recs = append(recs, r)
-		}
+	for w := 0; w < k; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sink := &recordSink{}
+			d := newDecoder(Mapping{})
+			builder := event.NewBuilder(sink, warehouse.RowGroupRows)
+			defer builder.Release()
+			var e event.Event
+			for i := w * n / k; i < (w+1)*n/k; i++ {
+				if err := d.decode(msgs[i], &e); err != nil {
+					b.Error(err)
+					return
+				}
+				e.Seq = int64(i)
+				builder.Append(&e)
+				if r := sink.take(); r != nil {
+					out[w] = append(out[w], r)
+				}
+			}
+			builder.Flush()
+			out[w] = append(out[w], sink.take())
+		}()
 	}
-	builder.Flush()
-	recs = append(recs, sink.take())
+	wg.Wait()
 	el := time.Since(start)
-	b.Logf("decode alone: %d messages in %.2fs", n, el.Seconds())
+	b.Logf("decode alone: %d messages in %.2fs (%d decoders)", n, el.Seconds(), k)
+	var recs []arrow.Record
+	for _, rs := range out {
+		recs = append(recs, rs...)
+	}
 	return float64(n) / el.Seconds(), recs
 }
 

@@ -6,14 +6,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/pmx-dev/pmx/ingest/event"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
 
 // The buffer holds what has been read but not yet sealed into a batch, as
-// chunks: a closed chunk is one record of the builder, exactly a DuckDB row
-// group of events (warehouse.RowGroupRows), with the dead letters and read
-// positions that came along; the open chunk is the record being built.
+// chunks: a closed chunk is one record of a decoder's builder, exactly a
+// DuckDB row group of events (warehouse.RowGroupRows), with the dead
+// letters and read positions that came along; each decoder's open chunk is
+// the record it is building (decoders.go).
 // While the consumer catches up it seals closed chunks only, so that every
 // batch is whole row groups, which DuckDB writes once, compressed, instead
 // of through its write-ahead log and again at the checkpoint; the open
@@ -52,35 +52,6 @@ func (c *consumer) groupRows() int {
 	return warehouse.RowGroupRows
 }
 
-// add buffers message r of partition k: its event, or its dead letter.
-// It reports whether r completed a chunk. Called with mu held.
-func (c *consumer) add(r *kgo.Record) bool {
-	var e event.Event
-	if err := c.dec.decode(r.Value, &e); err != nil {
-		c.open.dead = append(c.open.dead, warehouse.DeadLetter{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
-			Key: r.Key, Value: r.Value, Reason: err.Error()})
-	} else {
-		e.Seq = c.app.NextSeq()
-		if err := c.builder.Append(&e); err != nil {
-			c.lastErr = err
-		}
-		c.buffered++
-	}
-	if c.cfg.OnFlush != nil {
-		c.open.produced = append(c.open.produced, r.Timestamp)
-	}
-	return c.sink.full != nil
-}
-
-// closeChunk closes the open chunk with the record the builder completed,
-// its read positions being advanced to pos/last for partition k.
-func (c *consumer) closeChunk(k tp, pos int64, last *kgo.Record) {
-	c.open.pos[k], c.open.last[k] = pos, last
-	c.open.rec = c.sink.take()
-	c.chunks = append(c.chunks, c.open)
-	c.open = newChunk()
-}
-
 // seal takes the closed chunks (and with whole the open one too) as a batch
 // whose positions continue from the expected stored ones (the batch in
 // flight's, if any). Called with mu held.
@@ -89,12 +60,13 @@ func (c *consumer) seal(whole bool) (*batch, error) {
 	take := c.chunks
 	next := map[tp]int64{}
 	if whole {
-		if err := c.builder.Flush(); err != nil {
-			return nil, err
+		for _, w := range c.decoders {
+			ch, err := w.takeOpen()
+			if err != nil {
+				return nil, err
+			}
+			take = append(take, ch)
 		}
-		c.open.rec = c.sink.take()
-		take = append(take, c.open)
-		c.open = newChunk()
 		// Every assigned partition's read position, also of partitions
 		// nothing was read from since they were assigned (stored as they
 		// are, e.g. a never-stored partition at its start offset).
@@ -139,12 +111,15 @@ func (c *consumer) seal(whole bool) (*batch, error) {
 
 // clearBuffer releases everything buffered. Called with mu held.
 func (c *consumer) clearBuffer() {
-	c.builder.Flush() // hand the partial record over so it is released below
-	c.open.rec = c.sink.take()
-	for _, ch := range append(c.chunks, c.open) {
+	for _, w := range c.decoders {
+		if ch, err := w.takeOpen(); err == nil {
+			c.chunks = append(c.chunks, ch)
+		}
+	}
+	for _, ch := range c.chunks {
 		if ch.rec != nil {
 			ch.rec.Release()
 		}
 	}
-	c.chunks, c.open, c.buffered = nil, newChunk(), 0
+	c.chunks, c.buffered = nil, 0
 }

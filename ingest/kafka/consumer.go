@@ -11,7 +11,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/pmx-dev/pmx/ingest/event"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
 
@@ -29,21 +28,18 @@ type consumer struct {
 	cl    *kgo.Client
 	adm   *kadm.Client
 	ready chan struct{} // closed once cl and adm are set: the group may call back before NewClient returns
-	dec   *decoder
 	watch *connWatch
 	// instance is the static group membership id, "" for a dynamic member.
 	instance string
 
 	mu       sync.Mutex
-	sink     *recordSink
-	builder  *event.Builder
-	chunks   []*chunk     // closed chunks, oldest first (buffer.go)
-	open     *chunk       // the chunk being read into
-	buffered int          // events in chunks and open
-	stored   map[tp]int64 // next offset stored in the warehouse (NoPosition: none)
-	expected map[tp]int64 // stored once the batch in flight is: the Prev of the next batch
-	inflight chan written // the batch being written, nil when none
-	pos      map[tp]int64 // next offset after what is buffered
+	decoders []*decodeWorker // decoders.go
+	chunks   []*chunk        // closed chunks (buffer.go)
+	buffered int             // events in chunks and the decoders' open ones
+	stored   map[tp]int64    // next offset stored in the warehouse (NoPosition: none)
+	expected map[tp]int64    // stored once the batch in flight is: the Prev of the next batch
+	inflight chan written    // the batch being written, nil when none
+	pos      map[tp]int64    // next offset after what is buffered
 	assigned map[tp]bool
 	joined   bool
 	start    map[tp]int64 // log start offsets, for never-read partitions
@@ -108,12 +104,16 @@ func run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 		return Stats{}, fmt.Errorf("kafka: %w", err)
 	}
 	defer restore()
-	c := &consumer{cfg: cfg, app: app, dec: newDecoder(cfg.Mapping), sink: &recordSink{}, open: newChunk(),
+	c := &consumer{cfg: cfg, app: app,
 		stored: map[tp]int64{}, expected: map[tp]int64{}, pos: map[tp]int64{}, assigned: map[tp]bool{},
 		start: map[tp]int64{}, end: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{}),
 		watch: newConnWatch(cfg.TLS, cfg.SASL), instance: instance}
-	c.builder = event.NewBuilder(c.sink, c.groupRows())
-	defer c.builder.Release()
+	c.decoders = newDecoders(c, decoderCount())
+	defer func() {
+		for _, w := range c.decoders {
+			w.builder.Release()
+		}
+	}()
 	c.stats.Log = cfg.Log
 
 	opts := []kgo.Opt{
@@ -206,11 +206,8 @@ func (c *consumer) loop(ctx context.Context) error {
 				fatal = c.runErr(err)
 			}
 		})
-		n := 0
-		fetches.EachPartition(func(p kgo.FetchTopicPartition) {
-			n += len(p.Records)
-			c.addPartition(p.Topic, p.Partition, p.Records)
-		})
+		n := fetches.NumRecords()
+		c.decodePoll(fetches)
 		if n == 0 {
 			c.idle++
 		} else {
@@ -254,35 +251,6 @@ func (c *consumer) loop(ctx context.Context) error {
 				return nil
 			}
 		}
-	}
-}
-
-// addPartition decodes one partition's fetched records into the buffer, or
-// into the dead letters. Per-partition state is looked up once per fetch,
-// not per record.
-func (c *consumer) addPartition(topic string, partition int32, recs []*kgo.Record) {
-	k := tp{topic, partition}
-	if !c.assigned[k] {
-		return // revoked while this fetch was in flight: its new owner reads it
-	}
-	pos, hasPos := c.pos[k]
-	var last *kgo.Record
-	for _, r := range recs {
-		if hasPos && r.Offset < pos {
-			continue // already buffered or stored (a fetch that raced a reset)
-		}
-		full := c.add(r)
-		pos, hasPos, last = r.Offset+1, true, r
-		if full {
-			c.closeChunk(k, pos, last)
-			last = nil
-		}
-	}
-	if last != nil {
-		c.open.pos[k], c.open.last[k] = pos, last
-	}
-	if hasPos {
-		c.pos[k] = pos
 	}
 }
 
