@@ -3,8 +3,6 @@ package timeline
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -126,103 +124,6 @@ func (l *Log) loadCases(scan warehouse.Query, id int64) ([]int32, error) {
 	return caseK, err
 }
 
-// owners maps an event's seq to its resource and group numbers.
-type owners struct {
-	lo       int64
-	res, grp []int32 // by seq − lo; grp nil without a group attribute
-}
-
-// loadOwners reads every event's resource (and group) by seq and numbers
-// them by name. An event's seq is its position in its source and appends
-// continue after the largest, so seqs are dense and an array indexed by
-// seq holds them.
-func (l *Log) loadOwners(scan warehouse.Query, id int64, o Options) (*owners, error) {
-	var lo, hi, n int64
-	err := scan(fmt.Sprintf(`SELECT coalesce(min(seq), 0), coalesce(max(seq), -1), count(*) FROM events WHERE log_id = %d`, id), func(rec arrow.Record) error {
-		a, ok1 := rec.Column(0).(*array.Int64)
-		b, ok2 := rec.Column(1).(*array.Int64)
-		c, ok3 := rec.Column(2).(*array.Int64)
-		if !ok1 || !ok2 || !ok3 || rec.NumRows() != 1 {
-			return fmt.Errorf("seq range: unexpected result %s", rec.Schema())
-		}
-		lo, hi, n = a.Value(0), b.Value(0), c.Value(0)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if hi-lo+1 > 4*n+1<<20 {
-		return nil, fmt.Errorf("seq values of log %d span %d for %d events", id, hi-lo+1, n)
-	}
-	ow := &owners{lo: lo, res: filled(int(hi-lo+1), None)}
-	if l.Resources, err = numberBySeq(scan, id, "resource", lo, hi, ow.res); err != nil {
-		return nil, err
-	}
-	if o.GroupAttr != "" {
-		// The group is an event attribute inside the JSON attrs: extracting
-		// it costs about 2 s per million events, so it is read only on
-		// request.
-		ow.grp = filled(int(hi-lo+1), None)
-		expr := fmt.Sprintf("json_extract_string(attrs, %s)", sqlString("$."+jsonPathKey(o.GroupAttr)))
-		if l.Groups, err = numberBySeq(scan, id, expr, lo, hi, ow.grp); err != nil {
-			return nil, err
-		}
-	}
-	return ow, nil
-}
-
-// numberBySeq reads the text column expr of every event with seq in
-// [lo, hi], in seq ranges of chunkRows, and sets dst[seq−lo] to its number
-// in the returned dictionary (sorted by name: byte order, as DuckDB
-// sorts); events without a value keep None.
-func numberBySeq(scan warehouse.Query, id int64, expr string, lo, hi int64, dst []int32) ([]string, error) {
-	ids := map[string]int32{}
-	var names []string
-	var qs []string
-	for from := lo; from <= hi; from += int64(chunkRows) {
-		qs = append(qs, fmt.Sprintf(`SELECT seq, v FROM (SELECT seq, %s AS v FROM events WHERE log_id = %d AND seq >= %d AND seq < %d) WHERE v IS NOT NULL`,
-			expr, id, from, from+int64(chunkRows)))
-	}
-	err := pipelined(scan, qs, func(rec arrow.Record) error {
-		seq, ok1 := rec.Column(0).(*array.Int64)
-		v, ok2 := rec.Column(1).(*array.String)
-		if !ok1 || !ok2 || seq.NullN() > 0 {
-			return fmt.Errorf("%s by seq: unexpected columns %s", expr, rec.Schema())
-		}
-		for i, sq := range seq.Int64Values() {
-			name := v.Value(i) // aliases Arrow memory: cloned before it is kept
-			k, ok := ids[name]
-			if !ok {
-				k = int32(len(names))
-				names = append(names, strings.Clone(name))
-				ids[names[k]] = k
-			}
-			dst[sq-lo] = k
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	// Renumber in name order.
-	order := make([]int32, len(names))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(names[a], names[b]) })
-	rank := make([]int32, len(names))
-	sorted := make([]string, len(names))
-	for r, k := range order {
-		rank[k], sorted[r] = int32(r), names[k]
-	}
-	for i, k := range dst {
-		if k != None {
-			dst[i] = rank[k]
-		}
-	}
-	return sorted, nil
-}
-
 // loadSteps reads the steps in chunks of the table's physical rows
 // (rowid ranges, which DuckDB reads without touching other row groups) and
 // places each at its case's offset plus its position.
@@ -238,26 +139,12 @@ func (l *Log) loadSteps(scan warehouse.Query, id int64, caseK []int32, ow *owner
 			l.Case[i] = int32(c)
 		}
 	}
-	var lo, hi int64
-	err := scan(fmt.Sprintf(`SELECT coalesce(min(rowid), 0), coalesce(max(rowid), -1) FROM steps WHERE log_id = %d`, id), func(rec arrow.Record) error {
-		a, ok1 := rec.Column(0).(*array.Int64)
-		b, ok2 := rec.Column(1).(*array.Int64)
-		if !ok1 || !ok2 || rec.NumRows() != 1 {
-			return fmt.Errorf("steps: unexpected rowid range %s", rec.Schema())
-		}
-		lo, hi = a.Value(0), b.Value(0)
-		return nil
-	})
+	// Timestamps as they are stored (Arrow timestamp[us]: Unix
+	// microseconds already); converting them in SQL costs a third of the
+	// scan.
+	qs, err := chunked(scan, "steps", id, `SELECT case_no, pos, act_no, ts, start_ts, seq FROM steps WHERE %s`)
 	if err != nil {
 		return err
-	}
-	var qs []string
-	for from := lo; from <= hi; from += int64(chunkRows) {
-		// Timestamps as they are stored (Arrow timestamp[us]: Unix
-		// microseconds already); converting them in SQL costs a third of the
-		// scan.
-		qs = append(qs, fmt.Sprintf(`SELECT case_no, pos, act_no, ts, start_ts, seq
-			FROM steps WHERE log_id = %d AND rowid >= %d AND rowid < %d`, id, from, from+int64(chunkRows)))
 	}
 	read := 0
 	err = pipelined(scan, qs, func(rec arrow.Record) error {
@@ -290,13 +177,13 @@ func (l *Log) loadSteps(scan warehouse.Query, id int64, caseK []int32, ow *owner
 			if !noStart && st.IsValid(i) {
 				l.Start[at] = int64(stV[i])
 			}
-			s := seqV[i] - ow.lo
-			if s < 0 || s >= int64(len(ow.res)) {
+			r, ok := ow.res.get(seqV[i])
+			if !ok {
 				return fmt.Errorf("steps: seq %d is not an event of the log", seqV[i])
 			}
-			l.Resource[at] = ow.res[s]
+			l.Resource[at] = r
 			if ow.grp != nil {
-				l.Group[at] = ow.grp[s]
+				l.Group[at], _ = ow.grp.get(seqV[i])
 			}
 		}
 		read += len(cnoV)
@@ -309,6 +196,27 @@ func (l *Log) loadSteps(scan warehouse.Query, id int64, caseK []int32, ow *owner
 		return fmt.Errorf("steps: %d rows, case_facts counts %d", read, n)
 	}
 	return nil
+}
+
+// chunked returns query (whose WHERE clause is %s) for each range of
+// chunkRows rowids of log id's rows in table. Rowid ranges are the table's
+// physical order, so DuckDB reads each from its own row groups.
+func chunked(scan warehouse.Query, table string, id int64, query string) ([]string, error) {
+	var lo, hi int64
+	err := scan(fmt.Sprintf(`SELECT coalesce(min(rowid), 0), coalesce(max(rowid), -1) FROM %s WHERE log_id = %d`, table, id), func(rec arrow.Record) error {
+		a, ok1 := rec.Column(0).(*array.Int64)
+		b, ok2 := rec.Column(1).(*array.Int64)
+		if !ok1 || !ok2 || rec.NumRows() != 1 {
+			return fmt.Errorf("%s: unexpected rowid range %s", table, rec.Schema())
+		}
+		lo, hi = a.Value(0), b.Value(0)
+		return nil
+	})
+	var qs []string
+	for from := lo; from <= hi; from += int64(chunkRows) {
+		qs = append(qs, fmt.Sprintf(query, fmt.Sprintf("log_id = %d AND rowid >= %d AND rowid < %d", id, from, from+int64(chunkRows))))
+	}
+	return qs, err
 }
 
 // microseconds reports whether a is a timestamp column in microseconds.

@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -13,8 +14,16 @@ import (
 )
 
 // A log with a start/complete pair, a case without resources, a group
-// attribute on some events, and case numbers that are not dense.
+// attribute on some events, and case numbers that are not dense; with
+// dense seqs and with seqs far apart (a source whose rows were mostly
+// rejected), which the loader keeps in a map instead of an array.
 func TestLoadColumnsAndGroups(t *testing.T) {
+	for _, stride := range []int64{1, 1 << 40} {
+		t.Run(fmt.Sprintf("seq stride %d", stride), func(t *testing.T) { testLoad(t, stride) })
+	}
+}
+
+func testLoad(t *testing.T, stride int64) {
 	ctx := context.Background()
 	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
 	if err != nil {
@@ -40,7 +49,7 @@ func TestLoadColumnsAndGroups(t *testing.T) {
 			if err := b.AppendCase(e.c, []byte(`{"prio":"P1"}`)); err != nil {
 				return event.Meta{}, err
 			}
-			x := event.Event{Case: e.c, Activity: e.a, Time: t0 + e.at, Start: event.NoTime, Resource: e.r, Lifecycle: e.lc, Seq: int64(i)}
+			x := event.Event{Case: e.c, Activity: e.a, Time: t0 + e.at, Start: event.NoTime, Resource: e.r, Lifecycle: e.lc, Seq: int64(i) * stride}
 			if e.grp != "" {
 				x.Attrs = []byte(`{"org:group":"` + e.grp + `"}`)
 			}
