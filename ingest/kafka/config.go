@@ -23,8 +23,8 @@ type Config struct {
 	// warehouse.RowGroupRows, 122,880: a DuckDB row group, which DuckDB
 	// writes straight to the file); FlushInterval flushes whatever is
 	// buffered at least this often (default 1s). Each flush is one
-	// warehouse transaction. While the consumer catches up, batches are
-	// whole row groups (see buffer.go).
+	// warehouse transaction. While the consumer catches up, a batch is
+	// whole row groups; the events read beyond them go with the next one.
 	FlushRows     int
 	FlushInterval time.Duration
 
