@@ -37,22 +37,17 @@ type BreachValue struct {
 // breachSegments tests every categorical case attribute against every
 // case or between rule's breaches; strongest association first.
 func breachSegments(l *timeline.Log, rep *sla.Report, alpha, level float64) []BreachSegments {
-	attrs := perf.CategoricalAttributes(l)
-	names := make([]string, 0, len(attrs))
-	for a := range attrs {
-		names = append(names, a)
-	}
-	slices.Sort(names)
+	attrs := perf.CategoricalAttributes(l) // by name
 	var out []BreachSegments
 	for _, r := range rep.Rules {
 		if len(r.Outcomes) == 0 || r.Breaches == 0 || r.Breaches == r.Measured {
 			continue
 		}
-		for _, a := range names {
-			col := attrs[a]
+		for _, attr := range attrs {
+			a := attr.Name
 			byVal := map[string]*BreachValue{}
 			for _, o := range r.Outcomes {
-				v := col[o.Case]
+				v := attr.Value(int(o.Case))
 				if v == "" {
 					continue
 				}

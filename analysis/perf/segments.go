@@ -2,11 +2,8 @@ package perf
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
 
 	"github.com/pmx-dev/pmx/analysis/units"
 
@@ -50,63 +47,21 @@ const maxSegmentValues = 50
 // strongest effect first. alpha is the significance level.
 func Segments(l *timeline.Log, cycle []float64, alpha float64) []SegmentTest {
 	var out []SegmentTest
-	for attr, col := range CategoricalAttributes(l) {
+	for _, a := range CategoricalAttributes(l) {
 		groups := map[string][]float64{}
 		var n int64
-		for c, v := range col {
-			if v != "" {
-				groups[v] = append(groups[v], cycle[c])
+		for c, k := range a.Of {
+			if k >= 0 {
+				groups[a.Values[k]] = append(groups[a.Values[k]], cycle[c])
 				n++
 			}
 		}
-		out = appendSegmentTest(out, attr, groups, n, alpha)
+		out = appendSegmentTest(out, a.Name, groups, n, alpha)
 	}
 	slices.SortFunc(out, func(a, b SegmentTest) int {
 		return cmp.Or(cmp.Compare(b.EpsilonSquared, a.EpsilonSquared), cmp.Compare(a.Attribute, b.Attribute))
 	})
 	return out
-}
-
-// CategoricalAttributes returns the case attributes that segment the log:
-// scalar values, 2 to 50 distinct ones, carried by at least half the cases.
-// Each maps to its value per case ("" where a case lacks it).
-func CategoricalAttributes(l *timeline.Log) map[string][]string {
-	vals := map[string][]string{} // attribute → value per case ("" = absent)
-	for c, raw := range l.CaseAttrs {
-		if raw == "" {
-			continue
-		}
-		var m map[string]any
-		if json.Unmarshal([]byte(raw), &m) != nil {
-			continue
-		}
-		for k, v := range m {
-			s, ok := scalar(v)
-			if !ok || k == "concept:name" {
-				continue
-			}
-			col := vals[k]
-			if col == nil {
-				col = make([]string, l.Cases())
-				vals[k] = col
-			}
-			col[c] = s
-		}
-	}
-	for attr, col := range vals {
-		distinct := map[string]bool{}
-		var n int
-		for _, v := range col {
-			if v != "" {
-				distinct[v] = true
-				n++
-			}
-		}
-		if len(distinct) < 2 || len(distinct) > maxSegmentValues || n*2 < l.Cases() {
-			delete(vals, attr)
-		}
-	}
-	return vals
 }
 
 func appendSegmentTest(out []SegmentTest, attr string, groups map[string][]float64, n int64, alpha float64) []SegmentTest {
@@ -144,21 +99,6 @@ func appendSegmentTest(out []SegmentTest, attr string, groups map[string][]float
 	slices.SortFunc(st.Segments, func(a, b Segment) int { return cmp.Or(cmp.Compare(b.Effect, a.Effect), cmp.Compare(a.Value, b.Value)) })
 	out = append(out, st)
 	return out
-}
-
-func scalar(v any) (string, bool) {
-	switch x := v.(type) {
-	case string:
-		return x, x != ""
-	case bool:
-		return strconv.FormatBool(x), true
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-			return strconv.FormatInt(int64(x), 10), true
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64), true
-	}
-	return "", false
 }
 
 func median(xs []float64) float64 {
