@@ -138,14 +138,14 @@ func relative(d, base float64, kpi string) string {
 }
 
 func isRate(kpi string) bool {
-	return strings.HasPrefix(kpi, "sla_breach_rate") || strings.HasPrefix(kpi, "utilisation:")
+	return strings.HasPrefix(kpi, "sla_breach_rate") || kpi == "sla_cases_breached" || strings.HasPrefix(kpi, "utilisation:")
 }
 
 // chartKPIs are the headline KPIs the chart shows.
 func chartKPI(k string) bool {
 	switch {
 	case strings.HasPrefix(k, "cycle_time_"), k == "throughput_cases_per_day", k == "waiting_mean_hours", k == "cost",
-		strings.HasPrefix(k, "sla_breach_rate"):
+		strings.HasPrefix(k, "sla_breach_rate"), k == "sla_cases_breached":
 		return true
 	}
 	return false

@@ -55,6 +55,7 @@ type progress struct {
 	done, total atomic.Int64
 	stop        chan struct{}
 	stopped     chan struct{}
+	stopOnce    sync.Once
 }
 
 // startProgress starts the display of what; call stop when the work ends
@@ -91,8 +92,10 @@ func (p *progress) Extra(f func() string) {
 	p.mu.Unlock()
 }
 
+// Stop ends the display; calling it again (a deferred Stop after an
+// explicit one) does nothing.
 func (p *progress) Stop() {
-	close(p.stop)
+	p.stopOnce.Do(func() { close(p.stop) })
 	<-p.stopped
 }
 

@@ -37,6 +37,9 @@ type Sim struct {
 	attrDist []attrDist // mode tree: independent attributes
 	priority string
 	rank     map[string]int32
+	// byAttrs are the attributes (indices in Attributes) that choose pools
+	// (model.PoolBy); a case keeps its value's id of each (-1: none).
+	byAttrs []int
 }
 
 type act struct {
@@ -49,6 +52,10 @@ type act struct {
 	// byRank[r] replaces both for cases of priority rank r; durRank[r]
 	// replaces duration.
 	byRank, durRank []*dist.Dist
+	// byK ≥ 0: the pool is byPool[the case's value id of byAttrs[byK]]
+	// where that is ≥ 0, pool otherwise.
+	byK    int32
+	byPool []int32
 }
 
 type pool struct {
@@ -63,15 +70,17 @@ type resource struct {
 }
 
 type variant struct {
-	acts  []int32
-	attrs []string // by Sim.Attributes; "" = absent
-	rank  int32
+	acts   []int32
+	attrs  []string // by Sim.Attributes; "" = absent
+	rank   int32
+	byVals []int32 // value id per Sim.byAttrs
 }
 
 type attrDist struct {
 	name   string
 	values []string
 	cum    []float64
+	ids    []int32 // value ids when the attribute chooses pools
 }
 
 // treeNode is a process tree compiled for playing out.
@@ -134,7 +143,7 @@ func Compile(m *model.Model) (*Sim, error) {
 	s.acts = make([]act, len(s.Activities))
 	for i, a := range s.Activities {
 		ma := m.Acts[a]
-		s.acts[i] = act{pool: -1, duration: ma.Duration, delay: ma.Delay}
+		s.acts[i] = act{pool: -1, duration: ma.Duration, delay: ma.Delay, byK: -1}
 		if len(ma.DelayAfter) > 0 {
 			s.acts[i].after = make([]*dist.Dist, len(s.Activities)+1)
 			for prev, d := range ma.DelayAfter {
@@ -213,7 +222,69 @@ func Compile(m *model.Model) (*Sim, error) {
 			}
 		}
 	}
+	s.compilePoolBy(m, poolIndex)
 	return s, nil
+}
+
+// compilePoolBy numbers the values of the attributes that choose pools
+// and gives each variant (or attribute distribution) its value ids.
+func (s *Sim) compilePoolBy(m *model.Model, poolIndex map[string]int) {
+	attrIndex := index(s.Attributes)
+	ids := map[string]map[string]int32{} // attribute → value → id
+	for i, a := range s.Activities {
+		pb := m.Acts[a].PoolBy
+		if pb == nil || s.acts[i].pool < 0 {
+			continue
+		}
+		ai, ok := attrIndex[pb.Attribute]
+		if !ok {
+			continue // Validate refuses it; no case carries the attribute
+		}
+		k := slices.Index(s.byAttrs, ai)
+		if k < 0 {
+			k = len(s.byAttrs)
+			s.byAttrs = append(s.byAttrs, ai)
+			ids[pb.Attribute] = map[string]int32{}
+		}
+		vid := ids[pb.Attribute]
+		s.acts[i].byK = int32(k)
+		for _, v := range keys(pb.Pools) {
+			id, ok := vid[v]
+			if !ok {
+				id = int32(len(vid))
+				vid[v] = id
+			}
+			for len(s.acts[i].byPool) <= int(id) {
+				s.acts[i].byPool = append(s.acts[i].byPool, -1)
+			}
+			s.acts[i].byPool[id] = int32(poolIndex[pb.Pools[v]])
+		}
+	}
+	if len(s.byAttrs) == 0 {
+		return
+	}
+	id := func(k int, v string) int32 {
+		if x, ok := ids[s.Attributes[s.byAttrs[k]]][v]; ok {
+			return x
+		}
+		return -1
+	}
+	for vi := range s.variants {
+		v := &s.variants[vi]
+		v.byVals = make([]int32, len(s.byAttrs))
+		for k, ai := range s.byAttrs {
+			v.byVals[k] = id(k, v.attrs[ai])
+		}
+	}
+	for ai := range s.attrDist {
+		ad := &s.attrDist[ai]
+		if k := slices.Index(s.byAttrs, ai); k >= 0 {
+			ad.ids = make([]int32, len(ad.values))
+			for j, v := range ad.values {
+				ad.ids[j] = id(k, v)
+			}
+		}
+	}
 }
 
 func (s *Sim) rankOf(v string) int32 {

@@ -3,6 +3,8 @@ package engine
 import (
 	"math"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -260,5 +262,61 @@ func TestPriorityQueue(t *testing.T) {
 	p1, p3 := wait["P1"][0]/wait["P1"][1], wait["P3"][0]/wait["P3"][1]
 	if !(p1*3 < p3) {
 		t.Errorf("P1 waits %.0f s, P3 %.0f s: priority not served first", p1/1e6, p3/1e6)
+	}
+}
+
+// pool_by sends each case's work to the pool owning its value: cases of
+// team B are worked by B's member only, the rest by the default pool, in
+// variant replay and in a tree alike; a value with no pool listed goes to
+// the default.
+func TestPoolByAttribute(t *testing.T) {
+	for _, mode := range []string{model.Variants, model.Tree} {
+		m := queueModel(2, 3, 1)
+		m.Pools["desk B"] = &model.Pool{Resources: []*model.Resource{{Name: "b"}}}
+		m.Acts["Serve"].PoolBy = &model.PoolBy{Attribute: "team", Pools: map[string]string{"B": "desk B"}}
+		if mode == model.Tree {
+			m.Routing = model.Routing{Mode: model.Tree, Tree: "'Serve'", Probabilities: &model.Probabilities{
+				Attributes: map[string]map[string]float64{"team": {"A": 1, "B": 1, "C": 1}}}}
+		} else {
+			m.Routing.Variants = []model.Variant{
+				{Activities: []string{"Serve"}, Cases: 1, Attributes: map[string]string{"team": "A"}},
+				{Activities: []string{"Serve"}, Cases: 1, Attributes: map[string]string{"team": "B"}},
+				{Activities: []string{"Serve"}, Cases: 1, Attributes: map[string]string{"team": "C"}},
+			}
+		}
+		s, err := Compile(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		team := map[int]string{}
+		by := map[string]map[string]int{}
+		res, err := s.Run(Options{Cases: 3000, Start: monday, Seed: 3,
+			CaseAttributes: func(c int, v []string) { team[c] = v[0] },
+			Emit: func(in Instance) {
+				who := s.Resources[in.Resource]
+				if by[team[in.Case]] == nil {
+					by[team[in.Case]] = map[string]int{}
+				}
+				by[team[in.Case]][who]++
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(by["B"]) != 1 || by["B"]["b"] == 0 || by["A"]["b"]+by["C"]["b"] != 0 || by["A"]["a"] == 0 || by["C"]["a"] == 0 {
+			t.Errorf("%s: work by team and resource %v", mode, by)
+		}
+		// B's member serves a third of the cases: busy about 2/3 × 1/3 of
+		// the time; the default desk two thirds.
+		for p, want := range map[string]float64{"desk": 4.0 / 9, "desk B": 2.0 / 9} {
+			i := slices.Index(s.Pools, p)
+			if u := res.Pools[i].Utilisation(); math.Abs(u-want) > 0.04 {
+				t.Errorf("%s: %s utilisation %.3f, want %.3f", mode, p, u, want)
+			}
+		}
+	}
+	m := queueModel(2, 3, 1)
+	m.Acts["Serve"].PoolBy = &model.PoolBy{Attribute: "team", Pools: map[string]string{"B": "nowhere"}}
+	if _, err := Compile(m); err == nil || !strings.Contains(err.Error(), `no case carries "team"`) || !strings.Contains(err.Error(), `pool_by.pools.B: no pool "nowhere"`) {
+		t.Errorf("bad pool_by: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/pmx-dev/pmx/analysis/sim/dist"
@@ -74,6 +75,10 @@ type PoolStats struct {
 	Busy      float64 `json:"busy_seconds"`
 	Available float64 `json:"available_seconds"`
 	Cost      float64 `json:"cost"` // available hours × cost per hour
+	// Waiting is the queueing of the reported instances its members
+	// served (Served of them): from ready to start.
+	Waiting float64 `json:"waiting_seconds"`
+	Served  int     `json:"served"`
 }
 
 // Utilisation is Busy / Available (NaN without available time).
@@ -152,8 +157,10 @@ type run struct {
 	// arithmetic.
 	spanFrom, spanTo []int64
 	occ              []int32 // per activity: occurrences in the case being planned
-	streams          streams
-	free             [][]pnode // plan slices of finished cases, for reuse
+	// vals[c·len(byAttrs)+k] is case c's value id of Sim.byAttrs[k].
+	vals    []int32
+	streams streams
+	free    [][]pnode // plan slices of finished cases, for reuse
 }
 
 // ErrCases reports options without cases to simulate.
@@ -179,6 +186,9 @@ func (s *Sim) Run(o Options) (*Result, error) {
 	r.attrs = make([]string, len(s.Attributes))
 	r.spanFrom, r.spanTo = make([]int64, len(s.res)), make([]int64, len(s.res))
 	r.occ = make([]int32, len(s.acts))
+	if len(s.byAttrs) > 0 {
+		r.vals = make([]int32, r.total*len(s.byAttrs))
+	}
 	r.streams = newStreams(o.Seed, uint64(o.Replication))
 	gaps := r.streams.of(purposeArrivals, 0, 0, 0)
 	t := s.advance(o.Start, s.gaps.Sample(&gaps))
@@ -242,6 +252,9 @@ func (r *run) arrive(c int32, t int64) {
 		v := &s.variants[pick(s.cum, st.Float64())]
 		cs.rank = v.rank
 		copy(r.attrs, v.attrs)
+		if nb := len(s.byAttrs); nb > 0 {
+			copy(r.vals[int(c)*nb:], v.byVals)
+		}
 		prev := int32(-1)
 		for j, a := range v.acts {
 			addAct(0, a)
@@ -260,7 +273,11 @@ func (r *run) arrive(c int32, t int64) {
 	} else {
 		r.playOut(s.tree, 0, &nodes, &st, addAct)
 		for i, ad := range s.attrDist {
-			r.attrs[i] = ad.values[pick(ad.cum, st.Float64())]
+			j := pick(ad.cum, st.Float64())
+			r.attrs[i] = ad.values[j]
+			if ad.ids != nil {
+				r.vals[int(c)*len(s.byAttrs)+slices.Index(s.byAttrs, i)] = ad.ids[j]
+			}
 		}
 		if s.priority != "" {
 			for i, name := range s.Attributes {
@@ -404,7 +421,13 @@ func (r *run) request(c, n int32, t int64) {
 		r.push(event{t: t + micros(r.duration(a, c).Sample(&st)), kind: evWorkDone, res: -1, c: c, n: n})
 		return
 	}
-	idle := r.idle[a.pool]
+	pool := a.pool
+	if a.byK >= 0 {
+		if id := r.vals[int(c)*len(r.s.byAttrs)+int(a.byK)]; id >= 0 && int(id) < len(a.byPool) && a.byPool[id] >= 0 {
+			pool = a.byPool[id]
+		}
+	}
+	idle := r.idle[pool]
 	best, bestAt := -1, int64(math.MaxInt64)
 	for i, ri := range idle {
 		at := r.nextWork(ri, t)
@@ -417,13 +440,13 @@ func (r *run) request(c, n int32, t int64) {
 	}
 	if best < 0 {
 		r.seq++
-		q := append(r.queues[a.pool], waiting{rank: r.cases[c].rank, seq: r.seq, c: c, n: n})
+		q := append(r.queues[pool], waiting{rank: r.cases[c].rank, seq: r.seq, c: c, n: n})
 		up(q, len(q)-1)
-		r.queues[a.pool] = q
+		r.queues[pool] = q
 		return
 	}
 	ri := idle[best]
-	r.idle[a.pool] = append(idle[:best], idle[best+1:]...)
+	r.idle[pool] = append(idle[:best], idle[best+1:]...)
 	r.assign(ri, c, n, t)
 }
 
@@ -464,7 +487,7 @@ func (r *run) assign(ri, c, n int32, t int64) {
 		// The work runs past the shift: it pauses and resumes.
 		end = res.cal.AddMicros(nd.start, work)
 	}
-	r.busy[a.pool] += float64(work) / 1e6
+	r.busy[res.pool] += float64(work) / 1e6
 	r.push(event{t: end, kind: evWorkDone, res: ri, c: c, n: n})
 }
 
@@ -477,6 +500,11 @@ func (r *run) done(ri, c, n int32, t int64) {
 		as.Delay += float64(nd.ready-nd.enabled) / 1e6
 		as.Waiting += float64(nd.start-nd.ready) / 1e6
 		as.Service += float64(t-nd.start) / 1e6
+		if ri >= 0 {
+			ps := &r.res.Pools[r.s.res[ri].pool]
+			ps.Waiting += float64(nd.start-nd.ready) / 1e6
+			ps.Served++
+		}
 		r.res.Instances++
 		if r.o.Emit != nil {
 			r.o.Emit(Instance{Case: i, Activity: nd.act, Resource: ri, Enabled: nd.enabled, Start: nd.start, End: t})

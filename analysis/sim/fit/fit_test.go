@@ -2,6 +2,7 @@ package fit
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,5 +83,79 @@ func TestFitRecoversKnownModel(t *testing.T) {
 	}
 	if len(m.Pools) != 1 {
 		t.Errorf("%d pools, want the one desk", len(m.Pools))
+	}
+}
+
+// teams is a desk where one person triages every case and the case's
+// category decides which team fixes it: hardware cases go to two
+// technicians, software cases to two developers, with the same work.
+func teams() *model.Model {
+	m := &model.Model{Version: model.Version, Acts: model.Activities{}, Pools: model.Pools{
+		"desk": {Resources: []*model.Resource{{Name: "triage"}}},
+		"tech": {Resources: []*model.Resource{{Name: "t1"}, {Name: "t2"}}},
+		"dev":  {Resources: []*model.Resource{{Name: "d1"}, {Name: "d2"}}},
+	}}
+	m.Arrivals = model.Arrivals{PerHour: make([]float64, model.HoursPerWeek), Gaps: dist.Dist{Kind: dist.Exponential, Mean: 1}}
+	for i := range m.Arrivals.PerHour {
+		m.Arrivals.PerHour[i] = 2
+	}
+	m.Acts["Triage"] = &model.Activity{Pool: "desk", Duration: dist.Dist{Kind: dist.Exponential, Mean: 300}}
+	m.Acts["Fix"] = &model.Activity{Pool: "tech", Duration: dist.Dist{Kind: dist.Exponential, Mean: 1800},
+		PoolBy: &model.PoolBy{Attribute: "category", Pools: map[string]string{"software": "dev"}}}
+	m.Routing = model.Routing{Mode: model.Variants, Variants: []model.Variant{
+		{Activities: []string{"Triage", "Fix"}, Cases: 6, Attributes: map[string]string{"category": "hardware", "channel": "phone"}},
+		{Activities: []string{"Triage", "Fix"}, Cases: 4, Attributes: map[string]string{"category": "software", "channel": "phone"}},
+		{Activities: []string{"Triage", "Fix"}, Cases: 4, Attributes: map[string]string{"category": "software", "channel": "mail"}},
+	}}
+	return m
+}
+
+// The fit finds the attribute that decides who does the work (not the one
+// that does not), a pool per team, and sends each category's work to its
+// team.
+func TestFitFindsTeams(t *testing.T) {
+	s, err := engine.Compile(teams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := simlog.Recorder(s, "c")
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC).UnixMicro()
+	if _, err := s.Run(engine.Options{Cases: 3000, Start: start, Seed: 4, Emit: rec.Emit, CaseAttributes: rec.CaseAttributes}); err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := Fit(rec.Timeline(), Options{Calibration: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fix := m.Acts["Fix"]
+	if fix.PoolBy == nil || fix.PoolBy.Attribute != "category" || len(fix.PoolBy.Pools) != 1 {
+		t.Fatalf("Fix: pool %q, pool_by %+v", fix.Pool, fix.PoolBy)
+	}
+	members := func(pool string) string {
+		var out []string
+		for _, r := range m.Pools[pool].Resources {
+			out = append(out, r.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	var other string
+	for v, p := range fix.PoolBy.Pools {
+		other = v + ":" + members(p)
+	}
+	got := members(fix.Pool) + " / " + other
+	if got != "t1,t2 / software:d1,d2" && got != "d1,d2 / hardware:t1,t2" {
+		t.Errorf("teams %s", got)
+	}
+	if len(m.Pools) != 3 || members(m.Acts["Triage"].Pool) != "triage" {
+		t.Errorf("pools %v, Triage by %s", m.Pools, m.Acts["Triage"].Pool)
+	}
+	// Without a deciding attribute the technicians and developers, who do
+	// the same work, share one pool.
+	kn, _, err := Fit(rec.Timeline(), Options{Calibration: -1, MaxAttributes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kn.Acts["Fix"].PoolBy != nil || len(kn.Pools) != 2 {
+		t.Errorf("without attributes: %d pools, pool_by %+v", len(kn.Pools), kn.Acts["Fix"].PoolBy)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/pmx-dev/pmx/analysis/calendar"
 	"github.com/pmx-dev/pmx/analysis/sim/model"
@@ -15,9 +16,95 @@ import (
 // counts from which they share a pool.
 const poolSimilarity = 0.7
 
+// minTeamWork is the fewest instances of an activity for a team value
+// from which the value's work gets its own pool.
+const minTeamWork = 5
+
 // calendarShare is the share of the pool's busiest hour of the week an
 // hour needs to count as working time.
 const calendarShare = 0.02
+
+// teamGain is the share of the uncertainty about who (which group, or
+// which resource where the log has no groups) does an activity that a case
+// attribute must remove to choose teams: Database incidents go to the DBAs.
+const teamGain = 0.25
+
+// chooseTeam finds the case attribute that best predicts who works on a
+// case, beyond the activity itself (information gain of the attribute on
+// the worker given the activity, over the worker's conditional entropy).
+func (f *fitter) chooseTeam() {
+	l := f.l
+	if len(l.Resources) == 0 || f.o.MaxAttributes < 0 {
+		return
+	}
+	groupOf := f.resourceGroups()
+	caseOf := make([]int32, l.Steps())
+	for c := range l.Cases() {
+		for i := l.CaseStart[c]; i < l.CaseStart[c+1]; i++ {
+			caseOf[i] = int32(c)
+		}
+	}
+	worker := func(i int) int64 {
+		r := l.Resource[i]
+		if groupOf != nil {
+			return int64(groupOf[r])
+		}
+		return int64(r)
+	}
+	// entropy of the worker within each key, weighted by the key's count
+	condEntropy := func(key func(i int) string) float64 {
+		counts := map[string]map[int64]float64{}
+		var total float64
+		for i, r := range l.Resource {
+			if r < 0 {
+				continue
+			}
+			k := key(i)
+			if counts[k] == nil {
+				counts[k] = map[int64]float64{}
+			}
+			counts[k][worker(i)]++
+			total++
+		}
+		var h float64
+		for _, byW := range counts {
+			var n float64
+			for _, x := range byW {
+				n += x
+			}
+			for _, x := range byW {
+				h -= x / total * math.Log(x/n)
+			}
+		}
+		return h
+	}
+	act := func(i int) string { return l.Activities[l.Act[i]] }
+	base := condEntropy(act)
+	if base < 1e-9 {
+		return // the activity says who does it
+	}
+	cats := f.categorical()
+	best, bestGain := -1, teamGain
+	for ai := range cats {
+		a := &cats[ai]
+		h := condEntropy(func(i int) string { return act(i) + "\x00" + a.values[caseOf[i]] })
+		if g := (base - h) / base; g > bestGain {
+			best, bestGain = ai, g
+		}
+	}
+	if best >= 0 {
+		f.team = &cats[best]
+		f.note("case attribute %q says which team works on a case (it removes %.0f %% of the uncertainty about who does an activity): pools are found per team and work goes to the case's team", f.team.name, 100*bestGain)
+	}
+}
+
+// keepTeam drops the team attribute when the variants do not carry it
+// (MaxAttributes too small): pools then follow activities alone.
+func (f *fitter) keepTeam(kept []caseAttr) {
+	if f.team != nil && !slices.ContainsFunc(kept, func(a caseAttr) bool { return a.name == f.team.name }) {
+		f.team = nil
+	}
+}
 
 // pools groups the resources into pools, assigns each activity to one and
 // learns the pools' calendars.
@@ -29,14 +116,18 @@ func (f *fitter) pools(m *model.Model) {
 		f.note("the log names no resources: activities are not limited by staff")
 		return
 	}
-	// Activity counts per resource.
+	// Activity counts per resource; with a team attribute, per activity
+	// and value, so that people doing the same work for different teams'
+	// cases fall into different pools.
+	values, valueOf := f.teamValues()
+	nf := na * len(values)
 	prof := make([][]float64, nr)
 	for r := range prof {
-		prof[r] = make([]float64, na)
+		prof[r] = make([]float64, nf)
 	}
 	for i, r := range l.Resource {
 		if r >= 0 {
-			prof[r][l.Act[i]]++
+			prof[r][int(l.Act[i])*len(values)+valueOf[i]]++
 		}
 	}
 	// Single-linkage clustering on cosine similarity (union-find). Groups
@@ -72,7 +163,7 @@ func (f *fitter) pools(m *model.Model) {
 				continue
 			}
 			var dot float64
-			for k := range na {
+			for k := range nf {
 				dot += prof[a][k] * prof[b][k]
 			}
 			if dot/(norm[a]*norm[b]) >= poolSimilarity {
@@ -90,15 +181,18 @@ func (f *fitter) pools(m *model.Model) {
 	}
 	type group struct {
 		members []int
-		counts  []float64
+		counts  []float64 // instances per activity
+		byValue []float64 // per activity and team value
 		name    string
+		top     string // its busiest activity
 	}
 	var gs []*group
 	for _, members := range groups {
-		g := &group{members: members, counts: make([]float64, na)}
+		g := &group{members: members, counts: make([]float64, na), byValue: make([]float64, nf)}
 		for _, r := range members {
 			for k, v := range prof[r] {
-				g.counts[k] += v
+				g.counts[k/len(values)] += v
+				g.byValue[k] += v
 			}
 		}
 		top := 0
@@ -107,7 +201,8 @@ func (f *fitter) pools(m *model.Model) {
 				top = k
 			}
 		}
-		g.name = "pool " + l.Activities[top]
+		g.top = l.Activities[top]
+		g.name = "pool " + g.top
 		if groupOf != nil {
 			// The members' most common group names the pool.
 			n := map[int]int{}
@@ -128,6 +223,16 @@ func (f *fitter) pools(m *model.Model) {
 		}
 		return gs[i].members[0] < gs[j].members[0]
 	})
+	// Two pools of one group are told apart by their busiest activity.
+	named := map[string]int{}
+	for _, g := range gs {
+		named[g.name]++
+	}
+	for _, g := range gs {
+		if named[g.name] > 1 && !strings.HasPrefix(g.name, "pool ") {
+			g.name += " (" + g.top + ")"
+		}
+	}
 	used := map[string]int{}
 	m.Pools = model.Pools{}
 	f.poolCal = make([]*calendar.Calendar, len(gs))
@@ -163,8 +268,34 @@ func (f *fitter) pools(m *model.Model) {
 				best, bestN = gi, g.counts[k]
 			}
 		}
-		if best >= 0 {
-			m.Acts[a].Pool = names[best]
+		if best < 0 {
+			continue
+		}
+		m.Acts[a].Pool = names[best]
+		// With teams: each value's work goes to the pool that did most of
+		// it, where that is another pool and there is enough of it.
+		if f.team == nil {
+			continue
+		}
+		pb := &model.PoolBy{Attribute: f.team.name, Pools: map[string]string{}}
+		for vi, v := range values {
+			if v == "" {
+				continue
+			}
+			vb, vbN, total := -1, 0.0, 0.0
+			for gi, g := range gs {
+				x := g.byValue[k*len(values)+vi]
+				total += x
+				if x > vbN {
+					vb, vbN = gi, x
+				}
+			}
+			if vb >= 0 && vb != best && total >= minTeamWork {
+				pb.Pools[v] = names[vb]
+			}
+		}
+		if len(pb.Pools) > 0 {
+			m.Acts[a].PoolBy = pb
 		}
 	}
 	f.rep.Pools = len(gs)
@@ -173,6 +304,31 @@ func (f *fitter) pools(m *model.Model) {
 			f.poolOf[r] = -1
 		}
 	}
+}
+
+// teamValues lists the team attribute's values ("" first: absent or no
+// team) and each step's value index; without a team, one value for all.
+func (f *fitter) teamValues() ([]string, []int) {
+	l := f.l
+	valueOf := make([]int, l.Steps())
+	if f.team == nil {
+		return []string{""}, valueOf
+	}
+	values := []string{""}
+	index := map[string]int{"": 0}
+	for _, v := range f.team.values {
+		if _, ok := index[v]; !ok {
+			index[v] = len(values)
+			values = append(values, v)
+		}
+	}
+	for c := range l.Cases() {
+		vi := index[f.team.values[c]]
+		for i := l.CaseStart[c]; i < l.CaseStart[c+1]; i++ {
+			valueOf[i] = vi
+		}
+	}
+	return values, valueOf
 }
 
 // resourceGroups returns each resource's most frequent group (org:group),
@@ -231,9 +387,13 @@ func (f *fitter) calendar(members []int) *model.Calendar {
 		if r < 0 || !in[int(r)] {
 			continue
 		}
-		counts[hourOfWeek(l.Time[i], f.o.Location)]++
+		// Work starts in working hours; a completion may spill past them
+		// (a job that overruns the duty window), so it counts only where
+		// the instance has no start.
 		if l.Start[i] != timeline.None && l.Start[i] <= l.Time[i] {
 			counts[hourOfWeek(l.Start[i], f.o.Location)]++
+		} else {
+			counts[hourOfWeek(l.Time[i], f.o.Location)]++
 		}
 	}
 	peak := slices.Max(counts[:])

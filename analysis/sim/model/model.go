@@ -31,6 +31,7 @@
 //	activities:
 //	  Classify:
 //	    pool: First line            # omitted: no resource (an automatic step)
+//	    pool_by: {attribute: category, pools: {Database: DBA}}  # optional: the team owning the case's value
 //	    duration: {dist: lognormal, mu: 6.2, sigma: 0.9}        # working seconds
 //	    delay: {dist: exponential, mean: 7200, p_zero: 0.6}     # optional, calendar seconds
 //	    delay_after: {Open: {dist: fixed, value: 0}}            # optional, by previous activity
@@ -143,6 +144,10 @@ type Activity struct {
 	// Pool performs the activity; "" means no resource (an automatic step,
 	// which never waits for anyone and works around the clock).
 	Pool string `yaml:"pool,omitempty" json:"pool,omitempty"`
+	// PoolBy sends the work of cases with the listed values of a case
+	// attribute to other pools: the team that owns the case's category
+	// investigates it. Values not listed go to Pool.
+	PoolBy *PoolBy `yaml:"pool_by,omitempty" json:"pool_by,omitempty"`
 	// Duration is the working time it takes (seconds; a resource's
 	// calendar pauses it outside working hours).
 	Duration dist.Dist `yaml:"duration" json:"duration"`
@@ -161,6 +166,12 @@ type Activity struct {
 	// (the model's priority) has the key's value: urgent cases often wait
 	// less for reasons no queue shows.
 	DelayByPriority map[string]*dist.Dist `yaml:"delay_by_priority,omitempty" json:"delay_by_priority,omitempty"`
+}
+
+// PoolBy chooses an activity's pool by a case attribute's value.
+type PoolBy struct {
+	Attribute string            `yaml:"attribute" json:"attribute"`
+	Pools     map[string]string `yaml:"pools" json:"pools"`
 }
 
 // Activities by name.
@@ -247,6 +258,13 @@ func (m *Model) Clone() *Model {
 		b.DelayAfter = cloneDists(a.DelayAfter)
 		b.DelayByPriority = cloneDists(a.DelayByPriority)
 		b.DurationByPriority = cloneDists(a.DurationByPriority)
+		if a.PoolBy != nil {
+			pb := PoolBy{Attribute: a.PoolBy.Attribute, Pools: make(map[string]string, len(a.PoolBy.Pools))}
+			for v, p := range a.PoolBy.Pools {
+				pb.Pools[v] = p
+			}
+			b.PoolBy = &pb
+		}
 		c.Acts[k] = &b
 	}
 	c.Pools = make(Pools, len(m.Pools))

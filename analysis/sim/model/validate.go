@@ -98,11 +98,29 @@ func (m *Model) validate(name string, l lines) error {
 				bad(path+".delay_after."+prev, "%v", err)
 			}
 		}
-		if act.Pool != "" {
-			if p, ok := m.Pools[act.Pool]; !ok {
-				bad(path+".pool", "no pool %q (pools: %s)", act.Pool, list(sortedKeys(m.Pools)))
+		pools := map[string]string{path + ".pool": act.Pool}
+		if pb := act.PoolBy; pb != nil {
+			switch {
+			case act.Pool == "":
+				bad(path+".pool_by", "needs pool (the pool of the values not listed)")
+			case pb.Attribute == "":
+				bad(path+".pool_by.attribute", "missing: the case attribute whose value chooses the pool")
+			case !m.carries(pb.Attribute):
+				bad(path+".pool_by.attribute", "no case carries %q (the variants' attributes, or the tree's probabilities.attributes, must)", pb.Attribute)
+			}
+			for _, v := range sortedKeys(pb.Pools) {
+				pools[path+".pool_by.pools."+v] = pb.Pools[v]
+			}
+		}
+		for _, field := range sortedKeys(pools) {
+			name := pools[field]
+			if name == "" {
+				continue
+			}
+			if p, ok := m.Pools[name]; !ok {
+				bad(field, "no pool %q (pools: %s)", name, list(sortedKeys(m.Pools)))
 			} else if p != nil && len(p.Resources) == 0 {
-				bad(path+".pool", "pool %q has no resources, so %s could never start", act.Pool, a)
+				bad(field, "pool %q has no resources, so %s could never start", name, a)
 			}
 		}
 	}
@@ -185,6 +203,20 @@ func (m *Model) validate(name string, l lines) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// carries reports whether simulated cases carry the case attribute.
+func (m *Model) carries(attr string) bool {
+	if p := m.Routing.Probabilities; m.Routing.Mode == Tree && p != nil {
+		_, ok := p.Attributes[attr]
+		return ok
+	}
+	for _, v := range m.Routing.Variants {
+		if _, ok := v.Attributes[attr]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Compile builds the calendar; zone is used when the calendar names none.

@@ -12,7 +12,7 @@ import (
 const (
 	CycleTime = "cycle_time" // mean cycle time
 	Waiting   = "waiting"    // mean waiting per activity instance (queueing and extraneous delay)
-	SLABreach = "sla_breach" // share of measured SLA clocks over target, all rules together
+	SLABreach = "sla_breach" // share of cases breaching an SLA (case and between rules)
 	Cost      = "cost"       // weekly running cost, keeping the mean cycle time within MaxWorse
 )
 
@@ -28,7 +28,7 @@ func objectiveKPI(obj string) string {
 	case Waiting:
 		return "waiting_mean_hours"
 	case SLABreach:
-		return "sla_breach_rate"
+		return "sla_cases_breached"
 	}
 	return ""
 }

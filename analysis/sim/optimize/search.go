@@ -39,6 +39,19 @@ type Result struct {
 	// Pareto is the front of objective against cost over every candidate
 	// evaluated, cheapest first.
 	Pareto []Point `json:"pareto"`
+	// Tried lists every candidate simulated, in the order tried, with its
+	// verdict: "improves" (significantly, against the baseline for a single
+	// change or the combination it extends), or "no significant gain".
+	Tried []Tried `json:"tried"`
+}
+
+// Tried is one candidate simulated.
+type Tried struct {
+	Changes      []string `json:"changes"`
+	Objective    float64  `json:"objective"`
+	Cost         float64  `json:"cost"` // weekly cost change
+	Replications int      `json:"replications"`
+	Verdict      string   `json:"verdict"`
 }
 
 // Baseline is the model as it is.
@@ -110,6 +123,10 @@ func Optimize(m *model.Model, o Options) (*Result, error) {
 	ev.baseline = base
 	if err := ev.run([]*candidate{base}, o.Replications); err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	if o.Objective == SLABreach && math.IsNaN(ev.objective(base)) {
+		// Only activity rules (per instance): their breaches together.
+		ev.kpi = "sla_breach_rate"
 	}
 	if ev.kpi != "" && math.IsNaN(ev.objective(base)) {
 		return nil, fmt.Errorf("the baseline simulation measures no %s (no SLA rule measured any simulated case?)", ev.kpi)
@@ -356,7 +373,7 @@ func (s *search) matches(c, ref *candidate) bool {
 // worse, and costs less or is significantly better.
 func (s *search) dominated(c *candidate, others []*candidate) bool {
 	for _, o := range others {
-		if o == c || o.cost > c.cost+1e-9 || !s.matches(o, c) || !shareTarget(o, c) {
+		if o == c || o.cost > c.cost+1e-9 || !s.matches(o, c) || !shareTarget(o, c) || extends(o, c) {
 			continue
 		}
 		d, _ := diff(s.ev.kpi, o, c)
@@ -446,11 +463,33 @@ func (s *search) result(generated map[string]int) (*Result, error) {
 		if d, ok := diff(ev.kpi, c, base); ok {
 			r.Improvement, r.ImprovedCI = -d.Delta, [2]float64{-d.High, -d.Low}
 		}
-		r.Sentences = scenario.Explain(&scenario.Comparison{Changes: r.Changes, Replications: c.n(), Differences: r.KPIs})
+		// Throughput follows the arrivals, which no candidate changes: its
+		// differences are the horizon's end moving, not news.
+		var news []scenario.Difference
+		for _, d := range r.KPIs {
+			if d.KPI != "throughput_cases_per_day" {
+				news = append(news, d)
+			}
+		}
+		subject := r.Changes
+		if len(subject) > 1 {
+			subject = []string{fmt.Sprintf("these %d changes together", len(subject))}
+		}
+		r.Sentences = scenario.Explain(&scenario.Comparison{Changes: subject, Replications: c.n(), Differences: news})
 		res.Recommendations = append(res.Recommendations, r)
 		rankOf[c] = i + 1
 	}
 	res.Pareto = s.pareto(rankOf)
+	for _, c := range ev.order {
+		if c == base || c.n() == 0 {
+			continue
+		}
+		v := "no significant gain"
+		if s.accepted[c] {
+			v = "improves"
+		}
+		res.Tried = append(res.Tried, Tried{Changes: c.names(), Objective: ev.objective(c), Cost: c.cost - base.cost, Replications: c.n(), Verdict: v})
+	}
 	res.Seconds = time.Since(s.start).Seconds()
 	if busy := res.Seconds * float64(o.Workers); busy > 0 {
 		res.SimulationShare = min(1, float64(ev.simNanos.Load())/1e9/busy)
@@ -501,6 +540,21 @@ func keys[K comparable, V any](m map[K]V) []K {
 		out = append(out, k)
 	}
 	return out
+}
+
+// extends: o makes every change c makes (and more): a combination built on
+// c, not an alternative to it.
+func extends(o, c *candidate) bool {
+	have := map[string]bool{}
+	for _, ch := range o.changes {
+		have[changeKey(ch)+ch.String()] = true
+	}
+	for _, ch := range c.changes {
+		if !have[changeKey(ch)+ch.String()] {
+			return false
+		}
+	}
+	return true
 }
 
 // targets are the pools and activities a candidate's changes act on.

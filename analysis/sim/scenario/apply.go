@@ -101,7 +101,7 @@ func (c Change) apply(m *model.Model) error {
 		// The step takes no working time and no one's time; extraneous
 		// delays before it (a customer's reply, a waiting period) are not
 		// the step's work and stay.
-		a.Pool, a.Duration, a.DurationByPriority = "", dist.Zero, nil
+		a.Pool, a.PoolBy, a.Duration, a.DurationByPriority = "", nil, dist.Zero, nil
 	case "duration":
 		a, err := c.activity(m, c.Activity)
 		if err != nil {
@@ -440,8 +440,9 @@ func hasLabel(n *tree.Node, name string) bool {
 
 // CutLoop removes, repeatedly, the first loop through name in a path: a
 // repeat of name (the part after its first occurrence up to and including
-// the next), or name as the trigger of rework (name and the run after it of
-// activities done before). A path without either comes back unchanged.
+// the next), or name as the trigger of rework (name, up to two steps new to
+// the case after it, and the run after those of activities done before). A
+// path without either comes back unchanged.
 func CutLoop(path []string, name string) []string {
 	out := slices.Clone(path)
 	for {
@@ -460,11 +461,18 @@ func CutLoop(path []string, name string) []string {
 			for _, a := range out[:at] {
 				seen[a] = true
 			}
-			end := at + 1
+			// Up to maxDetour steps new to the case may come between the
+			// trigger and the redone work (Wait for Customer, Customer
+			// Replied, Investigate again; Reopen, Assign, Investigate).
+			redo := at + 1
+			for redo < len(out) && redo-at-1 < maxDetour && !seen[out[redo]] {
+				redo++
+			}
+			end := redo
 			for end < len(out) && seen[out[end]] {
 				end++
 			}
-			if end > at+1 {
+			if end > redo {
 				out = slices.Delete(out, at, end)
 				cut = true
 				break
@@ -475,6 +483,10 @@ func CutLoop(path []string, name string) []string {
 		}
 	}
 }
+
+// maxDetour is how many steps new to a case may lie between the step that
+// triggers rework and the redone work.
+const maxDetour = 2
 
 func indexFrom(path []string, name string, from int) int {
 	if from >= len(path) {

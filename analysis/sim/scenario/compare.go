@@ -89,7 +89,9 @@ type Comparison struct {
 // cycle_time_p90_hours, throughput_cases_per_day, waiting_mean_hours (per
 // activity instance, extraneous delay and queueing), waiting_hours:ACTIVITY,
 // utilisation:POOL, cost (when a pool has a cost per hour) and, with SLA
-// rules, sla_breach_rate:RULE.
+// rules, sla_breach_rate:RULE, sla_breach_rate (every rule's measured cases
+// or instances together) and sla_cases_breached (the share of the cases
+// measured by a case or between rule that breach at least one of them).
 func KPIs(m *model.Model, o Options) (map[string][]float64, error) {
 	o = o.withDefaults()
 	if o.Cases <= 0 {
@@ -181,15 +183,28 @@ func Replicate(s *engine.Sim, o Options, rep int) (map[string]float64, error) {
 			return nil, err
 		}
 		var measured, breaches int64
+		caseBreached := map[int32]bool{}
 		for _, r := range rep.Rules {
 			if r.Measured > 0 {
 				kv["sla_breach_rate:"+r.Name] = r.BreachRate
 				measured += r.Measured
 				breaches += r.Breaches
 			}
+			for _, oc := range r.Outcomes {
+				caseBreached[oc.Case] = caseBreached[oc.Case] || oc.Breached
+			}
 		}
 		if measured > 0 {
 			kv["sla_breach_rate"] = float64(breaches) / float64(measured)
+		}
+		if len(caseBreached) > 0 {
+			n := 0
+			for _, b := range caseBreached {
+				if b {
+					n++
+				}
+			}
+			kv["sla_cases_breached"] = float64(n) / float64(len(caseBreached))
 		}
 	}
 	return kv, nil
@@ -273,7 +288,7 @@ func Explain(c *Comparison) []string { return sentences(c) }
 
 // kpiOrder puts the headline KPIs first.
 func kpiOrder(k string) int {
-	for i, h := range []string{"cycle_time_p50_hours", "cycle_time_mean_hours", "cycle_time_p90_hours", "throughput_cases_per_day", "waiting_mean_hours", "cost", "sla_breach_rate", "sla_breach_rate:", "utilisation:", "waiting_hours:"} {
+	for i, h := range []string{"cycle_time_p50_hours", "cycle_time_mean_hours", "cycle_time_p90_hours", "throughput_cases_per_day", "waiting_mean_hours", "cost", "sla_cases_breached", "sla_breach_rate", "sla_breach_rate:", "utilisation:", "waiting_hours:"} {
 		if k == h || strings.HasSuffix(h, ":") && strings.HasPrefix(k, h) {
 			return i
 		}
@@ -394,6 +409,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
+// isShare: the KPI is a share (shown in percent, changes in points).
+func isShare(kpi string) bool {
+	return strings.HasPrefix(kpi, "sla_breach_rate") || kpi == "sla_cases_breached"
+}
+
+// signed writes a number with one decimal and its sign, minus as "−".
+func signed(v float64) string {
+	s := fmt.Sprintf("%+.1f", v)
+	if strings.HasPrefix(s, "-") {
+		return "−" + s[1:]
+	}
+	return s
+}
+
 // signedPct writes a relative change with its sign: "−24 %", "+3.5 %".
 func signedPct(x float64) string {
 	v := 100 * x
@@ -429,6 +458,8 @@ func sentences(c *Comparison) []string {
 			label, hours = "throughput (cases a day)", false
 		case d.KPI == "cost":
 			label, hours = "the staff cost", false
+		case d.KPI == "sla_cases_breached":
+			label, hours = "the share of cases breaching an SLA", false
 		case d.KPI == "sla_breach_rate":
 			label, hours = "SLA breaches (all rules)", false
 		case strings.HasPrefix(d.KPI, "sla_breach_rate:"):
@@ -437,8 +468,8 @@ func sentences(c *Comparison) []string {
 			continue
 		}
 		// A change too small to matter is not news, even if significant.
-		if !d.Significant || (strings.HasPrefix(d.KPI, "sla_breach_rate") && math.Abs(d.Delta) < 0.005) ||
-			(!strings.HasPrefix(d.KPI, "sla_breach_rate") && d.Baseline != 0 && math.Abs(d.Delta/d.Baseline) < 0.01) {
+		if !d.Significant || (isShare(d.KPI) && math.Abs(d.Delta) < 0.005) ||
+			(!isShare(d.KPI) && d.Baseline != 0 && math.Abs(d.Delta/d.Baseline) < 0.01) {
 			continue
 		}
 		verb := "raises"
@@ -449,17 +480,17 @@ func sentences(c *Comparison) []string {
 			switch {
 			case hours:
 				return units.Duration(v * 3600)
-			case strings.HasPrefix(d.KPI, "sla_breach_rate"):
+			case isShare(d.KPI):
 				return units.Percent(v)
 			default:
 				return fmt.Sprintf("%.4g", v)
 			}
 		}
 		s := fmt.Sprintf("%s %s %s from %s to %s", what, verb, label, show(d.Baseline), show(d.Scenario))
-		if d.Baseline != 0 && !strings.HasPrefix(d.KPI, "sla_breach_rate") {
+		if d.Baseline != 0 && !isShare(d.KPI) {
 			s += fmt.Sprintf(" (%s, 95 %% CI %s to %s)", signedPct(d.Delta/d.Baseline), signedPct(d.Low/d.Baseline), signedPct(d.High/d.Baseline))
 		} else {
-			s += fmt.Sprintf(" (%+.1f points, 95 %% CI %+.1f to %+.1f)", 100*d.Delta, 100*d.Low, 100*d.High)
+			s += fmt.Sprintf(" (%s points, 95 %% CI %s to %s)", signed(100*d.Delta), signed(100*d.Low), signed(100*d.High))
 		}
 		out = append(out, s+".")
 	}

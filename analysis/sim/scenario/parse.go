@@ -30,8 +30,9 @@
 // remove_rework with an activity cuts only the loop through it: where the
 // activity repeats, the part of the path from after its first occurrence up
 // to and including its next one; where it triggers rework (a Reopen after
-// which Investigate and Resolve are done again), the activity and the run of
-// activities after it that the case had already done. move takes members
+// which Investigate and Resolve are done again), the activity, up to two
+// steps new to the case after it (a Wait for Customer's Customer Replied),
+// and the run after those of activities the case had already done. move takes members
 // from one pool (the last listed) and adds as many typical members (speed 1,
 // the pool's hours) to another. extend_hours lengthens each working day of
 // the pool and of its members' own calendars by the hours given, at the end
@@ -299,10 +300,12 @@ func (p *parser) change(n *yaml.Node, field string) (Change, bool) {
 			}
 		}
 	case "remove_rework":
+		// true (a YAML boolean) is all rework; a string, even "true" in
+		// quotes, names an activity.
 		switch {
-		case v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "" || v.Value == "false":
+		case v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "" || v.ShortTag() == "!!bool" && v.Value != "true":
 			p.errorf(v.Line, field, "want true (all rework) or an activity (the loop through it)")
-		case v.Value != "true":
+		case v.ShortTag() != "!!bool":
 			c.Activity = v.Value
 		}
 	case "move":

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -114,7 +115,9 @@ func TestCutLoop(t *testing.T) {
 		{"Reassign", "Open Assign Investigate Reassign Investigate Reassign Investigate Reassign Investigate Resolve", "Open Assign Investigate Resolve"},
 		{"Investigate", "Open Investigate Wait Replied Investigate Resolve", "Open Investigate Resolve"},
 		{"Investigate", "Open Investigate Investigate Investigate Resolve", "Open Investigate Resolve"},
-		{"Wait", "Open Investigate Wait Replied Investigate Resolve", "Open Investigate Wait Replied Investigate Resolve"},
+		{"Wait", "Open Investigate Wait Replied Investigate Resolve", "Open Investigate Resolve"},
+		{"Wait", "Open Investigate Wait Replied Resolve", "Open Investigate Wait Replied Resolve"},
+		{"Escalate", "Open Escalate Assign Investigate Resolve Close Open", "Open Escalate Assign Investigate Resolve Close Open"},
 		{"Reopen", "Open Resolve Close Reopen", "Open Resolve Close Reopen"},
 		{"Reopen", "Open Resolve Reopen Resolve Reopen Resolve Close", "Open Resolve Close"},
 		{"Absent", "Open Resolve", "Open Resolve"},
@@ -254,5 +257,42 @@ func TestCompare(t *testing.T) {
 	}
 	if !found || len(more.Sentences) == 0 || !strings.Contains(more.Sentences[0], "Add 2 people to Second line cuts") {
 		t.Errorf("sentences %q", more.Sentences)
+	}
+}
+
+// Write's file reads back to the same changes, names needing quotes
+// included.
+func TestWriteRoundTrip(t *testing.T) {
+	src := `
+name: "all: of them"
+changes:
+  - resources: {pool: "Second line: #2", add: 2}
+  - resources: {pool: First line, remove: 1}
+  - resources: {pool: First line, set: 3}
+  - calendar: {pool: First line, hours: {mon-fri: ["07:00-19:00"]}}
+  - automate: "Classify, quickly"
+  - duration: {activity: Investigate, scale: 0.8}
+  - delay: {activity: Investigate, dist: {dist: exponential, mean: 60}}
+  - remove: Escalate
+  - remove_rework: true
+  - remove_rework: "true"
+  - arrivals: {scale: 1.2, weekdays: {mon: 1.5}}
+  - routing: {after: Classify, to: {Resolve: 0.3}}
+  - cost: {pool: Second line, per_hour: 55}
+  - move: {from: First line, to: Second line, count: 2}
+  - extend_hours: {pool: First line, hours: 1.5}
+  - reorder: {first: Classify, then: Resolve}
+`
+	a := parse(t, src)
+	var b strings.Builder
+	if err := Write(&b, a); err != nil {
+		t.Fatal(err)
+	}
+	back := parse(t, b.String())
+	for i := range a.Changes {
+		a.Changes[i].Line, back.Changes[i].Line = 0, 0
+	}
+	if !reflect.DeepEqual(a, back) {
+		t.Errorf("round trip:\n%s\n%+v\n%+v", b.String(), a, back)
 	}
 }

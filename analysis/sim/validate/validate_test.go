@@ -3,7 +3,6 @@ package validate
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/pmx-dev/pmx/analysis/timeline"
@@ -28,24 +27,10 @@ func load(tb testing.TB, path string) *timeline.Log {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	l, err := timeline.Load(ctx, w, info.Name)
+	// As pmx simulate loads a log: groups name pools and find teams.
+	l, err := timeline.LoadWith(ctx, w, info.Name, timeline.Options{GroupAttr: "org:group"})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return l
-}
-
-func TestProbeValidation(t *testing.T) {
-	for _, f := range []string{"../../../ingest/demo/incidents.xes.gz", filepath.Join(sharedLogs, "helpdesk.xes.gz"),
-		filepath.Join(sharedLogs, "interval_event_log.xes"), filepath.Join(sharedLogs, "receipt.xes.gz")} {
-		l := load(t, f)
-		r, err := Run(l, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s: train %d test %d median cycle %.1f h starts %v pools %d notes %v", filepath.Base(f), r.Train, r.Test, r.TestMedianCycleHours, r.Fit.Starts, r.Fit.Pools, r.Fit.Notes)
-		for k, v := range r.Measures {
-			t.Logf("   %-26s %10.3f [%.3f, %.3f]", k, v.Mean, v.Low, v.High)
-		}
-	}
 }
