@@ -34,11 +34,11 @@ const (
 
 // diagnosis is what the baseline simulation shows about where time goes.
 type diagnosis struct {
-	queueing map[string]float64 // seconds queued before each activity, all instances
-	delay    map[string]float64 // seconds of extraneous delay before each activity
-	service  map[string]float64 // mean working time per instance (seconds)
-	count    map[string]float64 // instances
-	util     map[string]float64 // pool utilisation
+	queueing   map[string]float64 // seconds queued before each activity, all instances
+	delay      map[string]float64 // seconds of extraneous delay before each activity
+	service    map[string]float64 // mean working time per instance (seconds)
+	count      map[string]float64 // instances
+	util       map[string]float64 // pool utilisation
 	poolWait   map[string]float64 // seconds queued for each pool
 	poolServed map[string]float64 // instances each pool served
 }
