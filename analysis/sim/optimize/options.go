@@ -75,7 +75,8 @@ type Options struct {
 	Screen        int
 	TimeLimit     time.Duration
 	// MinEffect is the smallest improvement, as a share of the baseline's
-	// objective, that a combination step must bring (default 0.01).
+	// objective, that a combination step must bring (default 0.01); a
+	// single change needs a significant gain of a thousandth of it.
 	MinEffect float64
 	// MaxWorse is how much longer the mean cycle time may get under the
 	// cost objective (default 0.05).

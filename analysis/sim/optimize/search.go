@@ -176,14 +176,21 @@ func (s *search) progress(round, best string) {
 }
 
 // better: the paired difference of c to ref in the objective, and whether
-// c is significantly better by at least MinEffect of the baseline.
+// c is significantly better. A single change (against the baseline) must
+// gain at least a thousandth of the baseline's objective; a step of the
+// combination (against the incumbent) MinEffect of it, so that the
+// combination does not pile up changes that hardly matter.
 func (s *search) better(c, ref *candidate) (scenario.Difference, bool) {
 	d, ok := diff(s.ev.kpi, c, ref)
 	if !ok {
 		return d, false
 	}
 	base := s.ev.objective(s.ev.baseline)
-	return d, d.Significant && d.Delta < 0 && -d.Delta >= s.o.MinEffect*math.Abs(base) && s.ev.feasible(c)
+	least := s.o.MinEffect
+	if ref == s.ev.baseline {
+		least = 0.001
+	}
+	return d, d.Significant && d.Delta < 0 && -d.Delta >= least*math.Abs(base) && s.ev.feasible(c)
 }
 
 // screenAndRace screens candidates against ref and races the promising
