@@ -44,7 +44,8 @@ type Options struct {
 	Level float64 // confidence level of intervals (default 0.95)
 	// Resamples of the bootstrap (0 = 1000, lowered for large logs so that
 	// resamples × (cases + case-candidate pairs) stays under 2·10⁸, but
-	// never below 200: about a second of work on two cores).
+	// never below 200; at ten million instances the floor makes it about
+	// 2·10⁹ multiply-adds, a second on two cores).
 	Resamples  int
 	Seed       uint64  // bootstrap seed (default 1)
 	Alpha      float64 // significance level (default 0.01)

@@ -130,3 +130,11 @@ func floatKey(x float64) uint64 {
 	}
 	return b | 1<<63
 }
+
+// keyFloat is floatKey's inverse (-0 comes back as +0).
+func keyFloat(k uint64) float64 {
+	if k>>63 != 0 {
+		return math.Float64frombits(k &^ (1 << 63))
+	}
+	return math.Float64frombits(^k)
+}

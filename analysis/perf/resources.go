@@ -108,26 +108,26 @@ func Resources(l *timeline.Log, tm *Times, clock Clock, alpha float64, minInstan
 		if len(rsx) < 2 {
 			continue
 		}
-		for _, r := range rsx {
-			mine := serv[ra{r, a}]
-			if len(mine) < minInstances {
+		// Each resource against the others: the instances ranked once.
+		gs := make([][]float64, len(rsx))
+		total := 0
+		for i, r := range rsx {
+			gs[i] = serv[ra{r, a}]
+			total += len(gs[i])
+		}
+		var rg *rankedGroups
+		for i, r := range rsx {
+			mine := gs[i]
+			if len(mine) < minInstances || total-len(mine) < minInstances {
 				continue
 			}
-			var others []float64
-			for _, o := range rsx {
-				if o != r {
-					others = append(others, serv[ra{o, a}]...)
-				}
+			if rg == nil {
+				rg = rankGroups(gs)
 			}
-			if len(others) < minInstances {
-				continue
-			}
-			mw, err := stats.MannWhitney(mine, others)
-			if err != nil {
-				continue
-			}
+			mw := stats.MannWhitneyRanks(rg.rankSum[i], len(mine), total-len(mine), rg.ties)
+			med, others := rg.medians(i)
 			sp := Speed{Resource: l.Resources[r], Activity: l.Activities[a], Instances: int64(len(mine)),
-				MedianService: median(mine), OthersMedian: median(others), P: mw.P, Effect: mw.RankBiserial}
+				MedianService: med, OthersMedian: others, P: mw.P, Effect: mw.RankBiserial}
 			if sp.OthersMedian > 0 {
 				sp.Ratio = sp.MedianService / sp.OthersMedian
 			}

@@ -80,18 +80,16 @@ func appendSegmentTest(out []SegmentTest, attr string, groups map[string][]float
 	}
 	st := SegmentTest{Attribute: attr, Values: len(names), Cases: n, H: kw.H, P: kw.P, EpsilonSquared: kw.EpsilonSquared,
 		Significant: kw.P < alpha}
+	// Each value against the rest: the cases ranked once for all of them.
+	rg := rankGroups(gs)
 	for i, v := range names {
-		var rest []float64
-		for j := range gs {
-			if j != i {
-				rest = append(rest, gs[j]...)
-			}
-		}
-		mw, err := stats.MannWhitney(gs[i], rest)
-		if err != nil {
+		rest := int(n) - len(gs[i])
+		if rest == 0 {
 			continue
 		}
-		seg := Segment{Value: v, Cases: int64(len(gs[i])), MedianCycle: median(gs[i]), RestMedian: median(rest),
+		mw := stats.MannWhitneyRanks(rg.rankSum[i], len(gs[i]), rest, rg.ties)
+		mine, others := rg.medians(i)
+		seg := Segment{Value: v, Cases: int64(len(gs[i])), MedianCycle: mine, RestMedian: others,
 			P: mw.P, Effect: mw.RankBiserial}
 		seg.Significant = st.Significant && mw.P < alpha
 		st.Segments = append(st.Segments, seg)

@@ -72,6 +72,15 @@ func MannWhitney(a, b []float64) (MannWhitneyResult, error) {
 	for _, r := range ranks[:n1] {
 		r1 += r
 	}
+	return MannWhitneyRanks(r1, n1, n2, ties), nil
+}
+
+// MannWhitneyRanks is MannWhitney from the ranks alone: R1, the rank sum
+// of A's n1 values among the N = n1 + n2 ranked together, and the tie term
+// Σ(t³ - t) of the N. Ranking a sample once and summing the ranks of many
+// subsets tests each subset against the rest at the cost of one sort. n1
+// and n2 must be positive.
+func MannWhitneyRanks(r1 float64, n1, n2 int, ties float64) MannWhitneyResult {
 	f1, f2, n := float64(n1), float64(n2), float64(n1+n2)
 	u := r1 - f1*(f1+1)/2
 	pairs := f1 * f2
@@ -98,7 +107,7 @@ func MannWhitney(a, b []float64) (MannWhitneyResult, error) {
 		res.Exact = true
 		res.PExact = exactMannWhitneyP(u, n1, n2)
 	}
-	return res, nil
+	return res
 }
 
 // exactMannWhitneyP returns the two-sided exact p-value of U for samples of
