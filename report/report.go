@@ -30,6 +30,7 @@ type Input struct {
 	Model     *Model          // optional process-model section
 	Analysis  *analyze.Report // optional findings section (pmx analyze)
 	WhatIf    *WhatIf         // optional what-if section (pmx simulate)
+	Optimize  *Optimization   // optional optimisation section (pmx optimize)
 }
 
 //go:embed assets/report.html.tmpl assets/report.css assets/report.js assets/echarts.min.js
@@ -95,6 +96,7 @@ type page struct {
 	Model                    *modelPage
 	Analysis                 *analysisPage
 	WhatIf                   *whatIfPage
+	Optimize                 *optimizationPage
 }
 
 type kpi struct{ Label, Value, Hint string }
@@ -188,6 +190,11 @@ func Write(w io.Writer, in Input) error {
 		return err
 	}
 	p.WhatIf, data.Charts = wp, append(data.Charts, wcharts...)
+	op, ocharts, err := optimizationSection(in.Optimize)
+	if err != nil {
+		return err
+	}
+	p.Optimize, data.Charts = op, append(data.Charts, ocharts...)
 	p.ChartCount = len(data.Charts)
 	// json.Marshal escapes <, >, &, U+2028 and U+2029, so the blob cannot end
 	// its <script> element or break the JS parser whatever the data holds.

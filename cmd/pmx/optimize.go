@@ -20,6 +20,7 @@ import (
 	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 	"github.com/pmx-dev/pmx/analysis/units"
+	"github.com/pmx-dev/pmx/report"
 	"github.com/pmx-dev/pmx/report/outfile"
 )
 
@@ -230,8 +231,7 @@ func signedCost(res *optimize.Result, v float64) string {
 }
 
 func printOptimization(w io.Writer, res *optimize.Result) {
-	what := map[string]string{optimize.CycleTime: "mean cycle time", optimize.Waiting: "mean waiting per activity",
-		optimize.SLABreach: "share of cases breaching an SLA rule", optimize.Cost: "weekly staff cost, mean cycle time kept within 5 %"}[res.Objective]
+	what := objectiveNames[res.Objective]
 	fmt.Fprintf(w, "objective: %s; %d replications of %s cases each, common random numbers\n", what, res.Replications, units.Count(int64(res.Cases)))
 	fmt.Fprintf(w, "baseline: %s; staff %s a week\n", objectiveText(res, res.Baseline.Objective), costText(res, res.Baseline.Cost))
 	fmt.Fprintf(w, "searched %d candidates in %d simulations, %.1f s (%.0f %% simulating); %s\n", res.Evaluated, res.Simulations,
@@ -271,6 +271,36 @@ func gainText(res *optimize.Result, v float64) string {
 		return costText(res, v)
 	}
 	return units.Duration(v * 3600)
+}
+
+// objectiveNames say what each objective measures.
+var objectiveNames = map[string]string{optimize.CycleTime: "mean cycle time", optimize.Waiting: "mean waiting per activity",
+	optimize.SLABreach: "share of cases breaching an SLA rule", optimize.Cost: "weekly staff cost, mean cycle time kept within 5 %"}
+
+// reportOptimization is the report's view of a result.
+func reportOptimization(res *optimize.Result) *report.Optimization {
+	unit := "hours"
+	switch res.Objective {
+	case optimize.SLABreach:
+		unit = "share"
+	case optimize.Cost:
+		unit = "cost"
+	}
+	costUnit := ""
+	if res.Costs.StaffPerHour == 1 {
+		costUnit = "staff hours"
+	}
+	o := &report.Optimization{Objective: objectiveNames[res.Objective], Unit: unit, CostUnit: costUnit,
+		Baseline: res.Baseline.Objective, BaselineCost: res.Baseline.Cost, Evaluated: res.Evaluated, Simulations: res.Simulations,
+		Replications: res.Replications, Seconds: res.Seconds, SimulationShare: res.SimulationShare, Stopped: res.Stopped}
+	for _, r := range res.Recommendations {
+		o.Recommendations = append(o.Recommendations, report.Recommendation{Rank: r.Rank, Changes: r.Changes, Objective: r.Objective,
+			GainLow: r.ImprovedCI[0], GainHigh: r.ImprovedCI[1], Cost: r.Cost, Sentences: r.Sentences})
+	}
+	for _, p := range res.Pareto {
+		o.Pareto = append(o.Pareto, report.ParetoPoint{Changes: p.Changes, Objective: p.Objective, Cost: p.Cost, Rank: p.Rank})
+	}
+	return o
 }
 
 // optimizeResult reads a pmx optimize -o file.

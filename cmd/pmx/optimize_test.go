@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"html/template"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,6 +101,20 @@ func TestOptimizeDemo(t *testing.T) {
 	if err != nil || !json.Valid(b) {
 		t.Fatalf("-o %s: %v", res, err)
 	}
+	// The report shows the result.
+	page := filepath.Join(dir, "r.html")
+	if _, errOut, code := pmx(t, "report", "--db", db, "--log", "demo", "--optimize-results", res, "-o", page); code != 0 {
+		t.Fatalf("report --optimize-results: %s", errOut)
+	}
+	html, _ := os.ReadFile(page)
+	if !strings.Contains(string(html), `id="optimize-section"`) || !strings.Contains(string(html), "share of cases breaching an SLA rule") ||
+		!strings.Contains(string(html), html2(r.Recommendations[0].Changes[0])) {
+		t.Errorf("report without the optimisation section or its top recommendation")
+	}
+	if _, errOut, code := pmx(t, "report", "--db", db, "--log", "demo", "--optimize-results", filepath.Join(scen, "rank-1.yaml"), "-o", page); code != 1 ||
+		!strings.Contains(errOut, "not a pmx optimize result") {
+		t.Errorf("report with a scenario file as result: %d %s", code, errOut)
+	}
 	// The top recommendation, re-run as a scenario, cuts the breaches.
 	out, errOut, code = pmx(t, "simulate", "--db", db, "--log", "demo", "--zone", "Europe/Amsterdam", "--scenario", filepath.Join(scen, "rank-1.yaml"),
 		"--sla", "../../ingest/demo/sla.yaml", "--replications", "3", "--json")
@@ -140,3 +155,6 @@ func TestOptimizeUsage(t *testing.T) {
 		}
 	}
 }
+
+// html2 escapes text as the report's template does.
+func html2(s string) string { return template.HTMLEscapeString(s) }

@@ -40,6 +40,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	var scenarioFiles multiFlag
 	fs.Var(&scenarioFiles, "scenario", "what-if scenario (YAML; repeatable): adds a What-if section (the simulation model's validation and the scenario against the baseline)")
 	replications := fs.Int("replications", 10, "what-if section: simulation replications")
+	optimizeFile := fs.String("optimize-results", "", "pmx optimize's result (its -o FILE): adds a What-to-change section with the recommendations and the Pareto chart")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -48,7 +49,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	guard := src.guard(pos, append([]string{spec.file, af.sla, af.calendar}, scenarioFiles...)...)
+	guard := src.guard(pos, append([]string{spec.file, af.sla, af.calendar, *optimizeFile}, scenarioFiles...)...)
 	if err := guard.Check(*out); err != nil { // before the work, not after it
 		return err
 	}
@@ -66,6 +67,14 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	}
 	if *replications < 2 {
 		return fmt.Errorf("--replications %d: want at least 2 (the intervals need them): %w", *replications, errUsage)
+	}
+	var opt *report.Optimization
+	if *optimizeFile != "" {
+		res, err := optimizeResult(*optimizeFile)
+		if err != nil {
+			return err
+		}
+		opt = reportOptimization(res)
 	}
 	w, name, err := src.openWarehouse(ctx, e, pos)
 	if err != nil {
@@ -104,6 +113,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("what-if section: %w", err)
 		}
 	}
+	in.Optimize = opt
 	p.Phase("writing "+*out, "", 0)
 	if err := writeReport(*out, guard, in); err != nil {
 		return err

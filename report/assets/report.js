@@ -22,6 +22,13 @@
   // decorate adds what JSON cannot carry: formatters and label truncation.
   function decorate(spec, o) {
     o.textStyle = { fontFamily: FONT };
+    if (spec.kind === "pareto") {
+      o.tooltip = { trigger: "item", confine: true, extraCssText: "max-width:420px;white-space:normal;", formatter: function (p) {
+        var v = p.value || [];
+        return "<b>" + esc(p.name) + "</b><br>objective " + esc(v[1]) + ", weekly cost change " + esc(v[0]);
+      } };
+      return o;
+    }
     if (spec.kind === "whatif") {
       // Changes with their intervals: the option carries everything; the
       // tooltip names the KPI and the interval.
