@@ -3,6 +3,13 @@ package warehouse
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/pmx-dev/pmx/ingest/event"
 )
 
 // instancePredicate is the SQL condition on an events row that makes it an
@@ -14,77 +21,169 @@ func instancePredicate(standard bool) string {
 	return "true"
 }
 
-// derive builds activities, steps, case_facts and variants for log id from
-// its events. standard selects the instance rule (see
-// event.StandardLifecycle); pair enables start/complete matching.
-//
-// Start pairing follows a FIFO queue per (case, activity): a start is
-// queued, a complete takes the oldest queued start, and a complete that finds
-// the queue empty has no start. In SQL: with bal = running (#starts −
-// #completes), the completes that found the queue empty are exactly those
-// where the running minimum of min(0, bal) drops, and a matched complete
-// takes the start whose ordinal is (#completes so far + that minimum).
-func derive(ctx context.Context, tx *txConn, id int64, standard, pair bool) error {
-	inst := instancePredicate(standard)
-	pairs := "SELECT NULL::BIGINT seq, NULL::TIMESTAMP start_ts WHERE false"
-	if pair {
-		pairs = fmt.Sprintf(`
-		WITH lc AS (
-			SELECT case_no, act_src, ts, seq, lower(coalesce(lifecycle, 'complete')) = 'start' AS is_start
-			FROM events WHERE log_id = %[1]d AND lower(coalesce(lifecycle, 'complete')) IN ('start', 'complete')
-		), r AS (
-			SELECT *, sum(CASE WHEN is_start THEN 1 ELSE -1 END) OVER w AS bal,
-				sum(is_start::INTEGER) OVER w AS nstart,
-				sum((NOT is_start)::INTEGER) OVER w AS ncomp
-			FROM lc WINDOW w AS (PARTITION BY case_no, act_src ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
-		), m AS (
-			SELECT *, least(0, min(bal) OVER w) AS lowest
-			FROM r WINDOW w AS (PARTITION BY case_no, act_src ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
-		), m2 AS (
-			SELECT *, coalesce(lag(lowest) OVER (PARTITION BY case_no, act_src ORDER BY ts, seq), 0) AS prev_lowest FROM m
-		)
-		SELECT c.seq, st.ts AS start_ts FROM m2 c JOIN m2 st
-			ON st.case_no = c.case_no AND st.act_src = c.act_src AND st.is_start AND st.nstart = c.ncomp + c.lowest
-		WHERE NOT c.is_start AND c.lowest = c.prev_lowest`, id)
+// deriveRangeEvents is about how many events of a log are read back and
+// ordered at a time (a range of cases): a few tens of MiB, whatever the
+// log's size. Tests lower it to exercise range boundaries.
+var deriveRangeEvents int64 = 2_000_000
+
+// rederive replaces log id's derived tables (activities, steps, case_facts,
+// variants) from its events and updates its counts in logs. The events'
+// integer columns are read back through Arrow a range of cases at a time,
+// the instances derived in Go (instances.go) and the tables written back
+// through Arrow: no SQL window or join runs over the events.
+func rederive(ctx context.Context, tx *txConn, id int64) error {
+	pairs, err := loadActKinds(ctx, tx, id)
+	if err != nil {
+		return fmt.Errorf("derive instances: %w", err)
 	}
-	cf := fmt.Sprintf("case_acts_%d", id)
-	stmts := []string{
-		fmt.Sprintf(`INSERT INTO activities SELECT %[1]d, (row_number() OVER (ORDER BY activity) - 1)::INTEGER, activity, act_src
-			FROM (SELECT DISTINCT activity, act_src FROM events WHERE log_id = %[1]d AND %[2]s)`, id, inst),
-		fmt.Sprintf(`INSERT INTO steps
-			WITH s AS (
-				SELECT e.case_no, a.act_no, e.ts, e.start_ts, e.seq
-				FROM events e JOIN activities a ON a.log_id = %[1]d AND a.act_src = e.act_src
-				WHERE e.log_id = %[1]d AND %[2]s
-			), p AS (%[3]s)
-			SELECT %[1]d, s.case_no, (row_number() OVER w - 1)::INTEGER, s.act_no, lag(s.act_no) OVER w, s.ts,
-				coalesce(s.start_ts, p.start_ts), lag(s.ts) OVER w, s.seq
-			FROM s LEFT JOIN p USING (seq)
-			WINDOW w AS (PARTITION BY s.case_no ORDER BY s.ts, s.seq)`, id, inst, pairs),
-		// A case's sequence: an ordered aggregate (list(act_no ORDER BY pos))
-		// is slow, so each step is packed into one integer that sorts by pos
-		// (pos in the high 32 bits), the unordered list is sorted, and the
-		// act_no is unpacked: the same list at a quarter of the cost.
-		fmt.Sprintf(`CREATE TEMP TABLE %[2]s AS
-			SELECT *, acts[1] AS first_act_no, acts[-1] AS last_act_no FROM (
-				SELECT case_no, list_transform(list_sort(list((pos::BIGINT << 32) | act_no)), x -> (x & 4294967295)::INTEGER) AS acts,
-					count(*)::INTEGER AS n, min(ts) AS first_ts, max(ts) AS last_ts, min(coalesce(start_ts, ts)) AS first_start_ts
-				FROM steps WHERE log_id = %[1]d GROUP BY case_no)`, id, cf),
-		// act_no order is name order, so list order is the order of the
-		// activity-name sequences: ties rank like the oracle's.
-		fmt.Sprintf(`INSERT INTO variants
-			SELECT %[1]d, row_number() OVER (ORDER BY count(*) DESC, acts), acts, count(*)
-			FROM %[2]s GROUP BY acts`, id, cf),
-		fmt.Sprintf(`INSERT INTO case_facts
-			SELECT %[1]d, f.case_no, c.case_id, v.variant_id, f.n, f.first_ts, f.last_ts, f.first_start_ts, f.first_act_no, f.last_act_no
-			FROM %[2]s f JOIN (SELECT DISTINCT case_no, case_id FROM cases WHERE log_id = %[1]d) c ON c.case_no = f.case_no
-				JOIN variants v ON v.log_id = %[1]d AND v.acts = f.acts`, id, cf),
-		`DROP TABLE ` + cf,
+	d := newDeriver(pairs)
+	var events, lastCase int64
+	if err := tx.queryRow(ctx, fmt.Sprintf(`SELECT count(*), coalesce(max(case_no), -1) FROM events WHERE log_id = %d`, id),
+		nil, &events, &lastCase); err != nil {
+		return fmt.Errorf("derive instances: %w", err)
 	}
-	for _, q := range stmts {
-		if err := tx.exec(ctx, q); err != nil {
+	if err := deleteDerived(ctx, tx, id); err != nil {
+		return err
+	}
+	ranges := max(1, (events+deriveRangeEvents-1)/deriveRangeEvents)
+	width := max(1, (lastCase+1+ranges-1)/ranges)
+	sw := newStepWriter(id)
+	defer sw.release()
+	d.facts = make([]caseFact, 0, lastCase+1)
+	var ev eventCols // reused from range to range
+	for lo := int64(0); lo <= lastCase; lo += width {
+		hi := min(lo+width, lastCase+1)
+		if err := loadRange(ctx, tx, id, lo, hi, &ev); err != nil {
+			return fmt.Errorf("derive instances: %w", err)
+		}
+		d.addRange(&ev, int32(lo), int32(hi))
+		if err := sw.insert(ctx, tx, d, int32(lo), int32(hi), hi > lastCase); err != nil {
+			return fmt.Errorf("derive instances: %w", err)
+		}
+	}
+	d.finish()
+	if err := d.write(ctx, tx, id); err != nil {
+		return fmt.Errorf("derive instances: %w", err)
+	}
+	lifecycle := "standard"
+	if !d.standard {
+		lifecycle = "non-standard"
+	}
+	if err := tx.exec(ctx, `UPDATE logs SET events = ?, instances = ?, cases = ?,
+			resources = (SELECT count(DISTINCT resource) FROM events WHERE log_id = ? AND `+instancePredicate(d.standard)+`),
+			lifecycle = ?, stale = false
+		WHERE log_id = ?`, events, d.steps, int64(len(d.facts)), id, lifecycle, id); err != nil {
+		return fmt.Errorf("record counts: %w", err)
+	}
+	return nil
+}
+
+// query runs q on the transaction's connection and hands each result batch
+// to fn (traced like exec). A batch is valid only during the call.
+func (t *txConn) query(ctx context.Context, q string, fn func(rec arrow.Record) error) error {
+	if t.trace != nil {
+		defer func(start time.Time) { t.trace(q, time.Since(start)) }(time.Now())
+	}
+	ar, err := newArrowConn(t.conn)
+	if err != nil {
+		return err
+	}
+	rr, err := ar.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	for rr.Next() {
+		if err := fn(rr.RecordBatch()); err != nil {
 			return err
 		}
 	}
-	return nil
+	return rr.Err()
+}
+
+// loadActKinds reads log id's distinct (act_src, lifecycle) pairs, with
+// each act_src's activity name: all the derivation needs to know of the
+// whole log before it orders any case.
+func loadActKinds(ctx context.Context, tx *txConn, id int64) ([]actKind, error) {
+	var out []actKind
+	kinds := map[string]uint8{}
+	err := tx.query(ctx, fmt.Sprintf(`SELECT act_src, lifecycle, any_value(activity) FROM events WHERE log_id = %d GROUP BY act_src, lifecycle`, id),
+		func(rec arrow.Record) error {
+			src, ok1 := rec.Column(0).(*array.Int32)
+			lc, ok2 := rec.Column(1).(*array.String)
+			name, ok3 := rec.Column(2).(*array.String)
+			if !ok1 || !ok2 || !ok3 {
+				return fmt.Errorf("activities read back as %v", rec.Schema())
+			}
+			for i := range src.Len() {
+				out = append(out, actKind{actSrc: src.Value(i), name: strings.Clone(name.Value(i)), kind: kindOf(lc, i, kinds)})
+			}
+			return nil
+		})
+	return out, err
+}
+
+// kindOf classifies value i of lc, each distinct value once.
+func kindOf(lc *array.String, i int, kinds map[string]uint8) uint8 {
+	if lc.IsNull(i) {
+		return lcComplete
+	}
+	v := lc.Value(i)
+	k, ok := kinds[v]
+	if !ok {
+		k = lifecycleKind(v, true)
+		kinds[strings.Clone(v)] = k
+	}
+	return k
+}
+
+// loadRange reads the events of log id's cases lo to hi−1 into ev.
+func loadRange(ctx context.Context, tx *txConn, id, lo, hi int64, ev *eventCols) error {
+	ev.caseNo, ev.actSrc, ev.ts, ev.seq, ev.kind = ev.caseNo[:0], ev.actSrc[:0], ev.ts[:0], ev.seq[:0], ev.kind[:0]
+	ev.start = ev.start[:0]
+	hasStart := false
+	kinds := map[string]uint8{}
+	err := tx.query(ctx, fmt.Sprintf(`SELECT case_no, act_src, ts, start_ts, seq, lifecycle FROM events
+		WHERE log_id = %d AND case_no >= %d AND case_no < %d`, id, lo, hi),
+		func(rec arrow.Record) error {
+			cn, ok1 := rec.Column(0).(*array.Int32)
+			as, ok2 := rec.Column(1).(*array.Int32)
+			ts, ok3 := rec.Column(2).(*array.Timestamp)
+			st, ok4 := rec.Column(3).(*array.Timestamp)
+			seq, ok5 := rec.Column(4).(*array.Int64)
+			lc, ok6 := rec.Column(5).(*array.String)
+			if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+				return fmt.Errorf("events read back as %v", rec.Schema())
+			}
+			n := cn.Len()
+			if st.NullN() < n && !hasStart {
+				hasStart = true
+				for range ev.len() {
+					ev.start = append(ev.start, event.NoTime)
+				}
+			}
+			ev.caseNo = append(ev.caseNo, cn.Int32Values()...)
+			ev.actSrc = append(ev.actSrc, as.Int32Values()...)
+			ev.seq = append(ev.seq, seq.Int64Values()...)
+			for _, v := range ts.TimestampValues() {
+				ev.ts = append(ev.ts, int64(v))
+			}
+			if hasStart {
+				for i, v := range st.TimestampValues() {
+					if st.IsNull(i) {
+						ev.start = append(ev.start, event.NoTime)
+					} else {
+						ev.start = append(ev.start, int64(v))
+					}
+				}
+			}
+			for i := range n {
+				ev.kind = append(ev.kind, kindOf(lc, i, kinds))
+			}
+			return nil
+		})
+	if !hasStart {
+		ev.start = nil
+	}
+	return err
 }

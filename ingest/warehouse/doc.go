@@ -9,7 +9,8 @@
 //     (one streaming INSERT ... SELECT per import), never as row-by-row INSERTs.
 //   - Derived columns (instance, start_ts pairing, pos, prev_activity,
 //     prev_ts) and the case_facts/variants tables are recomputed from the
-//     canonical columns in SQL; they are never written by readers.
+//     stored canonical columns (read back through Arrow, derived in Go:
+//     instances.go); they are never written by readers.
 //
 // It imports the canonical schema from ingest/event and must not import the
 // readers' callers (cmd), mining, analysis or report.

@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -168,47 +167,6 @@ func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt Import
 	err := tx.queryRow(ctx, `SELECT strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ'), events, instances, cases, lifecycle FROM logs WHERE log_id = ?`,
 		[]driver.NamedValue{{Ordinal: 1, Value: id}}, &info.ImportedAt, &info.Events, &info.Instances, &info.Cases, &info.Lifecycle)
 	return info, err
-}
-
-// rederive replaces log id's derived tables from its events and updates its
-// counts in logs. The lifecycle rule is decided on all events of the log.
-func rederive(ctx context.Context, tx *txConn, id int64) error {
-	var nonStandard, starts int64
-	if err := tx.queryRow(ctx, fmt.Sprintf(`SELECT
-		count(*) FILTER (WHERE lifecycle IS NOT NULL AND lower(lifecycle) NOT IN (%s)),
-		count(*) FILTER (WHERE lower(lifecycle) = 'start')
-		FROM events WHERE log_id = %d`, standardList(), id), nil, &nonStandard, &starts); err != nil {
-		return fmt.Errorf("lifecycle: %w", err)
-	}
-	standard := nonStandard == 0
-	if err := deleteDerived(ctx, tx, id); err != nil {
-		return err
-	}
-	if err := derive(ctx, tx, id, standard, standard && starts > 0); err != nil {
-		return fmt.Errorf("derive instances: %w", err)
-	}
-	lifecycle := "standard"
-	if !standard {
-		lifecycle = "non-standard"
-	}
-	if err := tx.exec(ctx, `UPDATE logs SET
-			events = (SELECT count(*) FROM events WHERE log_id = ?),
-			instances = (SELECT count(*) FROM steps WHERE log_id = ?),
-			cases = (SELECT count(*) FROM case_facts WHERE log_id = ?),
-			resources = (SELECT count(DISTINCT resource) FROM events WHERE log_id = ? AND `+instancePredicate(standard)+`),
-			lifecycle = ?, stale = false
-		WHERE log_id = ?`, id, id, id, id, lifecycle, id); err != nil {
-		return fmt.Errorf("record counts: %w", err)
-	}
-	return nil
-}
-
-func standardList() string {
-	q := make([]string, len(event.StandardLifecycle))
-	for i, s := range event.StandardLifecycle {
-		q[i] = "'" + s + "'"
-	}
-	return strings.Join(q, ",")
 }
 
 // insertArrow registers rr as a view on the raw connection and runs query
