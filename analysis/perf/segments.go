@@ -74,14 +74,19 @@ func appendSegmentTest(out []SegmentTest, attr string, groups map[string][]float
 	for i, v := range names {
 		gs[i] = groups[v]
 	}
-	kw, err := stats.KruskalWallis(gs)
+	// The cases ranked once: the Kruskal–Wallis test and each value's test
+	// against the rest come from the rank sums.
+	rg := rankGroups(gs)
+	sizes := make([]int, len(gs))
+	for i, g := range gs {
+		sizes[i] = len(g)
+	}
+	kw, err := stats.KruskalWallisRanks(rg.rankSum, sizes, rg.ties)
 	if err != nil {
 		return out
 	}
 	st := SegmentTest{Attribute: attr, Values: len(names), Cases: n, H: kw.H, P: kw.P, EpsilonSquared: kw.EpsilonSquared,
 		Significant: kw.P < alpha}
-	// Each value against the rest: the cases ranked once for all of them.
-	rg := rankGroups(gs)
 	for i, v := range names {
 		rest := int(n) - len(gs[i])
 		if rest == 0 {

@@ -56,18 +56,37 @@ func KruskalWallis(groups [][]float64) (KWResult, error) {
 	if err != nil {
 		return KWResult{}, fmt.Errorf("kruskal-wallis: %w", err)
 	}
-	n := float64(total)
-	var sum float64 // Σ R_i²/n_i
+	rankSums, sizes := make([]float64, len(nonEmpty)), make([]int, len(nonEmpty))
 	off := 0
-	for _, g := range nonEmpty {
-		var r float64
+	for i, g := range nonEmpty {
 		for _, x := range ranks[off : off+len(g)] {
-			r += x
+			rankSums[i] += x
 		}
-		sum += r * r / float64(len(g))
+		sizes[i] = len(g)
 		off += len(g)
 	}
-	res := KWResult{DF: len(nonEmpty) - 1, P: 1}
+	return KruskalWallisRanks(rankSums, sizes, ties)
+}
+
+// KruskalWallisRanks is KruskalWallis from the ranks alone: each group's
+// rank sum and size among all values ranked together, and the tie term
+// Σ(t³ - t) of all values. Empty groups are dropped; it returns ErrEmpty
+// if fewer than two remain.
+func KruskalWallisRanks(rankSums []float64, sizes []int, ties float64) (KWResult, error) {
+	var total, groups int
+	var sum float64 // Σ R_i²/n_i
+	for i, r := range rankSums {
+		if sizes[i] > 0 {
+			sum += r * r / float64(sizes[i])
+			total += sizes[i]
+			groups++
+		}
+	}
+	if groups < 2 {
+		return KWResult{}, fmt.Errorf("kruskal-wallis: %d non-empty groups, need 2: %w", groups, ErrEmpty)
+	}
+	n := float64(total)
+	res := KWResult{DF: groups - 1, P: 1}
 	correction := 1 - ties/(n*n*n-n)
 	if correction <= 0 {
 		return res, nil
