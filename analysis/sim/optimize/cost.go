@@ -52,7 +52,7 @@ func weeklyCost(m *model.Model, changes []scenario.Change, c Costs) (float64, er
 		switch ch.Kind {
 		case "automate":
 			total += c.Automation
-		case "remove_rework", "reorder":
+		case "remove_rework", "reorder", "delay":
 			total += c.Process
 		}
 	}

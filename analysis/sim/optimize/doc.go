@@ -9,21 +9,30 @@
 //
 // Changes are generated from evidence, not enumerated blindly:
 //
-//   - staff: the pools whose activities make cases queue (the baseline
-//     simulation's queueing per activity, plus the caller's Hints from the
-//     log's bottleneck and SLA analyses) get one or two more people, a
+//   - staff: the pools that make cases queue (the baseline simulation's
+//     queueing for each pool, by its share of all queueing and per case it
+//     serves, plus the caller's Hints from the log's bottleneck and SLA
+//     analyses, shared among the pools doing the activity) get one or two
+//     more people, a
 //     longer working day (one or two hours), or people moved from the least
 //     utilised pools (only when the giving pool stays below 85 %
 //     utilisation); for the cost objective, lightly used pools lose people;
 //   - automation: the steps the caller names as automatable, or else the
-//     short steps (mean working time up to 15 minutes) where cases lose
+//     short steps (median working time up to 20 minutes) where cases lose
 //     most time, the kind of routine work (classifying, dispatching) that
 //     is automated in practice; long expert work is not proposed unless
 //     named. An automated step takes no working time and no one's time;
 //     waits before it that are not queueing (a customer's reply) stay;
-//   - rework: the loop through each activity that repeats or triggers
-//     redone work (scenario's remove_rework: ACTIVITY), most frequent first,
-//     with the caller's rework findings first;
+//   - rework: the loop through each step that triggers redone work (a
+//     Reassign, a Reopen, a question to the customer; scenario's
+//     remove_rework: ACTIVITY), or through an activity repeated with no
+//     such step between, most frequent first, the log's rework findings
+//     (credited to the steps that trigger the repeats) first; one change
+//     per distinct result, none mostly inside another's loop;
+//   - waits that are not queueing (the model's extraneous delays) before
+//     steps staff perform, where cases lose most time or breach their SLA:
+//     halved, a policy change (no batching, no planning meeting first, a
+//     shorter waiting period);
 //   - order: two activities observed directly after each other in both
 //     orders (so neither depends on the other) are put in each order.
 //
@@ -49,7 +58,7 @@
 // (from the calendars) times the pool's cost per hour (Costs.StaffPerHour
 // where the model gives none: with the default of 1, cost counts staff
 // hours), plus Costs.Automation per automated step and Costs.Process per
-// other process change (rework removal, reordering).
+// other process change (rework removal, a halved wait, reordering).
 //
 // It must not import database/sql, DuckDB, ingest, report or cmd.
 package optimize

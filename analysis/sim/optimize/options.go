@@ -41,7 +41,7 @@ type Costs struct {
 	// Automation is the weekly cost of running one automated step.
 	Automation float64 `json:"automation"`
 	// Process is the weekly cost of one other process change (a rework loop
-	// removed, two activities reordered).
+	// removed, a wait halved, two activities reordered).
 	Process float64 `json:"process"`
 }
 
