@@ -6,7 +6,7 @@
 //   - An import is one transaction: either the whole log (events, cases,
 //     derived facts, its logs row and its rejects) is visible, or none of it.
 //   - Rows arrive as Arrow record batches through duckdb-go's Arrow interface (build tag duckdb_arrow)
-//     (one streaming INSERT ... SELECT per import), never as row-by-row INSERTs.
+//     (streaming INSERT ... SELECT statements of up to eight row groups each), never as row-by-row INSERTs.
 //   - Derived columns (instance, start_ts pairing, pos, prev_activity,
 //     prev_ts) and the case_facts/variants tables are recomputed from the
 //     stored canonical columns (read back through Arrow, derived in Go:

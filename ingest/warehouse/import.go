@@ -41,6 +41,12 @@ type ImportOptions struct {
 // while the warehouse inserts what it produced so far.
 type ReadFunc func(ctx context.Context, sink event.Sink) (event.Meta, error)
 
+// importSegmentRows is how many rows of events one INSERT statement takes
+// (eight row groups). An import's events go in a few statements in one
+// transaction, and between them the cases and rejects gathered so far, so
+// memory holds a segment's worth of those whatever the file's size.
+var importSegmentRows int64 = 8 * RowGroupRows
+
 // Import runs read and stores everything it produces as log opt.Name, in
 // one transaction: on any error (reader or database) nothing is left behind.
 func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc) (LogInfo, error) {
@@ -56,12 +62,24 @@ func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc
 			s.closeEvents()
 			readErr <- err
 		}()
-		insErr := insertArrow(ctx, conn, tx, newChanReader(s.ch), fmt.Sprintf("INSERT INTO events SELECT %d, * FROM %%s", id))
+		var insErr error
+		for {
+			src := newChanReader(s.ch, importSegmentRows)
+			if insErr = insertArrow(ctx, conn, tx, src, fmt.Sprintf("INSERT INTO events SELECT %d, * FROM %%s", id)); insErr != nil || src.closed {
+				break
+			}
+			if insErr = s.flushSide(ctx, conn, tx, id); insErr != nil {
+				break
+			}
+		}
 		s.stop()
 		for range s.ch { // a failed insert leaves batches behind; release them so the reader can finish
 		}
 		if err := <-readErr; err != nil {
 			return meta, 0, err
+		}
+		if insErr == nil {
+			insErr = s.flushSide(ctx, conn, tx, id)
 		}
 		if insErr != nil {
 			return meta, 0, fmt.Errorf("import %s: %w", opt.Source, insErr)
@@ -69,28 +87,33 @@ func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc
 		if err := ctx.Err(); err != nil {
 			return meta, 0, err
 		}
-		if len(s.cases) > 0 {
-			rr, err := array.NewRecordReader(storedCaseSchema, s.cases)
-			if err != nil {
-				return meta, 0, err
-			}
-			if err := insertArrow(ctx, conn, tx, rr, fmt.Sprintf("INSERT INTO cases SELECT %d, case_no, case_id, attrs FROM %%s", id)); err != nil {
-				return meta, 0, fmt.Errorf("import %s: cases: %w", opt.Source, err)
-			}
-		}
-		if s.nRej > 0 {
-			rec := s.rejects.NewRecord()
-			defer rec.Release()
-			rr, err := array.NewRecordReader(rejectSchema, []arrow.Record{rec})
-			if err != nil {
-				return meta, 0, err
-			}
-			if err := insertArrow(ctx, conn, tx, rr, "INSERT INTO rejects SELECT * FROM %s"); err != nil {
-				return meta, 0, fmt.Errorf("import %s: rejects: %w", opt.Source, err)
-			}
-		}
 		return meta, s.nRej, nil
 	})
+}
+
+// flushSide inserts the cases and rejects the stream has gathered so far.
+func (s *stream) flushSide(ctx context.Context, conn driver.Conn, tx *txConn, id int64) error {
+	if cases := s.takeCases(); len(cases) > 0 {
+		defer releaseAll(cases)
+		rr, err := array.NewRecordReader(casesViewSchema, cases)
+		if err != nil {
+			return err
+		}
+		if err := insertArrow(ctx, conn, tx, rr, fmt.Sprintf("INSERT INTO cases SELECT %d, case_no, case_id, attrs FROM %%s", id)); err != nil {
+			return fmt.Errorf("cases: %w", err)
+		}
+	}
+	if rec := s.takeRejects(); rec != nil {
+		defer rec.Release()
+		rr, err := array.NewRecordReader(rejectSchema, []arrow.Record{rec})
+		if err != nil {
+			return err
+		}
+		if err := insertArrow(ctx, conn, tx, rr, "INSERT INTO rejects SELECT * FROM %s"); err != nil {
+			return fmt.Errorf("rejects: %w", err)
+		}
+	}
+	return nil
 }
 
 // fillFunc writes the log's events, cases and rejects under log id; it
@@ -102,8 +125,13 @@ func (w *Warehouse) importWith(ctx context.Context, opt ImportOptions, fill fill
 	if opt.Name == "" {
 		return LogInfo{}, errors.New("import: empty log name")
 	}
+	untune, err := w.tuneForImport(ctx)
+	if err != nil {
+		return LogInfo{}, err
+	}
+	defer untune()
 	var info LogInfo
-	err := w.withTx(ctx, opt.Trace, func(conn driver.Conn, tx *txConn) error {
+	err = w.withTx(ctx, opt.Trace, func(conn driver.Conn, tx *txConn) error {
 		id, err := w.reserve(ctx, tx, opt)
 		if err != nil {
 			return err

@@ -39,7 +39,7 @@ var rejectSchema = arrow.NewSchema([]arrow.Field{
 
 func newStream(logName, source string) *stream {
 	return &stream{
-		ch: make(chan arrow.Record, 4), done: make(chan struct{}),
+		ch: make(chan arrow.Record, 1), done: make(chan struct{}),
 		rejects: array.NewRecordBuilder(memory.DefaultAllocator, rejectSchema),
 		source:  source, logName: logName, dict: newDict(),
 	}
@@ -50,7 +50,8 @@ func (s *stream) Events(rec arrow.Record) error {
 	enc := s.dict.encodeEvents(rec)
 	s.mu.Unlock()
 	rec.Release()
-	rec = enc
+	rec = asView(enc)
+	enc.Release()
 	n := s.events.Add(rec.NumRows())
 	if s.onBatch != nil {
 		s.onBatch(n)
@@ -66,7 +67,7 @@ func (s *stream) Events(rec arrow.Record) error {
 
 func (s *stream) Cases(rec arrow.Record) error {
 	s.mu.Lock()
-	s.cases = append(s.cases, s.dict.encodeCases(rec))
+	s.cases = append(s.cases, asCasesView(s.dict.encodeCases(rec)))
 	s.mu.Unlock()
 	return nil
 }
@@ -89,7 +90,7 @@ func (s *stream) closeEvents() {
 	close(s.ch)
 	s.mu.Lock()
 	if rec := s.dict.missingCases(); rec != nil {
-		s.cases = append(s.cases, rec)
+		s.cases = append(s.cases, asCasesView(rec))
 	}
 	s.mu.Unlock()
 }
@@ -104,6 +105,25 @@ func (s *stream) stop() {
 	}
 }
 
+// takeCases hands over the cases rows gathered so far, and takeRejects
+// the rejects (nil when none).
+func (s *stream) takeCases() []arrow.Record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.cases
+	s.cases = nil
+	return c
+}
+
+func (s *stream) takeRejects() arrow.Record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rejects.Field(0).Len() == 0 {
+		return nil
+	}
+	return s.rejects.NewRecord()
+}
+
 func (s *stream) release() {
 	for _, r := range s.cases {
 		r.Release()
@@ -113,15 +133,18 @@ func (s *stream) release() {
 }
 
 // chanReader adapts the event channel to array.RecordReader, the shape
-// duckdb-go's RegisterView scans.
+// duckdb-go's RegisterView scans. It ends after about budget rows (the
+// record that reaches it is the last), or when the channel closes.
 type chanReader struct {
-	refs atomic.Int64
-	ch   <-chan arrow.Record
-	cur  arrow.Record
+	refs   atomic.Int64
+	ch     <-chan arrow.Record
+	cur    arrow.Record
+	budget int64
+	closed bool // the channel is closed: the stream has ended
 }
 
-func newChanReader(ch <-chan arrow.Record) *chanReader {
-	r := &chanReader{ch: ch}
+func newChanReader(ch <-chan arrow.Record, budget int64) *chanReader {
+	r := &chanReader{ch: ch, budget: budget}
 	r.refs.Store(1)
 	return r
 }
@@ -133,7 +156,7 @@ func (r *chanReader) Release() {
 		r.cur = nil
 	}
 }
-func (r *chanReader) Schema() *arrow.Schema { return storedSchema }
+func (r *chanReader) Schema() *arrow.Schema { return viewSchema }
 func (r *chanReader) Record() arrow.Record  { return r.cur }
 
 // RecordBatch is Record under arrow-go v18's name.
@@ -144,11 +167,16 @@ func (r *chanReader) Next() bool {
 		r.cur.Release()
 		r.cur = nil
 	}
+	if r.budget <= 0 {
+		return false
+	}
 	rec, ok := <-r.ch
 	if !ok {
+		r.closed = true
 		return false
 	}
 	r.cur = rec
+	r.budget -= rec.NumRows()
 	return true
 }
 
