@@ -151,6 +151,8 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 	// does not depend on the order they finish in; running them side by
 	// side rather than in fixed pairs keeps both cores busy.
 	var slaErr error
+	// The case attributes are read once, for segments and SLA breaches.
+	attrs := sync.OnceValue(func() []perf.Attribute { return perf.CategoricalAttributes(l) })
 	tasks := []struct {
 		part Parts // 0: always
 		run  func()
@@ -176,7 +178,7 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 			}
 			step("sla", func() { r.SLA, slaErr = sla.Evaluate(l, o.SLA, sla.Options{Now: o.Now}) })
 			if slaErr == nil {
-				step("sla_segments", func() { r.BreachSegments = breachSegments(l, r.SLA, o.Alpha, r.SLA.Level) })
+				step("sla_segments", func() { r.BreachSegments = breachSegments(attrs(), r.SLA, o.Alpha, r.SLA.Level) })
 			}
 		}},
 		{PartWIP, func() { step("wip", func() { r.WIP, r.HourOfWeek = perf.WorkInProgress(l, ftm, loc) }) }},
@@ -193,7 +195,7 @@ func Run(l *timeline.Log, o Options) (*Report, error) {
 		}},
 		{PartSegments, func() {
 			step("segments", func() {
-				r.Segments = perf.Segments(l, fcycle, o.Alpha)
+				r.Segments = perf.SegmentsOf(attrs(), fcycle, o.Alpha)
 				r.Involvements = perf.Involvements(l, o.GroupAttr, l.Group, l.Groups, fcycle, o.Alpha)
 			})
 		}},

@@ -7,7 +7,6 @@ import (
 	"github.com/pmx-dev/pmx/analysis/perf"
 	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/analysis/stats"
-	"github.com/pmx-dev/pmx/analysis/timeline"
 )
 
 // BreachSegments breaks one SLA rule's breach rate down by one case
@@ -34,10 +33,10 @@ type BreachValue struct {
 	RateHigh float64 `json:"rate_high"`
 }
 
-// breachSegments tests every categorical case attribute against every
-// case or between rule's breaches; strongest association first.
-func breachSegments(l *timeline.Log, rep *sla.Report, alpha, level float64) []BreachSegments {
-	attrs := perf.CategoricalAttributes(l) // by name
+// breachSegments tests every categorical case attribute (attrs, by name)
+// against every case or between rule's breaches; strongest association
+// first.
+func breachSegments(attrs []perf.Attribute, rep *sla.Report, alpha, level float64) []BreachSegments {
 	var out []BreachSegments
 	for _, r := range rep.Rules {
 		if len(r.Outcomes) == 0 || r.Breaches == 0 || r.Breaches == r.Measured {

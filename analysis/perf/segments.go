@@ -46,8 +46,14 @@ const maxSegmentValues = 50
 // Segments tests every categorical case attribute against cycle time,
 // strongest effect first. alpha is the significance level.
 func Segments(l *timeline.Log, cycle []float64, alpha float64) []SegmentTest {
+	return SegmentsOf(CategoricalAttributes(l), cycle, alpha)
+}
+
+// SegmentsOf is Segments on attributes from CategoricalAttributes, for a
+// caller that uses them for more than this.
+func SegmentsOf(attrs []Attribute, cycle []float64, alpha float64) []SegmentTest {
 	var out []SegmentTest
-	for _, a := range CategoricalAttributes(l) {
+	for _, a := range attrs {
 		groups := map[string][]float64{}
 		var n int64
 		for c, k := range a.Of {
