@@ -2,7 +2,6 @@ package warehouse
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,20 +43,51 @@ func (w *Warehouse) ParquetColumns(ctx context.Context, path string) ([]Column, 
 	return cols, rows.Err()
 }
 
-// ImportParquet imports a Parquet file with DuckDB's own reader (columnar,
-// parallel) straight into the staging table; the rest of the import is the
-// same as for Arrow sources. Rows lacking a case, activity or timestamp fail
-// the import naming the first such row (1-based), or with rejects go to the
-// rejects table. Columns prefixed "case:" become case attributes; every other
+// ImportParquet imports a Parquet file. DuckDB's own reader (columnar,
+// parallel) reads it in pages of rows, in file order, and parses its
+// timestamps; the rows then take the path of every other source (the
+// stream of Arrow batches, dictionary numbers, the derivation). Rows
+// lacking a case, activity or timestamp fail the import naming the first
+// such row (1-based), or with rejects go to the rejects table with the
+// row as JSON. Columns prefixed "case:" become case attributes, taken from
+// each case's first good row (as the CSV reader does); every other
 // unmapped column is kept in attrs.
 //
 // Timestamps without a zone (Parquet TIMESTAMP columns written from naive
 // local times, strings without an offset) are read as wall-clock time in loc
 // (nil = UTC), exactly as the CSV reader does.
 func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path string, m Columns, rejects bool, loc *time.Location) (LogInfo, error) {
-	cols, err := w.ParquetColumns(ctx, path)
+	src, err := w.parquetSource(ctx, path, m, loc)
 	if err != nil {
 		return LogInfo{}, err
+	}
+	defer src.done()
+	opt.Format = "parquet"
+	return w.Import(ctx, opt, func(ctx context.Context, sink event.Sink) (event.Meta, error) {
+		return w.readParquet(ctx, src, rejects, sink)
+	})
+}
+
+// parquetSrc is a Parquet file mapped onto the canonical record, as SQL.
+type parquetSrc struct {
+	path string
+	done func()
+	// rows selects every row of the file with its file_row_number and the
+	// columns pmx_case, pmx_activity, pmx_ts, pmx_start, pmx_resource,
+	// pmx_lifecycle, pmx_attrs (JSON text) and pmx_reason (why the row
+	// cannot be an event, NULL for a good row).
+	rows string
+	// caseAttrs is the JSON object of the case attributes, "" when there
+	// are none; raw is the JSON object of the whole row.
+	caseAttrs, raw string
+}
+
+// parquetSource checks the mapping against the file's columns and builds
+// the SQL that reads it.
+func (w *Warehouse) parquetSource(ctx context.Context, path string, m Columns, loc *time.Location) (*parquetSrc, error) {
+	cols, err := w.ParquetColumns(ctx, path)
+	if err != nil {
+		return nil, err
 	}
 	types := map[string]string{}
 	for _, c := range cols {
@@ -65,31 +95,26 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 	}
 	for role, name := range map[string]string{"case": m.Case, "activity": m.Activity, "timestamp": m.Time} {
 		if name == "" {
-			return LogInfo{}, fmt.Errorf("parquet %s: no %s column (columns: %s)", path, role, columnNames(cols))
+			return nil, fmt.Errorf("parquet %s: no %s column (columns: %s)", path, role, columnNames(cols))
 		}
 	}
 	for _, name := range []string{m.Case, m.Activity, m.Time, m.Start, m.Resource, m.Lifecycle} {
 		if _, ok := types[name]; name != "" && !ok {
-			return LogInfo{}, fmt.Errorf("parquet %s: no column %q (columns: %s)", path, name, columnNames(cols))
+			return nil, fmt.Errorf("parquet %s: no column %q (columns: %s)", path, name, columnNames(cols))
 		}
 	}
-	lit, done, err := parquetFile(path)
-	if err != nil {
-		return LogInfo{}, err
-	}
-	defer done()
 	zone := ""
 	if loc != nil && loc != time.UTC && loc.String() != "UTC" {
 		zone = loc.String()
 	}
 	tsExpr, err := timeExpr(m.Time, types[m.Time], zone)
 	if err != nil {
-		return LogInfo{}, fmt.Errorf("parquet %s: %w", path, err)
+		return nil, fmt.Errorf("parquet %s: %w", path, err)
 	}
 	startExpr := "NULL::TIMESTAMP"
 	if m.Start != "" {
 		if startExpr, err = timeExpr(m.Start, types[m.Start], zone); err != nil {
-			return LogInfo{}, fmt.Errorf("parquet %s: %w", path, err)
+			return nil, fmt.Errorf("parquet %s: %w", path, err)
 		}
 	}
 	mapped := map[string]bool{m.Case: true, m.Activity: true, m.Time: true, m.Start: true, m.Resource: true, m.Lifecycle: true}
@@ -100,10 +125,7 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 			continue
 		}
 		if key, ok := strings.CutPrefix(c.Name, "case:"); ok {
-			// Case attributes come from each case's first row; picking each
-			// column's value per case before building JSON builds one
-			// object per case rather than one per row.
-			caseAttrs = append(caseAttrs, quoteLit(key)+", arg_min("+quoteIdent(c.Name)+", file_row_number)")
+			caseAttrs = append(caseAttrs, quoteLit(key)+", "+quoteIdent(c.Name))
 		} else {
 			evAttrs = append(evAttrs, quoteLit(c.Name)+", "+quoteIdent(c.Name))
 		}
@@ -112,60 +134,30 @@ func (w *Warehouse) ImportParquet(ctx context.Context, opt ImportOptions, path s
 		if name == "" {
 			return "NULL::VARCHAR"
 		}
-		return "CAST(" + quoteIdent(name) + " AS VARCHAR)"
+		return "CAST(p." + quoteIdent(name) + " AS VARCHAR)"
 	}
-	src := fmt.Sprintf(`(SELECT p.*, CAST(p.%s AS VARCHAR) AS pmx_case, CAST(p.%s AS VARCHAR) AS pmx_activity, %s AS pmx_ts,
-			%s AS pmx_start, CASE WHEN p.%[1]s IS NULL THEN 'no case id' WHEN p.%[2]s IS NULL THEN 'no activity'
-			WHEN %[3]s IS NULL THEN 'no or unparseable timestamp in column ' || %[5]s END AS pmx_reason
-		FROM read_parquet(%[6]s, file_row_number = true) p)`,
-		quoteIdent(m.Case), quoteIdent(m.Activity), tsExpr, startExpr, quoteLit(m.Time), lit)
 	jsonObj := func(pairs []string) string {
 		if len(pairs) == 0 {
-			return "NULL"
+			return ""
 		}
-		return "json_object(" + strings.Join(pairs, ", ") + ")"
+		return "json_object(" + strings.Join(pairs, ", ") + ")::VARCHAR"
 	}
-	opt.Format = "parquet"
-	return w.importWith(ctx, opt, func(conn driver.Conn, tx *txConn, id int64) (event.Meta, int64, error) {
-		var nbad, first int64
-		var reason string
-		if err := tx.queryRow(ctx, `SELECT count(*), coalesce(min(file_row_number), -1), coalesce(arg_min(pmx_reason, file_row_number), '')
-			FROM `+src+` WHERE pmx_reason IS NOT NULL`, nil, &nbad, &first, &reason); err != nil {
-			return event.Meta{}, 0, fmt.Errorf("parquet %s: %w", path, err)
-		}
-		if nbad > 0 && !rejects {
-			return event.Meta{}, 0, &event.SourceError{Source: path, Unit: "row", Pos: first + 1,
-				Reason: fmt.Sprintf("%s (%d bad rows in all; --rejects keeps them aside and imports the rest)", reason, nbad)}
-		}
-		// The dictionary numbers the stream assigns for Arrow sources (see
-		// dict.go), here in SQL: cases and activities by first appearance.
-		dict := fmt.Sprintf("pq_dict_%d", id)
-		stmts := []string{
-			fmt.Sprintf(`CREATE TEMP TABLE %[1]s AS
-				SELECT 'c' AS kind, pmx_case AS name, (row_number() OVER (ORDER BY min(file_row_number)) - 1)::INTEGER AS no
-				FROM %[2]s WHERE pmx_reason IS NULL GROUP BY pmx_case
-				UNION ALL
-				SELECT 'a', pmx_activity, (row_number() OVER (ORDER BY min(file_row_number)) - 1)::INTEGER
-				FROM %[2]s WHERE pmx_reason IS NULL GROUP BY pmx_activity`, dict, src),
-			fmt.Sprintf(`INSERT INTO events SELECT %d, pmx_case, pmx_activity, pmx_ts, pmx_start, %s, %s, file_row_number, %s, c.no, a.no
-				FROM %s JOIN %[6]s c ON c.kind = 'c' AND c.name = pmx_case JOIN %[6]s a ON a.kind = 'a' AND a.name = pmx_activity
-				WHERE pmx_reason IS NULL`, id, optStr(m.Resource), optStr(m.Lifecycle), jsonObj(evAttrs), src, dict),
-			fmt.Sprintf(`INSERT INTO cases SELECT %d, any_value(c.no), pmx_case, %s FROM %s JOIN %s c ON c.kind = 'c' AND c.name = pmx_case
-				WHERE pmx_reason IS NULL GROUP BY pmx_case`, id, jsonObj(caseAttrs), src, dict),
-			`DROP TABLE ` + dict,
-			fmt.Sprintf(`INSERT INTO rejects SELECT %s, %s, file_row_number + 1, pmx_reason,
-				%s::VARCHAR FROM %s WHERE pmx_reason IS NOT NULL`, quoteLit(opt.Name), quoteLit(path), jsonObj(all), src),
-		}
-		if nbad == 0 {
-			stmts = stmts[:len(stmts)-1]
-		}
-		for _, q := range stmts {
-			if err := tx.exec(ctx, q); err != nil {
-				return event.Meta{}, 0, fmt.Errorf("parquet %s: %w", path, err)
-			}
-		}
-		return event.Meta{Rejected: nbad}, nbad, nil
-	})
+	lit, done, err := parquetFile(path)
+	if err != nil {
+		return nil, err
+	}
+	evJSON := jsonObj(evAttrs)
+	if evJSON == "" {
+		evJSON = "NULL::VARCHAR"
+	}
+	rows := fmt.Sprintf(`SELECT p.*, CAST(p.%s AS VARCHAR) AS pmx_case, CAST(p.%s AS VARCHAR) AS pmx_activity, %s AS pmx_ts,
+			%s AS pmx_start, %s AS pmx_resource, %s AS pmx_lifecycle, %s AS pmx_attrs,
+			CASE WHEN p.%[1]s IS NULL THEN 'no case id' WHEN p.%[2]s IS NULL THEN 'no activity'
+			WHEN %[3]s IS NULL THEN 'no or unparseable timestamp in column ' || %[8]s END AS pmx_reason
+		FROM read_parquet(%[9]s, file_row_number = true) p`,
+		quoteIdent(m.Case), quoteIdent(m.Activity), tsExpr, startExpr, optStr(m.Resource), optStr(m.Lifecycle), evJSON,
+		quoteLit(m.Time), lit)
+	return &parquetSrc{path: path, done: done, rows: rows, caseAttrs: jsonObj(caseAttrs), raw: jsonObj(all)}, nil
 }
 
 // timeExpr is the SQL for a timestamp column as a UTC TIMESTAMP. Values

@@ -180,3 +180,90 @@ func TestImportParquetLocalTimesLikeGo(t *testing.T) {
 		t.Errorf("a time with an offset: %s, want %s", got.UTC(), want)
 	}
 }
+
+// A file read in many small pages gives the rows of one read: file order
+// (seq, case and activity numbers by first appearance), each case's
+// attributes from its first good row, rejects with their row numbers.
+func TestImportParquetPages(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	path := filepath.Join(t.TempDir(), "pages.parquet")
+	// Row i: case c(i%4) (c2's first row has no activity), case:x = i.
+	if _, err := w.DB().Exec(`COPY (SELECT 'c' || (i % 4) AS "case", CASE WHEN i = 2 THEN NULL ELSE 'A' || (i % 3) END AS activity,
+		TIMESTAMP '2024-01-01' + INTERVAL (i) MINUTE AS ts, i AS "case:x", 'r' || i AS note
+		FROM range(23) t(i)) TO '` + path + `' (FORMAT parquet, ROW_GROUP_SIZE 5)`); err != nil {
+		t.Fatal(err)
+	}
+	cols := Columns{Case: "case", Activity: "activity", Time: "ts"}
+	defer func(n int64) { parquetPageRows = n }(parquetPageRows)
+	for _, page := range []int64{3, 5, 1000} {
+		parquetPageRows = page
+		name := fmt.Sprintf("pages-%d", page)
+		info, err := w.ImportParquet(ctx, ImportOptions{Name: name, Source: path}, path, cols, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Events != 22 || info.Rejects != 1 || info.Cases != 4 {
+			t.Fatalf("page %d: %+v", page, info)
+		}
+		var got []string
+		rows, err := w.DB().Query(`SELECT e.seq, e.case_no, e.act_src, e.attrs::VARCHAR, c.attrs::VARCHAR FROM events e
+			JOIN cases c USING (log_id, case_no) JOIN logs l USING (log_id) WHERE l.name = ? ORDER BY e.seq`, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var seq, caseNo, act int64
+			var attrs, caseAttrs string
+			if err := rows.Scan(&seq, &caseNo, &act, &attrs, &caseAttrs); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%d c%d a%d %s %s", seq, caseNo, act, attrs, caseAttrs))
+		}
+		rows.Close()
+		// c2's attributes come from row 6, its first good row.
+		want := []string{`0 c0 a0 {"note":"r0"} {"x":0}`, `1 c1 a1 {"note":"r1"} {"x":1}`, `3 c2 a0 {"note":"r3"} {"x":3}`,
+			`4 c0 a1 {"note":"r4"} {"x":0}`, `5 c1 a2 {"note":"r5"} {"x":1}`, `6 c3 a0 {"note":"r6"} {"x":6}`}
+		for i, wt := range want {
+			if i >= len(got) || got[i] != wt {
+				t.Fatalf("page %d: rows %q..., want %q...", page, got[:min(len(got), len(want))], want)
+			}
+		}
+		var line int64
+		var raw string
+		if err := w.DB().QueryRow(`SELECT line, raw FROM rejects WHERE log_name = ?`, name).Scan(&line, &raw); err != nil || line != 3 || !strings.Contains(raw, `"case:x":2`) {
+			t.Fatalf("page %d: reject line %d raw %s (%v)", page, line, raw, err)
+		}
+	}
+}
+
+// The shared receipt.parquet read a page of 1,000 rows at a time stores the
+// same events and cases as in one page.
+func TestImportParquetPagesReceipt(t *testing.T) {
+	const path = "../../../shared/logs/receipt.parquet"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared logs absent: %v", err)
+	}
+	ctx := context.Background()
+	w := open(t)
+	defer func(n int64) { parquetPageRows = n }(parquetPageRows)
+	for _, page := range []int64{1000, 1 << 20} {
+		parquetPageRows = page
+		if _, err := w.ImportParquet(ctx, ImportOptions{Name: fmt.Sprint(page), Source: path}, path, receiptColumns, false, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for table, cols := range map[string]string{
+		"events": "case_id, activity, ts, resource, lifecycle, seq, attrs::VARCHAR, case_no, act_src",
+		"cases":  "case_no, case_id, attrs::VARCHAR",
+	} {
+		var n, differ int
+		if err := w.DB().QueryRow(`SELECT (SELECT count(*) FROM `+table+` WHERE log_id = 1), count(*) FROM (
+			SELECT `+cols+` FROM `+table+` WHERE log_id = 1 EXCEPT ALL SELECT `+cols+` FROM `+table+` WHERE log_id = 2)`).Scan(&n, &differ); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 || differ != 0 {
+			t.Errorf("%s: %d of %d rows differ between a paged and a whole read", table, differ, n)
+		}
+	}
+}
