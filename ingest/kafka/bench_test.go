@@ -33,8 +33,8 @@ import (
 //     decoded into Arrow records from memory as Run does, no Kafka;
 //   - append-events/s: its second half alone, those records appended to a
 //     fresh warehouse file in the batches and with the DuckDB settings Run
-//     uses while catching up (two row groups a batch, one DuckDB thread but
-//     for the last batch), then the closing checkpoint;
+//     uses while catching up (two row groups a batch, a DuckDB thread per
+//     row group), then the closing checkpoint;
 //   - ratio: events/s over the slower of the two halves, how close the
 //     pipeline gets to its ceiling (target 0.8; and 500k events/s);
 //   - baseline-events/s: a franz-go group consumer that only polls and
@@ -160,8 +160,8 @@ func benchDecodeAlone(b *testing.B, n int) (float64, []arrow.Record) {
 }
 
 // benchAppendAlone appends recs (released here) to a fresh warehouse file
-// as Run does while catching up: two row groups a batch, one DuckDB thread
-// but for the last batch, one checkpoint at the end.
+// as Run does while catching up: two row groups a batch, a DuckDB thread
+// per row group, one checkpoint at the end.
 func benchAppendAlone(b *testing.B, recs []arrow.Record, n int) float64 {
 	ctx := context.Background()
 	defer func() {
@@ -182,20 +182,20 @@ func benchAppendAlone(b *testing.B, recs []arrow.Record, n int) float64 {
 	if _, err := w.DB().ExecContext(ctx, `SET checkpoint_threshold = '1GB'`); err != nil {
 		b.Fatal(err)
 	}
-	restore, err := setThreads(ctx, w, runThreads)
+	threads, release, err := leaseThreads(ctx, w)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer restore()
+	defer release()
 	next := int64(0)
 	for i := 0; i < len(recs); i += 2 {
 		batch := recs[i:min(i+2, len(recs))]
-		if i+2 >= len(recs) {
-			restore()
-		}
 		var rows int64
 		for _, r := range batch {
 			rows += r.NumRows()
+		}
+		if err := threads.set(threadsFor(int(rows), warehouse.RowGroupRows, threads.own)); err != nil {
+			b.Fatal(err)
 		}
 		prev := next
 		if prev == 0 {

@@ -58,6 +58,11 @@ func (c *consumer) groupRows() int {
 func (c *consumer) seal(whole bool) (*batch, error) {
 	c.lastFlush = time.Now()
 	take := c.chunks
+	if !whole && len(take) > 1 && len(take)%2 == 1 {
+		// An even number of row groups keeps both of DuckDB's threads busy
+		// to the end (settings.go); the last one goes with the next batch.
+		take = take[:len(take)-1]
+	}
 	next := map[tp]int64{}
 	if whole {
 		for _, w := range c.decoders {
@@ -74,7 +79,11 @@ func (c *consumer) seal(whole bool) (*batch, error) {
 			next[k] = p
 		}
 	}
-	c.chunks = nil
+	if whole {
+		c.chunks = nil
+	} else {
+		c.chunks = c.chunks[len(take):]
+	}
 	b := &batch{}
 	last := map[tp]*kgo.Record{}
 	for _, ch := range take {
@@ -94,6 +103,10 @@ func (c *consumer) seal(whole bool) (*batch, error) {
 		}
 	}
 	c.buffered -= b.events
+	b.threads = 1
+	if c.threads != nil {
+		b.threads = threadsFor(b.events, c.groupRows(), c.threads.own)
+	}
 	for k, n := range next {
 		if prev := c.expected[k]; n != prev {
 			b.pos = append(b.pos, warehouse.Position{Topic: k.topic, Partition: k.partition, Prev: prev, Next: n})

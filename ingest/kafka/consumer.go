@@ -31,6 +31,7 @@ type consumer struct {
 	watch *connWatch
 	// instance is the static group membership id, "" for a dynamic member.
 	instance string
+	threads  *threadLease // DuckDB's thread setting (settings.go)
 
 	mu       sync.Mutex
 	decoders []*decodeWorker // decoders.go
@@ -92,19 +93,14 @@ func run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 		return Stats{}, fmt.Errorf("kafka: %w", err)
 	}
 	defer w.DB().ExecContext(context.WithoutCancel(ctx), `CHECKPOINT`)
-	// DuckDB on one thread while Run decodes. With more, each insert runs
-	// on a DuckDB worker while the calling thread spins waiting for it (a
-	// third of the CPU at 20k-event batches, in perf), taking the core the
-	// decoder needs; with one, DuckDB writes on one core while the consumer
-	// decodes on the other. The setting is the database's: the last batch,
-	// written when nothing is decoded any more, has them all again, and so
-	// has the warehouse after Run (settings.go).
-	restore, err := setThreads(ctx, w, runThreads)
+	// Each batch is written with a DuckDB thread per whole row group it
+	// holds (settings.go); the warehouse has its own setting back after Run.
+	threads, release, err := leaseThreads(ctx, w)
 	if err != nil {
 		return Stats{}, fmt.Errorf("kafka: %w", err)
 	}
-	defer restore()
-	c := &consumer{cfg: cfg, app: app,
+	defer release()
+	c := &consumer{cfg: cfg, app: app, threads: threads,
 		stored: map[tp]int64{}, expected: map[tp]int64{}, pos: map[tp]int64{}, assigned: map[tp]bool{},
 		start: map[tp]int64{}, end: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{}),
 		watch: newConnWatch(cfg.TLS, cfg.SASL), instance: instance}
@@ -157,14 +153,7 @@ func run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 
 	err = c.loop(ctx)
 	c.mu.Lock()
-	// Nothing is decoded any more: the last batch gets all of DuckDB's
-	// threads.
-	ferr := c.await(context.Background())
-	restore()
-	if ferr == nil {
-		ferr = c.flush(context.Background())
-	}
-	if err == nil {
+	if ferr := c.flush(context.Background()); err == nil {
 		err = ferr
 	}
 	s := c.snapshot()

@@ -10,10 +10,10 @@
 // lag tooling sees progress.
 //
 // Catching up, a batch is whole DuckDB row groups (buffer.go), which DuckDB
-// compresses and writes to the file once, at commit; while Run decodes,
-// DuckDB works on one thread and the decoder on another core (settings.go).
-// A stream slower than a row group per flush interval is flushed as it
-// comes.
+// compresses and writes to the file once, at commit, with a thread per row
+// group (settings.go), while the next batch is decoded, partitions in
+// parallel (decoders.go). A stream slower than a row group per flush
+// interval is flushed as it comes, on one DuckDB thread.
 //
 // Messages that cannot become events (not JSON, missing case, activity or
 // timestamp, unparseable timestamp) go to the dead_letters table with topic,

@@ -29,6 +29,7 @@ type batch struct {
 	commit   []*kgo.Record
 	produced []time.Time
 	events   int
+	threads  int64 // DuckDB threads to write it with
 }
 
 // written is a batch's outcome.
@@ -53,6 +54,9 @@ func (c *consumer) write(ctx context.Context, b *batch) written {
 		if err := c.produceDLQ(ctx, b.dead); err != nil {
 			return written{b: b, err: err}
 		}
+	}
+	if err := c.threads.set(b.threads); err != nil {
+		return written{b: b, err: fmt.Errorf("kafka: %w", err)}
 	}
 	w := written{b: b, err: c.app.Append(ctx, b.recs, b.dead, b.pos), at: time.Now()}
 	// Broker commits only inform lag tooling; the warehouse is authoritative.

@@ -37,8 +37,13 @@ func BenchmarkAppend(b *testing.B) {
 					b.Fatal(err)
 				}
 				// As kafka.Run does: one checkpoint at the end, not one per
-				// 16 MB, and one DuckDB thread.
-				if _, err := w.DB().ExecContext(ctx, `SET checkpoint_threshold = '1GB'; SET threads = 1`); err != nil {
+				// 16 MB, and a DuckDB thread per whole row group of a batch.
+				var threads int
+				if err := w.DB().QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&threads); err != nil {
+					b.Fatal(err)
+				}
+				threads = max(1, min(threads, batchRows/RowGroupRows))
+				if _, err := w.DB().ExecContext(ctx, fmt.Sprintf(`SET checkpoint_threshold = '1GB'; SET threads = %d`, threads)); err != nil {
 					b.Fatal(err)
 				}
 				batches := benchAppendBatches(b, a, n, batchRows)
