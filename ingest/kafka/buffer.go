@@ -14,11 +14,13 @@ import (
 // DuckDB row group of events (warehouse.RowGroupRows), with the dead
 // letters and read positions that came along; each decoder's open chunk is
 // the record it is building (decoders.go).
-// While the consumer catches up it seals closed chunks only, so that every
-// batch is whole row groups, which DuckDB writes once, compressed, instead
-// of through its write-ahead log and again at the checkpoint; the open
-// chunk waits for the next batch. A batch that is due with no closed chunk
-// (a stream slower than a row group per flush) takes everything.
+//
+// While the consumer catches up it seals closed chunks only, an even number
+// where there are more than one (settings.go), so that every batch is whole
+// row groups, which DuckDB writes once, compressed, instead of through its
+// write-ahead log and again at the checkpoint; the rest waits for the next
+// batch. A batch that is due with no closed chunk (a stream slower than a
+// row group per flush) takes everything.
 
 type chunk struct {
 	rec      arrow.Record // the chunk's events, nil when it has none
@@ -52,7 +54,7 @@ func (c *consumer) groupRows() int {
 	return warehouse.RowGroupRows
 }
 
-// seal takes the closed chunks (and with whole the open one too) as a batch
+// seal takes the closed chunks (and with whole the open ones too) as a batch
 // whose positions continue from the expected stored ones (the batch in
 // flight's, if any). Called with mu held.
 func (c *consumer) seal(whole bool) (*batch, error) {
