@@ -32,33 +32,48 @@ var deriveRangeEvents int64 = 2_000_000
 // the instances derived in Go (instances.go) and the tables written back
 // through Arrow: no SQL window or join runs over the events.
 func rederive(ctx context.Context, tx *txConn, id int64) error {
-	pairs, err := loadActKinds(ctx, tx, id)
-	if err != nil {
-		return fmt.Errorf("derive instances: %w", err)
-	}
-	d := newDeriver(pairs)
-	var events, lastCase int64
-	if err := tx.queryRow(ctx, fmt.Sprintf(`SELECT count(*), coalesce(max(case_no), -1) FROM events WHERE log_id = %d`, id),
-		nil, &events, &lastCase); err != nil {
-		return fmt.Errorf("derive instances: %w", err)
-	}
+	return deriveTables(ctx, tx, id, nil)
+}
+
+// deriveTables is rederive, from p when given: an import's events derived
+// as they streamed past (see stream.collect), in one range.
+func deriveTables(ctx context.Context, tx *txConn, id int64, p *prepared) error {
 	if err := deleteDerived(ctx, tx, id); err != nil {
 		return err
 	}
-	ranges := max(1, (events+deriveRangeEvents-1)/deriveRangeEvents)
-	width := max(1, (lastCase+1+ranges-1)/ranges)
 	sw := newStepWriter(id)
 	defer sw.release()
-	d.facts = make([]caseFact, 0, lastCase+1)
-	var ev eventCols // reused from range to range
-	for lo := int64(0); lo <= lastCase; lo += width {
-		hi := min(lo+width, lastCase+1)
-		if err := loadRange(ctx, tx, id, lo, hi, &ev); err != nil {
+	var d *deriver
+	var events int64
+	if p != nil {
+		d, events = p.d, p.events
+		if err := sw.insert(ctx, tx, d, 0, p.cases, true); err != nil {
 			return fmt.Errorf("derive instances: %w", err)
 		}
-		d.addRange(&ev, int32(lo), int32(hi))
-		if err := sw.insert(ctx, tx, d, int32(lo), int32(hi), hi > lastCase); err != nil {
+	} else {
+		pairs, err := loadActKinds(ctx, tx, id)
+		if err != nil {
 			return fmt.Errorf("derive instances: %w", err)
+		}
+		d = newDeriver(pairs)
+		var lastCase int64
+		if err := tx.queryRow(ctx, fmt.Sprintf(`SELECT count(*), coalesce(max(case_no), -1) FROM events WHERE log_id = %d`, id),
+			nil, &events, &lastCase); err != nil {
+			return fmt.Errorf("derive instances: %w", err)
+		}
+		ranges := max(1, (events+deriveRangeEvents-1)/deriveRangeEvents)
+		width := max(1, (lastCase+1+ranges-1)/ranges)
+		d.facts = make([]caseFact, 0, lastCase+1)
+		var ev eventCols // reused from range to range
+		for lo := int64(0); lo <= lastCase; lo += width {
+			hi := min(lo+width, lastCase+1)
+			if err := loadRange(ctx, tx, id, lo, hi, &ev); err != nil {
+				return fmt.Errorf("derive instances: %w", err)
+			}
+			d.addRange(&ev, int32(lo), int32(hi))
+			if err := sw.insert(ctx, tx, d, int32(lo), int32(hi), hi > lastCase); err != nil {
+				return fmt.Errorf("derive instances: %w", err)
+			}
 		}
 	}
 	d.finish()
@@ -76,6 +91,14 @@ func rederive(ctx context.Context, tx *txConn, id int64) error {
 		return fmt.Errorf("record counts: %w", err)
 	}
 	return nil
+}
+
+// prepared is a log's derivation computed from what an import's stream
+// kept of its events, with cases numbered 0 to cases−1.
+type prepared struct {
+	d      *deriver
+	events int64
+	cases  int32
 }
 
 // query runs q on the transaction's connection and hands each result batch

@@ -50,17 +50,25 @@ var importSegmentRows int64 = 8 * RowGroupRows
 // Import runs read and stores everything it produces as log opt.Name, in
 // one transaction: on any error (reader or database) nothing is left behind.
 func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc) (LogInfo, error) {
-	return w.importWith(ctx, opt, func(conn driver.Conn, tx *txConn, id int64) (event.Meta, int64, error) {
+	return w.importWith(ctx, opt, func(conn driver.Conn, tx *txConn, id int64) (event.Meta, int64, *prepared, error) {
 		s := newStream(opt.Name, opt.Source)
 		s.onBatch = opt.OnBatch
 		defer s.release()
 		var meta event.Meta
 		readErr := make(chan error, 1)
+		derived := make(chan *prepared, 1)
 		go func() {
 			m, err := read(ctx, s)
 			meta = m
 			s.closeEvents()
 			readErr <- err
+			// Derived here, while DuckDB finishes the events and writes
+			// the cases.
+			var p *prepared
+			if err == nil {
+				p = s.prepare()
+			}
+			derived <- p
 		}()
 		var insErr error
 		for {
@@ -76,18 +84,18 @@ func (w *Warehouse) Import(ctx context.Context, opt ImportOptions, read ReadFunc
 		for range s.ch { // a failed insert leaves batches behind; release them so the reader can finish
 		}
 		if err := <-readErr; err != nil {
-			return meta, 0, err
+			return meta, 0, nil, err
 		}
 		if insErr == nil {
 			insErr = s.flushSide(ctx, conn, tx, id)
 		}
 		if insErr != nil {
-			return meta, 0, fmt.Errorf("import %s: %w", opt.Source, insErr)
+			return meta, 0, nil, fmt.Errorf("import %s: %w", opt.Source, insErr)
 		}
 		if err := ctx.Err(); err != nil {
-			return meta, 0, err
+			return meta, 0, nil, err
 		}
-		return meta, s.nRej, nil
+		return meta, s.nRej, <-derived, nil
 	})
 }
 
@@ -117,8 +125,9 @@ func (s *stream) flushSide(ctx context.Context, conn driver.Conn, tx *txConn, id
 }
 
 // fillFunc writes the log's events, cases and rejects under log id; it
-// returns what it learnt and how many rows it rejected.
-type fillFunc func(conn driver.Conn, tx *txConn, id int64) (event.Meta, int64, error)
+// returns what it learnt, how many rows it rejected and, when it could,
+// the log's derivation (nil: derived from the stored events).
+type fillFunc func(conn driver.Conn, tx *txConn, id int64) (event.Meta, int64, *prepared, error)
 
 // importWith runs one import transaction around fill.
 func (w *Warehouse) importWith(ctx context.Context, opt ImportOptions, fill fillFunc) (LogInfo, error) {
@@ -136,14 +145,14 @@ func (w *Warehouse) importWith(ctx context.Context, opt ImportOptions, fill fill
 		if err != nil {
 			return err
 		}
-		meta, rejects, err := fill(conn, tx, id)
+		meta, rejects, p, err := fill(conn, tx, id)
 		if err != nil {
 			return err
 		}
 		if opt.OnPhase != nil {
 			opt.OnPhase("deriving activity instances and variants")
 		}
-		info, err = w.finish(ctx, tx, id, opt, meta, rejects)
+		info, err = w.finish(ctx, tx, id, opt, meta, rejects, p)
 		return err
 	})
 	if err != nil {
@@ -174,7 +183,7 @@ func (w *Warehouse) reserve(ctx context.Context, tx *txConn, opt ImportOptions) 
 }
 
 // finish records the log and derives its instances and facts.
-func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt ImportOptions, meta event.Meta, rejects int64) (LogInfo, error) {
+func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt ImportOptions, meta event.Meta, rejects int64, p *prepared) (LogInfo, error) {
 	var metaJSON any
 	if meta.Attrs != nil {
 		metaJSON = string(meta.Attrs)
@@ -188,7 +197,7 @@ func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt Import
 		id, opt.Name, opt.Source, opt.Format, rejects, classifier, metaJSON); err != nil {
 		return LogInfo{}, fmt.Errorf("import %s: record log: %w", opt.Source, err)
 	}
-	if err := rederive(ctx, tx, id); err != nil {
+	if err := deriveTables(ctx, tx, id, p); err != nil {
 		return LogInfo{}, fmt.Errorf("import %s: %w", opt.Source, err)
 	}
 	info := LogInfo{ID: id, Name: opt.Name, Source: opt.Source, Format: opt.Format, Rejects: rejects, Classifier: meta.Classifier}

@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/pmx-dev/pmx/ingest/event"
 )
 
 // stream is the event.Sink an import hands to its reader. Event batches flow
@@ -27,6 +29,8 @@ type stream struct {
 	dict    *dict
 	events  atomic.Int64
 	onBatch func(int64)
+
+	collect collector // used by the reader's goroutine only
 }
 
 var rejectSchema = arrow.NewSchema([]arrow.Field{
@@ -36,6 +40,9 @@ var rejectSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "reason", Type: arrow.BinaryTypes.String},
 	{Name: "raw", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
+
+// colCaseNo is the position of case_no in storedSchema; act_src follows it.
+var colCaseNo = event.Schema.NumFields()
 
 func newStream(logName, source string) *stream {
 	return &stream{
@@ -50,6 +57,7 @@ func (s *stream) Events(rec arrow.Record) error {
 	enc := s.dict.encodeEvents(rec)
 	s.mu.Unlock()
 	rec.Release()
+	s.collect.add(enc)
 	rec = asView(enc)
 	enc.Release()
 	n := s.events.Add(rec.NumRows())
@@ -103,6 +111,19 @@ func (s *stream) stop() {
 	default:
 		close(s.done)
 	}
+}
+
+// prepare derives the log from the events collected (nil when they were
+// too many); call it once the reader is done.
+func (s *stream) prepare() *prepared {
+	s.mu.Lock()
+	names := make([]string, len(s.dict.acts))
+	for a, no := range s.dict.acts {
+		names[no] = a
+	}
+	cases := int32(len(s.dict.caseNames))
+	s.mu.Unlock()
+	return s.collect.prepare(names, cases)
 }
 
 // takeCases hands over the cases rows gathered so far, and takeRejects
