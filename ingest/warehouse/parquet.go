@@ -134,7 +134,7 @@ func (w *Warehouse) parquetSource(ctx context.Context, path string, m Columns, l
 		if name == "" {
 			return "NULL::VARCHAR"
 		}
-		return "CAST(p." + quoteIdent(name) + " AS VARCHAR)"
+		return "NULLIF(CAST(p." + quoteIdent(name) + " AS VARCHAR), '')"
 	}
 	jsonObj := func(pairs []string) string {
 		if len(pairs) == 0 {

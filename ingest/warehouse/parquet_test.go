@@ -237,8 +237,8 @@ func TestImportParquetPages(t *testing.T) {
 	}
 }
 
-// The shared receipt.parquet read a page of 1,000 rows at a time stores the
-// same events and cases as in one page.
+// The shared receipt.parquet read row by row, a page of 1,000 rows at a
+// time, stores the same events and cases as passed through in one page.
 func TestImportParquetPagesReceipt(t *testing.T) {
 	const path = "../../../shared/logs/receipt.parquet"
 	if _, err := os.Stat(path); err != nil {
@@ -246,9 +246,9 @@ func TestImportParquetPagesReceipt(t *testing.T) {
 	}
 	ctx := context.Background()
 	w := open(t)
-	defer func(n int64) { parquetPageRows = n }(parquetPageRows)
+	defer func(n int64, p bool) { parquetPageRows, parquetPass = n, p }(parquetPageRows, parquetPass)
 	for _, page := range []int64{1000, 1 << 20} {
-		parquetPageRows = page
+		parquetPageRows, parquetPass = page, page > 1000
 		if _, err := w.ImportParquet(ctx, ImportOptions{Name: fmt.Sprint(page), Source: path}, path, receiptColumns, false, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -265,5 +265,27 @@ func TestImportParquetPagesReceipt(t *testing.T) {
 		if n == 0 || differ != 0 {
 			t.Errorf("%s: %d of %d rows differ between a paged and a whole read", table, differ, n)
 		}
+	}
+}
+
+// Empty strings in the resource and lifecycle columns are absent values,
+// as in CSV: NULL, so the log follows the standard lifecycle rule.
+func TestImportParquetEmptyStringsAreNull(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	path := filepath.Join(t.TempDir(), "empty.parquet")
+	if _, err := w.DB().Exec(`COPY (SELECT * FROM (VALUES ('c1', 'A', TIMESTAMP '2024-01-01 10:00', '', ''),
+		('c1', 'B', TIMESTAMP '2024-01-01 11:00', 'Ann', 'complete')) t(case_id, activity, ts, resource, lifecycle)) TO '` + path + `' (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	cols := Columns{Case: "case_id", Activity: "activity", Time: "ts", Resource: "resource", Lifecycle: "lifecycle"}
+	info, err := w.ImportParquet(ctx, ImportOptions{Name: "empty", Source: path}, path, cols, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nulls int
+	w.DB().QueryRow(`SELECT count(*) FROM events WHERE resource IS NULL AND lifecycle IS NULL`).Scan(&nulls)
+	if nulls != 1 || info.Lifecycle != "standard" || info.Instances != 2 {
+		t.Fatalf("rows with NULL resource and lifecycle: %d; %+v", nulls, info)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/pmx-dev/pmx/ingest/event"
 )
@@ -19,6 +20,10 @@ import (
 // its Parquet reader, which then reads only the row groups it overlaps),
 // and memory holds one page whatever the file's size.
 var parquetPageRows int64 = RowGroupRows
+
+// parquetPass lets clean pages through as they are (tests turn it off to
+// hold the row-by-row path to the same result).
+var parquetPass = true
 
 // readParquet reads src page by page, in file order, into sink: the
 // ReadFunc of a Parquet import. It runs on a connection of its own, beside
@@ -60,6 +65,20 @@ func (w *Warehouse) readParquet(ctx context.Context, src *parquetSrc, rejects bo
 				FROM (`+src.rows+`) WHERE file_row_number >= %[1]d AND file_row_number < %[2]d`, lo, hi)
 			if err := pg.read(ctx, q, sel, lo, hi); err != nil {
 				return err
+			}
+			if pg.clean() && parquetPass {
+				// The common page: whole, in file order, no bad row. Its
+				// columns are the events' as they are.
+				if err := b.Flush(); err != nil {
+					return err
+				}
+				n, err := pg.pass(sink, b)
+				meta.Events += n
+				pg.release()
+				if err != nil {
+					return err
+				}
+				continue
 			}
 			err := pg.emit(func(r *parquetRow) error {
 				if r.reason != "" {
@@ -107,6 +126,8 @@ func (w *Warehouse) parquetBadRow(ctx context.Context, q *txConn, src *parquetSr
 type parquetPage struct {
 	recs     []arrow.Record
 	rec, row []int32 // by file_row_number − lo
+	ordered  bool    // the batches hold the range's rows in file order
+	bad      int     // rows with a reason
 }
 
 type parquetRow struct {
@@ -124,18 +145,77 @@ func (p *parquetPage) read(ctx context.Context, q *txConn, sel string, lo, hi in
 	for i := range p.rec {
 		p.rec[i] = -1
 	}
+	p.ordered, p.bad = true, 0
+	next := lo
 	return q.query(ctx, sel, func(rec arrow.Record) error {
 		frn, ok := rec.Column(0).(*array.Int64)
-		if !ok {
+		why, ok2 := rec.Column(9).(*array.String)
+		if !ok || !ok2 {
 			return fmt.Errorf("rows read as %v", rec.Schema())
 		}
 		rec.Retain()
 		p.recs = append(p.recs, rec)
 		for i, v := range frn.Int64Values() {
 			p.rec[v-lo], p.row[v-lo] = int32(len(p.recs)-1), int32(i)
+			if v != next {
+				p.ordered = false
+			}
+			next++
 		}
+		p.bad += why.Len() - why.NullN()
 		return nil
 	})
+}
+
+// clean reports whether the page's batches hold its rows in file order,
+// with no bad row.
+func (p *parquetPage) clean() bool { return p.ordered && p.bad == 0 && len(p.recs) > 0 }
+
+// pass hands a clean page to sink as one record of event.Schema, its
+// columns concatenated from the result batches, and the rows that start
+// cases to b as case attributes; it returns the number of events.
+func (p *parquetPage) pass(sink event.Sink, b *event.Builder) (int64, error) {
+	// Result column of each event.Schema column.
+	from := [...]int{event.ColCase: 1, event.ColActivity: 2, event.ColTime: 3, event.ColStart: 4,
+		event.ColResource: 5, event.ColLifecycle: 6, event.ColSeq: 0, event.ColAttrs: 7}
+	cols := make([]arrow.Array, 0, len(from))
+	defer func() { releaseAll(cols) }()
+	parts := make([]arrow.Array, len(p.recs))
+	var n int64
+	for _, rec := range p.recs {
+		n += rec.NumRows()
+	}
+	for c, r := range from { // in event.Schema order
+		for i, rec := range p.recs {
+			parts[i] = rec.Column(r)
+		}
+		col, err := array.Concatenate(parts, memory.DefaultAllocator)
+		if err != nil {
+			return 0, err
+		}
+		if c == event.ColTime || c == event.ColStart { // zone-less from DuckDB; UTC instants
+			d := col.Data()
+			nd := array.NewData(event.Timestamp, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())
+			col.Release()
+			col = array.MakeFromData(nd)
+			nd.Release()
+		}
+		cols = append(cols, col)
+	}
+	for _, rec := range p.recs {
+		ids, attrs := rec.Column(1).(*array.String), rec.Column(8).(*array.String)
+		if attrs.NullN() == attrs.Len() {
+			continue
+		}
+		for i := range attrs.Len() {
+			if attrs.IsValid(i) {
+				if err := b.AppendCase(ids.Value(i), bytesOf(attrs, i)); err != nil {
+					return 0, err
+				}
+			}
+		}
+	}
+	return n, sink.Events(array.NewRecord(event.Schema, cols, n))
 }
 
 // emit calls fn with the page's rows in file order. DuckDB may return a
