@@ -212,7 +212,9 @@ func onlyBatch(rec arrow.Record) func() arrow.Record {
 
 // insertRecords runs query (with %s standing for the records next
 // generates until nil, as a view of schema). An empty stream inserts
-// nothing.
+// nothing. Records are generated a record ahead on a goroutine of their
+// own: DuckDB pulls a view's records one at a time, under a lock, so
+// generating them inside the pull would leave its threads waiting.
 func insertRecords(ctx context.Context, tx *txConn, query string, schema *arrow.Schema, next func() arrow.Record) error {
 	first := next()
 	if first == nil {
@@ -222,29 +224,46 @@ func insertRecords(ctx context.Context, tx *txConn, query string, schema *arrow.
 		first.Release()
 		return nil
 	}
-	g := &genReader{schema: schema, first: first, gen: next}
+	g := &genReader{schema: schema, ch: make(chan arrow.Record, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	g.refs.Store(1)
-	return insertArrow(ctx, tx.conn, tx, g, query)
+	go func() {
+		defer close(g.done)
+		defer close(g.ch)
+		for rec := first; rec != nil; rec = next() {
+			select {
+			case g.ch <- rec:
+			case <-g.stop:
+				rec.Release()
+				return
+			}
+		}
+	}()
+	err := insertArrow(ctx, tx.conn, tx, g, query)
+	// An insert that failed may not have read everything: stop the
+	// generator, which uses the caller's state, before returning.
+	close(g.stop)
+	for rec := range g.ch {
+		rec.Release()
+	}
+	<-g.done
+	return err
 }
 
 // genReader is an array.RecordReader over generated records.
 type genReader struct {
 	refs   atomic.Int64
 	schema *arrow.Schema
-	first  arrow.Record
-	gen    func() arrow.Record
+	ch     chan arrow.Record
+	stop   chan struct{}
+	done   chan struct{}
 	cur    arrow.Record
 }
 
 func (g *genReader) Retain() { g.refs.Add(1) }
 func (g *genReader) Release() {
-	if g.refs.Add(-1) == 0 {
-		for _, r := range []arrow.Record{g.cur, g.first} {
-			if r != nil {
-				r.Release()
-			}
-		}
-		g.cur, g.first = nil, nil
+	if g.refs.Add(-1) == 0 && g.cur != nil {
+		g.cur.Release()
+		g.cur = nil
 	}
 }
 func (g *genReader) Schema() *arrow.Schema          { return g.schema }
@@ -256,12 +275,9 @@ func (g *genReader) Next() bool {
 		g.cur.Release()
 		g.cur = nil
 	}
-	if g.first != nil {
-		g.cur, g.first = g.first, nil
-		return true
-	}
-	g.cur = g.gen()
-	return g.cur != nil
+	rec, ok := <-g.ch
+	g.cur = rec
+	return ok
 }
 
 var _ array.RecordReader = (*genReader)(nil)
