@@ -28,6 +28,7 @@ type chunk struct {
 	pos      map[tp]int64       // next offset after the chunk, per partition it read
 	last     map[tp]*kgo.Record // the last record of each such partition (group commit)
 	produced []time.Time        // record timestamps, only with OnFlush
+	opened   time.Time          // when its first message was read (zero: none yet)
 }
 
 func newChunk() *chunk { return &chunk{pos: map[tp]int64{}, last: map[tp]*kgo.Record{}} }
@@ -44,6 +45,25 @@ func (s *recordSink) take() arrow.Record {
 	r := s.full
 	s.full = nil
 	return r
+}
+
+// sealWhole reports whether a due flush must take everything, the decoders'
+// open chunks too: when no chunk is closed and fewer than a row group's
+// events are buffered (a slow stream), or when an open chunk has waited a
+// flush interval (a slow partition whose decoder fills no chunk while the
+// others do). ok is false when nothing should be sealed yet: no chunk is
+// closed but one is about to (a row group's events are buffered, spread
+// over the decoders).
+func (c *consumer) sealWhole() (whole, ok bool) {
+	for _, w := range c.decoders {
+		if !w.open.opened.IsZero() && time.Since(w.open.opened) >= c.cfg.FlushInterval {
+			return true, true
+		}
+	}
+	if len(c.chunks) > 0 {
+		return false, true
+	}
+	return true, c.buffered < c.groupRows() || c.buffered >= c.maxBuffered()
 }
 
 // groupRows is the number of events in a closed chunk.

@@ -212,8 +212,9 @@ func (c *consumer) loop(ctx context.Context) error {
 			// Catching up, the buffer then holds whole row groups, and only
 			// those are sealed (buffer.go).
 			var busy bool
-			if busy, err = c.writing(ctx); err == nil && (!busy || c.buffered >= c.maxBuffered()) {
-				err = c.flushAsync(ctx, len(c.chunks) == 0)
+			whole, ok := c.sealWhole()
+			if busy, err = c.writing(ctx); err == nil && ok && (!busy || c.buffered >= c.maxBuffered()) {
+				err = c.flushAsync(ctx, whole)
 			}
 		}
 		c.mu.Unlock()

@@ -1,9 +1,10 @@
 package kafka
 
 import (
-	"hash/maphash"
+	"hash/fnv"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -58,15 +59,12 @@ func newDecoders(c *consumer, n int) []*decodeWorker {
 	return ws
 }
 
-var partitionSeed = maphash.MakeSeed()
-
-// decoderOf is the decoder that reads partition k.
+// decoderOf is the decoder that reads partition k: a topic's partitions go
+// round the decoders in turn, from a place its name decides.
 func (c *consumer) decoderOf(k tp) *decodeWorker {
-	if len(c.decoders) == 1 {
-		return c.decoders[0]
-	}
-	h := maphash.String(partitionSeed, k.topic) + uint64(k.partition)*0x9E3779B97F4A7C15
-	return c.decoders[h%uint64(len(c.decoders))]
+	h := fnv.New32a()
+	h.Write([]byte(k.topic))
+	return c.decoders[(uint64(h.Sum32())+uint64(k.partition))%uint64(len(c.decoders))]
 }
 
 // decodePoll decodes what a poll brought into the buffer. Called with mu
@@ -163,6 +161,9 @@ func (w *decodeWorker) add(c *consumer, r *kgo.Record) bool {
 	}
 	if c.cfg.OnFlush != nil {
 		w.open.produced = append(w.open.produced, r.Timestamp)
+	}
+	if w.open.opened.IsZero() {
+		w.open.opened = time.Now()
 	}
 	return w.sink.full != nil
 }

@@ -177,6 +177,57 @@ func TestCatchUpBatchesAreWholeChunks(t *testing.T) {
 	}
 }
 
+// A partition whose decoder fills no chunk while another decoder fills them
+// is still flushed within about a flush interval.
+func TestSlowPartitionBesideAFastOneIsFlushed(t *testing.T) {
+	if decoderCount() < 2 {
+		t.Skip("one decoder: every partition fills the same chunks")
+	}
+	ctx := context.Background()
+	brokers := cluster(t, "events", 2)
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic("events"), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	send := func(part int32, c string, i int) {
+		v := fmt.Sprintf(`{"case":%q,"activity":"A","time":%d}`, c, i)
+		if err := cl.ProduceSync(ctx, &kgo.Record{Partition: part, Value: []byte(v)}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := Config{Brokers: brokers, Topics: []string{"events"}, Group: "g", Log: "live", FlushRows: 16,
+		FlushInterval: 50 * time.Millisecond, groupRows: 16}
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(rctx, w, cfg)
+		done <- err
+	}()
+	defer func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	send(1, "slow", 0)
+	deadline := time.Now().Add(3 * time.Second)
+	for i := 0; time.Now().Before(deadline); i++ {
+		send(0, "fast", i) // keeps closing chunks on partition 0's decoder
+		var n int
+		w.DB().QueryRow(`SELECT count(*) FROM events WHERE case_id = 'slow'`).Scan(&n)
+		if n == 1 && i > 200 {
+			return
+		}
+	}
+	t.Fatal("the slow partition's event was not stored while the fast one kept flushing")
+}
+
 func TestDecode(t *testing.T) {
 	d := newDecoder(Mapping{})
 	cases := []struct {
