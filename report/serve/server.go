@@ -1,0 +1,291 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/pmx-dev/pmx/analysis/live"
+	"github.com/pmx-dev/pmx/analysis/sla"
+	"github.com/pmx-dev/pmx/analysis/timeline"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+// Options of a Server.
+type Options struct {
+	// Token, when set, is the bearer token every request must carry (an
+	// Authorization header, or the cookie the page sets after ?token=).
+	Token string
+	// Rules are the SLA rules of the live clocks and of /analyze.
+	Rules *sla.Rules
+	// Live names the logs being ingested: their stream clock runs with the
+	// wall clock between events. The other logs are shown as stored, their
+	// clock at their last event.
+	Live []string
+	// Webhook receives every alert as a JSON POST ("" none).
+	Webhook string
+	// RatePerClient and Burst bound each client's requests (default 50/s,
+	// burst 100).
+	RatePerClient float64
+	Burst         int
+	// RefreshEvery is how often at most a log being ingested gets its
+	// derived tables rebuilt for the batch endpoints (default 2 s).
+	RefreshEvery time.Duration
+	// Tick is how often clocks are checked and pages updated (default 1 s).
+	Tick time.Duration
+	// Logger gets operational messages (default: discarded).
+	Logger *slog.Logger
+	// Now is the wall clock (tests).
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.RatePerClient <= 0 {
+		o.RatePerClient = 50
+	}
+	if o.Burst <= 0 {
+		o.Burst = 100
+	}
+	if o.RefreshEvery <= 0 {
+		o.RefreshEvery = 2 * time.Second
+	}
+	if o.Tick <= 0 {
+		o.Tick = time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Server serves a warehouse's logs.
+type Server struct {
+	w   *warehouse.Warehouse
+	o   Options
+	hub *hub
+	lim *limiter
+	al  *alertStore
+	an  *analyses
+
+	mu       sync.RWMutex
+	monitors map[string]*monitor
+	started  time.Time
+}
+
+// monitor is one log's live state.
+type monitor struct {
+	name  string
+	state *live.State
+	live  bool
+	// The stream clock: the latest event time, and the wall time it was
+	// seen, so that between events it runs on with the wall clock.
+	clockMu   sync.Mutex
+	lastEvent int64
+	seenAt    time.Time
+	// refresh bookkeeping for the batch endpoints of a log being ingested
+	refreshMu   sync.Mutex
+	refreshed   time.Time
+	wantRefresh bool
+	changed     bool // applied since the last page update
+}
+
+// New opens the server on a warehouse: every log's live state is rebuilt
+// from what is stored, and the stored alerts are loaded so that none is
+// raised twice.
+func New(ctx context.Context, w *warehouse.Warehouse, o Options) (*Server, error) {
+	o = o.withDefaults()
+	s := &Server{w: w, o: o, hub: newHub(), lim: newLimiter(o.RatePerClient, o.Burst, o.Now), monitors: map[string]*monitor{}, started: o.Now(),
+		an: &analyses{byLog: map[string]*cachedAnalysis{}, maxAge: 10 * time.Second}}
+	var err error
+	if s.al, err = openAlerts(ctx, w, o); err != nil {
+		return nil, err
+	}
+	logs, err := w.Logs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	live := map[string]bool{}
+	for _, name := range o.Live {
+		live[name] = true
+	}
+	for _, l := range logs {
+		if _, err := s.monitor(ctx, l.Name, live[l.Name]); err != nil {
+			return nil, err
+		}
+	}
+	for name := range live {
+		if _, err := s.monitor(ctx, name, true); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// monitor returns a log's monitor, rebuilding its state from the warehouse
+// the first time (an empty state for a live log not stored yet).
+func (s *Server) monitor(ctx context.Context, name string, isLive bool) (*monitor, error) {
+	s.mu.RLock()
+	m := s.monitors[name]
+	s.mu.RUnlock()
+	if m != nil {
+		return m, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m := s.monitors[name]; m != nil {
+		return m, nil
+	}
+	m = &monitor{name: name, live: isLive, seenAt: s.o.Now()}
+	var hist *timeline.Log
+	var err error
+	if _, err = s.w.LogID(ctx, name); err == nil {
+		if hist, err = timeline.Load(ctx, s.w, name); err != nil {
+			return nil, fmt.Errorf("serve: log %q: %w", name, err)
+		}
+	} else if !errors.Is(err, warehouse.ErrNoLog) {
+		return nil, err
+	}
+	var profile live.Profile
+	if hist != nil {
+		profile = live.Learn(hist)
+	}
+	m.state = live.New(live.Options{Log: name, Profile: profile, Rules: s.o.Rules})
+	m.state.Seed(s.al.keys(name))
+	var alerts []live.Alert
+	if hist != nil {
+		if alerts, err = m.state.Rebuild(hist); err != nil {
+			return nil, fmt.Errorf("serve: rebuild %q: %w", name, err)
+		}
+		m.lastEvent = m.state.Now()
+	}
+	// Alerts are sent from the stream instant the log was first watched:
+	// what became due in the stored history is listed, not sent.
+	if err := s.al.watch(ctx, name, time.UnixMicro(m.lastEvent)); err != nil {
+		return nil, err
+	}
+	s.raise(ctx, alerts)
+	s.monitors[name] = m
+	return m, nil
+}
+
+func (s *Server) monitorOf(name string) *monitor {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.monitors[name]
+}
+
+func (s *Server) logNames() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]string, 0, len(s.monitors))
+	for n := range s.monitors {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Committed applies a batch the ingester committed for a log. It is called
+// on the ingester's goroutine, so it only does quick work: the live state,
+// the alerts' records (the webhook is sent from elsewhere), a note for the
+// pages; and, when a batch endpoint asked for it and RefreshEvery has
+// passed, the rebuild of the log's derived tables, which must not run
+// beside the ingester's own writes.
+func (s *Server) Committed(ctx context.Context, log string, b live.Batch) error {
+	m, err := s.monitor(ctx, log, true)
+	if err != nil {
+		return err
+	}
+	alerts, err := m.state.Apply(b)
+	if err != nil {
+		return err
+	}
+	m.clockMu.Lock()
+	if now := m.state.Now(); now > m.lastEvent {
+		m.lastEvent, m.seenAt = now, s.o.Now()
+	}
+	m.changed = true
+	m.clockMu.Unlock()
+	s.raise(ctx, alerts)
+	m.refreshMu.Lock()
+	due := m.wantRefresh && s.o.Now().Sub(m.refreshed) >= s.o.RefreshEvery
+	if due {
+		m.wantRefresh = false
+	}
+	m.refreshMu.Unlock()
+	if due {
+		if err := s.w.Refresh(ctx, log); err != nil {
+			return fmt.Errorf("serve: refresh %q: %w", log, err)
+		}
+		m.refreshMu.Lock()
+		m.refreshed = s.o.Now()
+		m.refreshMu.Unlock()
+	}
+	return nil
+}
+
+// streamNow is a monitor's stream clock: for a live log the last event's
+// time plus the wall time since it was seen, else the last event's time.
+func (s *Server) streamNow(m *monitor) int64 {
+	m.clockMu.Lock()
+	defer m.clockMu.Unlock()
+	if !m.live || m.lastEvent == 0 {
+		return m.lastEvent
+	}
+	return m.lastEvent + s.o.Now().Sub(m.seenAt).Microseconds()
+}
+
+// raise stores alerts (sending them is the alert store's business) and
+// tells the pages.
+func (s *Server) raise(ctx context.Context, alerts []live.Alert) {
+	for _, a := range alerts {
+		if err := s.al.add(ctx, a); err != nil {
+			s.o.Logger.Error("storing an alert", "key", a.Key, "err", err)
+		}
+		s.hub.publish(a.Log, "alert", a)
+	}
+}
+
+// Run ticks the clocks and pushes page updates until ctx ends; it also
+// runs the webhook sender.
+func (s *Server) Run(ctx context.Context) {
+	go s.al.send(ctx)
+	t := time.NewTicker(s.o.Tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.tick(ctx)
+		}
+	}
+}
+
+// tick advances every live log's clock and publishes what changed.
+func (s *Server) tick(ctx context.Context) {
+	for _, name := range s.logNames() {
+		m := s.monitorOf(name)
+		if m.live {
+			s.raise(ctx, m.state.Tick(s.streamNow(m)))
+		}
+		m.clockMu.Lock()
+		changed := m.changed || m.live
+		m.changed = false
+		m.clockMu.Unlock()
+		if changed && s.hub.listening(name) {
+			s.hub.publish(name, "overview", m.state.Overview(48))
+		}
+	}
+}
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.routes() }
