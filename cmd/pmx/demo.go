@@ -12,6 +12,7 @@ import (
 	"github.com/pmx-dev/pmx/ingest/demo"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 	"github.com/pmx-dev/pmx/mining/discover"
+	"github.com/pmx-dev/pmx/report"
 	"github.com/pmx-dev/pmx/report/outfile"
 )
 
@@ -54,7 +55,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	l := facts.Log{DB: w.DB(), ID: info.ID, Name: info.Name}
-	in, err := reportInput(ctx, l, 20)
+	in, err := report.Gather(ctx, l, 20)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	p := startProgress(e, "report of "+name)
 	defer p.Stop()
 	p.Phase("statistics, variants, directly-follows graph", "", 0)
-	in, err := reportInput(ctx, facts.Log{DB: w.DB(), ID: id, Name: name}, *top)
+	in, err := report.Gather(ctx, facts.Log{DB: w.DB(), ID: id, Name: name}, *top)
 	if err != nil {
 		return err
 	}
@@ -123,23 +123,6 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", *out)
 	return nil
-}
-
-// reportInput gathers the facts the report shows.
-func reportInput(ctx context.Context, l facts.Log, top int) (report.Input, error) {
-	in := report.Input{Title: "pmx report — " + l.Name, Source: l.Name, Generated: time.Now().UTC()}
-	var err error
-	if in.Stats, err = facts.ComputeStats(ctx, l); err != nil {
-		return in, err
-	}
-	if in.Variants, err = facts.ComputeVariants(ctx, l, top); err != nil {
-		return in, err
-	}
-	if in.DFG, err = facts.ComputeDFG(ctx, l); err != nil {
-		return in, err
-	}
-	in.Durations, err = facts.ComputeCaseDurations(ctx, l)
-	return in, err
 }
 
 // modelFlags choose the report's process-model section.

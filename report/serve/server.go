@@ -255,9 +255,10 @@ func (s *Server) raise(ctx context.Context, alerts []live.Alert) {
 }
 
 // Run ticks the clocks and pushes page updates until ctx ends; it also
-// runs the webhook sender.
+// runs the webhook sender. When it returns, every event stream has ended.
 func (s *Server) Run(ctx context.Context) {
 	go s.al.send(ctx)
+	defer s.hub.closeAll()
 	t := time.NewTicker(s.o.Tick)
 	defer t.Stop()
 	for {

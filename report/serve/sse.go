@@ -46,6 +46,19 @@ func (h *hub) unsubscribe(log string, s *sub) {
 	}
 }
 
+// closeAll ends every stream: a server shutting down must not wait for
+// pages that would otherwise keep their connection for ever.
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for log, subs := range h.subs {
+		for s := range subs {
+			close(s.done)
+		}
+		delete(h.subs, log)
+	}
+}
+
 func (h *hub) listening(log string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
