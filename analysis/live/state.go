@@ -415,6 +415,19 @@ type endedRef struct {
 	at int64
 }
 
+// CarryFeed gives s the exceptions and alerts feed of old, the state s
+// replaces (rebuilt with a new profile from the same history): what the
+// pages listed stays listed, including what the history cannot replay
+// (dead letters).
+func (s *State) CarryFeed(old *State) {
+	old.mu.RLock()
+	feed, alerts := slices.Clone(old.feed), slices.Clone(old.alerts)
+	old.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.feed, s.alerts = feed, alerts
+}
+
 func (s *State) exception(e Exception) {
 	s.feed = append(s.feed, e)
 	if len(s.feed) > s.o.Feed {

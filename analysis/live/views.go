@@ -276,3 +276,11 @@ func (s *State) Alerts(limit int) []Alert {
 	}
 	return out
 }
+
+// Followed is how many cases the state follows (open, and ended ones whose
+// events it still keeps).
+func (s *State) Followed() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.cases)
+}

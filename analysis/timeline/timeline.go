@@ -56,6 +56,9 @@ type Options struct {
 	// GroupAttr names the event attribute holding the group or team of the
 	// instance's resource (XES: "org:group"); "" reads no groups.
 	GroupAttr string
+	// NoRefresh reads the derived tables as they are: the caller keeps
+	// them current (a server that rebuilds them under its ingester's lock).
+	NoRefresh bool
 }
 
 // Load reads log name from the warehouse (refreshing its derived tables
@@ -70,8 +73,10 @@ func LoadWith(ctx context.Context, w *warehouse.Warehouse, name string, o Option
 	if err != nil {
 		return nil, err
 	}
-	if err := w.Refresh(ctx, name); err != nil {
-		return nil, err
+	if !o.NoRefresh {
+		if err := w.Refresh(ctx, name); err != nil {
+			return nil, err
+		}
 	}
 	l := &Log{Name: name}
 	err = w.ReadArrow(ctx, func(query warehouse.Query) error { return l.load(query, id, o) })

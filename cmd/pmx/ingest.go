@@ -26,25 +26,10 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	fs := newFlags(e, "ingest kafka", "--brokers H:P[,..] --topic T[,..] --group G [flags]")
 	db := fs.String("db", defaultDB, "warehouse file (created if missing)")
-	brokers := fs.String("brokers", "", "seed brokers, comma separated host:port (required)")
-	topics := fs.String("topic", "", "topics, comma separated (required)")
-	group := fs.String("group", "", "consumer group (required); members share the partitions")
-	logName := fs.String("log", "", "log to append to (default: the first topic)")
-	flushRows := fs.Int("flush-rows", warehouse.RowGroupRows, "flush a batch after this many messages (a DuckDB row group, which DuckDB writes straight to the file)")
-	flushInterval := fs.Duration("flush-interval", time.Second, "flush at least this often")
+	kf := addKafkaFlags(fs, "brokers")
 	untilCaughtUp := fs.Bool("until-caught-up", false, "stop once every assigned partition is read to its high watermark")
-	dlq := fs.String("dlq-topic", "", "also produce dead letters to this topic")
-	clientID := fs.String("client-id", "pmx", "Kafka client id")
-	sessionTimeout := fs.Duration("session-timeout", 0, "how long the group waits for a silent member before moving its partitions (0 = 45s)")
-	instanceID := fs.String("instance-id", "", "static group membership id (default: derived from the group, the warehouse file and the host, so a restart gets its partitions back at once; 'none': dynamic member)")
-	fetchMax := fs.Int("fetch-max-bytes", 0, "max bytes per fetch response (0 = franz-go default, 50 MiB)")
-	sec := addSecurityFlags(fs)
 	progress := fs.Duration("progress", 5*time.Second, "interval of the live figures line on stderr (0 = off)")
 	asJSON := fs.Bool("json", false, "print the final summary as JSON (schema in README)")
-	fields := map[string]*string{}
-	for _, role := range []string{"case", "activity", "timestamp", "start", "resource", "lifecycle"} {
-		fields[role] = fs.String(role+"-field", "", "JSON field(s) holding the "+role+", comma separated in order of preference (default: XES keys and common names)")
-	}
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -52,20 +37,14 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("unexpected argument %q: %w", pos[0], errUsage)
 	}
-	if *brokers == "" || *topics == "" || *group == "" {
+	if !kf.given() {
 		return fmt.Errorf("--brokers, --topic and --group are required: %w", errUsage)
 	}
-	cfg := kafka.Config{Brokers: split(*brokers), Topics: split(*topics), Group: *group, Log: *logName,
-		FlushRows: *flushRows, FlushInterval: *flushInterval, UntilCaughtUp: *untilCaughtUp, DLQTopic: *dlq,
-		ClientID: *clientID, FetchMaxBytes: int32(*fetchMax), SessionTimeout: *sessionTimeout, InstanceID: *instanceID}
-	if cfg.Log == "" {
-		cfg.Log = cfg.Topics[0]
-	}
-	cfg.Mapping = kafka.Mapping{Case: split(*fields["case"]), Activity: split(*fields["activity"]), Time: split(*fields["timestamp"]),
-		Start: split(*fields["start"]), Resource: split(*fields["resource"]), Lifecycle: split(*fields["lifecycle"])}
-	if cfg.TLS, cfg.SASL, err = sec.config(); err != nil {
+	cfg, err := kf.config()
+	if err != nil {
 		return err
 	}
+	cfg.UntilCaughtUp = *untilCaughtUp
 	if *progress > 0 {
 		cfg.ProgressInterval = *progress
 		cfg.Progress = func(s kafka.Stats) {
@@ -91,6 +70,58 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "ingested %s events and %s dead letters into log %q in %.1fs\n", thousands(s.Events),
 		thousands(s.DeadLetters), s.Log, s.Seconds)
 	return nil
+}
+
+// kafkaFlags are the flags of an ingestion, shared by pmx ingest kafka and
+// pmx serve (which names the brokers flag --kafka-brokers).
+type kafkaFlags struct {
+	brokersName                      string
+	brokers, topics, group, log, dlq *string
+	clientID, instanceID             *string
+	flushRows, fetchMax              *int
+	flushInterval, sessionTimeout    *time.Duration
+	sec                              *securityFlags
+	fields                           map[string]*string
+}
+
+func addKafkaFlags(fs *flag.FlagSet, brokersName string) *kafkaFlags {
+	f := &kafkaFlags{brokersName: brokersName, fields: map[string]*string{}}
+	f.brokers = fs.String(brokersName, "", "seed brokers, comma separated host:port")
+	f.topics = fs.String("topic", "", "topics, comma separated")
+	f.group = fs.String("group", "", "consumer group; members share the partitions")
+	f.log = fs.String("log", "", "log to append to (default: the first topic)")
+	f.flushRows = fs.Int("flush-rows", warehouse.RowGroupRows, "flush a batch after this many messages (a DuckDB row group, which DuckDB writes straight to the file)")
+	f.flushInterval = fs.Duration("flush-interval", time.Second, "flush at least this often")
+	f.dlq = fs.String("dlq-topic", "", "also produce dead letters to this topic")
+	f.clientID = fs.String("client-id", "pmx", "Kafka client id")
+	f.sessionTimeout = fs.Duration("session-timeout", 0, "how long the group waits for a silent member before moving its partitions (0 = 45s)")
+	f.instanceID = fs.String("instance-id", "", "static group membership id (default: derived from the group, the warehouse file and the host, so a restart gets its partitions back at once; 'none': dynamic member)")
+	f.fetchMax = fs.Int("fetch-max-bytes", 0, "max bytes per fetch response (0 = franz-go default, 50 MiB)")
+	f.sec = addSecurityFlags(fs)
+	for _, role := range []string{"case", "activity", "timestamp", "start", "resource", "lifecycle"} {
+		f.fields[role] = fs.String(role+"-field", "", "JSON field(s) holding the "+role+", comma separated in order of preference (default: XES keys and common names)")
+	}
+	return f
+}
+
+// given reports whether brokers, topic and group are all set.
+func (f *kafkaFlags) given() bool { return *f.brokers != "" && *f.topics != "" && *f.group != "" }
+
+// any reports whether any of brokers, topic and group is set.
+func (f *kafkaFlags) any() bool { return *f.brokers != "" || *f.topics != "" || *f.group != "" }
+
+func (f *kafkaFlags) config() (kafka.Config, error) {
+	cfg := kafka.Config{Brokers: split(*f.brokers), Topics: split(*f.topics), Group: *f.group, Log: *f.log,
+		FlushRows: *f.flushRows, FlushInterval: *f.flushInterval, DLQTopic: *f.dlq,
+		ClientID: *f.clientID, FetchMaxBytes: int32(*f.fetchMax), SessionTimeout: *f.sessionTimeout, InstanceID: *f.instanceID}
+	if cfg.Log == "" && len(cfg.Topics) > 0 {
+		cfg.Log = cfg.Topics[0]
+	}
+	cfg.Mapping = kafka.Mapping{Case: split(*f.fields["case"]), Activity: split(*f.fields["activity"]), Time: split(*f.fields["timestamp"]),
+		Start: split(*f.fields["start"]), Resource: split(*f.fields["resource"]), Lifecycle: split(*f.fields["lifecycle"])}
+	var err error
+	cfg.TLS, cfg.SASL, err = f.sec.config()
+	return cfg, err
 }
 
 // lagText is the total lag and, for up to 12 partitions, each partition's

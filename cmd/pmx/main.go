@@ -39,6 +39,7 @@ var commands = map[string]command{
 	"report":      {"write a self-contained HTML report", runReport},
 	"simulate":    {"what-if simulation: fit a simulator to a log, validate it, simulate logs and compare scenarios", runSimulate},
 	"optimize":    {"search the process changes that improve an objective most, by simulation, and rank them", runOptimize},
+	"serve":       {"web dashboard and JSON API over the warehouse's logs, live while it ingests from Kafka", runServe},
 	"demo":        {"import the bundled IT-incident log and write a report", runDemo},
 	"version":     {"print pmx's version, its build and the DuckDB it embeds", runVersion},
 }

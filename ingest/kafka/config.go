@@ -1,10 +1,13 @@
 package kafka
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
+	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/twmb/franz-go/pkg/sasl"
 
 	"github.com/pmx-dev/pmx/ingest/warehouse"
@@ -58,6 +61,21 @@ type Config struct {
 	// OnFlush, when set, is called after each committed flush with the
 	// produce timestamps of the records it stored (latency measurement).
 	OnFlush func(produced []time.Time, committed time.Time)
+
+	// OnCommit, when set, is called after each batch is committed with
+	// what the batch stored, before the next batch is written (on the
+	// writer's goroutine, under WriteLock). It is how a process that also
+	// serves the log follows it without reading it back. It must be quick;
+	// its error is reported as the stream's LastError and never stops the
+	// stream (the batch is stored).
+	OnCommit func(ctx context.Context, c Committed) error
+
+	// WriteLock, when set, is held while a batch is written and OnCommit
+	// runs. Another writer of the same warehouse in the process (a rebuild
+	// of the log's derived tables for a query) takes it to stay out of the
+	// ingester's transactions, which would otherwise conflict on the log's
+	// row.
+	WriteLock sync.Locker
 
 	// Progress, when set, is called about every ProgressInterval (default
 	// 5s) and once at the end.
@@ -114,4 +132,13 @@ type Stats struct {
 	// LastError is the latest error the stream survived (a partition's fetch
 	// error, a failed informational offset commit), "" when none.
 	LastError string `json:"last_error,omitempty"`
+}
+
+// Committed is what one committed batch stored, as OnCommit sees it.
+type Committed struct {
+	Log string
+	// Events are records of event.Schema in the order they were stored;
+	// they are released when OnCommit returns.
+	Events      []arrow.Record
+	DeadLetters []warehouse.DeadLetter
 }

@@ -37,6 +37,7 @@ type written struct {
 	b         *batch
 	err       error
 	commitErr error
+	hookErr   error // OnCommit's: reported, the batch is stored
 	at        time.Time
 }
 
@@ -58,7 +59,16 @@ func (c *consumer) write(ctx context.Context, b *batch) written {
 	if err := c.threads.set(b.threads); err != nil {
 		return written{b: b, err: fmt.Errorf("kafka: %w", err)}
 	}
+	if l := c.cfg.WriteLock; l != nil {
+		l.Lock()
+		defer l.Unlock()
+	}
 	w := written{b: b, err: c.app.Append(ctx, b.recs, b.dead, b.pos), at: time.Now()}
+	if w.err == nil && c.cfg.OnCommit != nil {
+		if err := c.cfg.OnCommit(ctx, Committed{Log: c.cfg.Log, Events: b.recs, DeadLetters: b.dead}); err != nil {
+			w.hookErr = fmt.Errorf("after commit: %w", err)
+		}
+	}
 	// Broker commits only inform lag tooling; the warehouse is authoritative.
 	if w.err == nil && len(b.commit) > 0 {
 		w.commitErr = c.cl.CommitRecords(ctx, b.commit...)
@@ -84,6 +94,9 @@ func (c *consumer) settle(ctx context.Context, w written) error {
 	c.stats.Flushes++
 	if w.commitErr != nil {
 		c.lastErr = fmt.Errorf("commit offsets to the group (informational): %w", w.commitErr)
+	}
+	if w.hookErr != nil {
+		c.lastErr = w.hookErr
 	}
 	if c.cfg.OnFlush != nil {
 		c.cfg.OnFlush(w.b.produced, w.at)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -63,4 +64,28 @@ func (w *Warehouse) CaseEvents(ctx context.Context, log, caseID string) (events 
 		attrs = json.RawMessage(ca.String)
 	}
 	return events, attrs, len(events) > 0, nil
+}
+
+// RecentDeadLetters returns up to limit of a log's latest dead letters
+// (without key and value), oldest first, with when each was received.
+func (w *Warehouse) RecentDeadLetters(ctx context.Context, log string, limit int) ([]DeadLetter, []time.Time, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT topic, partition, "offset", reason, received_at FROM (
+		SELECT * FROM dead_letters WHERE log_name = ? ORDER BY received_at DESC, topic, partition, "offset" DESC LIMIT ?)
+		ORDER BY received_at, topic, partition, "offset"`, log, limit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dead letters of log %q: %w", log, err)
+	}
+	defer rows.Close()
+	var out []DeadLetter
+	var at []time.Time
+	for rows.Next() {
+		var d DeadLetter
+		var t time.Time
+		if err := rows.Scan(&d.Topic, &d.Partition, &d.Offset, &d.Reason, &t); err != nil {
+			return nil, nil, err
+		}
+		out = append(out, d)
+		at = append(at, t.UTC())
+	}
+	return out, at, rows.Err()
 }

@@ -91,16 +91,10 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 	s.serveEvents(w, r, m)
 }
 
-// factsLog readies a log for the batch endpoints: a log being ingested
-// asks the ingester to rebuild its derived tables at its next commit (and
-// is answered from the last rebuild, at most RefreshEvery old while
-// events arrive); a stored log is rebuilt here if stale.
+// factsLog readies a log for the batch endpoints: its derived tables are
+// rebuilt if events were appended since (see refresh).
 func (s *Server) factsLog(ctx context.Context, m *monitor) (facts.Log, error) {
-	if m.live {
-		m.refreshMu.Lock()
-		m.wantRefresh = true
-		m.refreshMu.Unlock()
-	} else if err := s.w.Refresh(ctx, m.name); err != nil {
+	if err := s.refresh(ctx, m); err != nil {
 		return facts.Log{}, err
 	}
 	id, err := s.w.LogID(ctx, m.name)
@@ -188,16 +182,12 @@ func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request, m *monitor) 
 			s.fail(w, err)
 			return
 		}
-		l, err := timeline.LoadWith(r.Context(), s.w, m.name, timeline.Options{})
+		l, err := timeline.LoadWith(r.Context(), s.w, m.name, timeline.Options{NoRefresh: true})
 		if err != nil {
 			s.fail(w, err)
 			return
 		}
-		o := analyze.Options{SLA: s.o.Rules}
-		if s.o.Rules != nil && s.o.Rules.Calendar != nil && s.o.Rules.Calendar.Name() != calendar.Always().Name() {
-			o.Calendar = s.o.Rules.Calendar
-		}
-		rep, err := analyze.Run(l, o)
+		rep, err := analyze.Run(l, s.analyzeOptions())
 		if err != nil {
 			s.fail(w, err)
 			return
@@ -212,7 +202,7 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request, m *monitor)
 	if !ok {
 		return
 	}
-	writeJSON(w, m.state.Overview(hours))
+	writeJSON(w, m.state().Overview(hours))
 }
 
 func (s *Server) apiWorklist(w http.ResponseWriter, r *http.Request, m *monitor) {
@@ -220,7 +210,7 @@ func (s *Server) apiWorklist(w http.ResponseWriter, r *http.Request, m *monitor)
 	if !ok {
 		return
 	}
-	items := m.state.Worklist(r.URL.Query().Get("all") == "1", limit)
+	items := m.state().Worklist(r.URL.Query().Get("all") == "1", limit)
 	writeJSON(w, nonNil(items))
 }
 
@@ -229,7 +219,7 @@ func (s *Server) apiStuck(w http.ResponseWriter, r *http.Request, m *monitor) {
 	if !ok {
 		return
 	}
-	writeJSON(w, nonNil(m.state.Stuck(limit)))
+	writeJSON(w, nonNil(m.state().Stuck(limit)))
 }
 
 func (s *Server) apiExceptions(w http.ResponseWriter, r *http.Request, m *monitor) {
@@ -237,7 +227,7 @@ func (s *Server) apiExceptions(w http.ResponseWriter, r *http.Request, m *monito
 	if !ok {
 		return
 	}
-	writeJSON(w, nonNil(m.state.Exceptions(limit)))
+	writeJSON(w, nonNil(m.state().Exceptions(limit)))
 }
 
 func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request, m *monitor) {
@@ -308,4 +298,41 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 		s.o.Logger.Error("api", "err", err)
 		writeError(w, http.StatusInternalServerError, err.Error())
 	}
+}
+
+// refresh rebuilds a log's derived tables if events were appended since
+// they were built. For a log being ingested that happens at most every
+// RefreshEvery, and never more often than five times the last rebuild
+// took, so queries cost the ingester at most a sixth of its time; between
+// rebuilds the batch endpoints answer from the last one (the live views are
+// always current). The rebuild takes WriteLock: it must not run beside the
+// ingester's commit, which updates the same log.
+func (s *Server) refresh(ctx context.Context, m *monitor) error {
+	m.refreshMu.Lock()
+	defer m.refreshMu.Unlock()
+	if m.live && !m.refreshed.IsZero() && s.o.Now().Sub(m.refreshed) < m.refreshGap {
+		return nil
+	}
+	if l := s.o.WriteLock; l != nil {
+		l.Lock()
+		defer l.Unlock()
+	}
+	t0 := time.Now()
+	err := s.w.Refresh(ctx, m.name)
+	if errors.Is(err, warehouse.ErrNoLog) && m.live {
+		err = nil // nothing stored yet
+	}
+	m.refreshed = s.o.Now()
+	m.refreshGap = max(s.o.RefreshEvery, 5*time.Since(t0))
+	return err
+}
+
+// analyzeOptions are the options of the server's batch analyses: its SLA
+// rules, and business time in Options.Calendar, else the rules' calendar.
+func (s *Server) analyzeOptions() analyze.Options {
+	o := analyze.Options{SLA: s.o.Rules, Calendar: s.o.Calendar}
+	if o.Calendar == nil && s.o.Rules != nil && s.o.Rules.Calendar != nil && s.o.Rules.Calendar.Name() != calendar.Always().Name() {
+		o.Calendar = s.o.Rules.Calendar
+	}
+	return o
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/pmx-dev/pmx/analysis/analyze"
-	"github.com/pmx-dev/pmx/analysis/calendar"
 	"github.com/pmx-dev/pmx/analysis/facts"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 	"github.com/pmx-dev/pmx/report"
@@ -102,15 +101,13 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, m *monitor) 
 		s.fail(w, err)
 		return
 	}
-	tl, err := timeline.Load(r.Context(), s.w, m.name)
+	tl, err := timeline.LoadWith(r.Context(), s.w, m.name, timeline.Options{NoRefresh: true})
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	o := analyze.Options{SLA: s.o.Rules, Skip: analyze.PartWIP | analyze.PartDrift}
-	if s.o.Rules != nil && s.o.Rules.Calendar != nil && s.o.Rules.Calendar.Name() != calendar.Always().Name() {
-		o.Calendar = s.o.Rules.Calendar
-	}
+	o := s.analyzeOptions()
+	o.Skip = analyze.PartWIP | analyze.PartDrift
 	if in.Analysis, err = analyze.Run(tl, o); err != nil {
 		s.fail(w, err)
 		return

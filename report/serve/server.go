@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/pmx-dev/pmx/analysis/calendar"
 	"github.com/pmx-dev/pmx/analysis/live"
 	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/analysis/timeline"
@@ -23,6 +25,9 @@ type Options struct {
 	Token string
 	// Rules are the SLA rules of the live clocks and of /analyze.
 	Rules *sla.Rules
+	// Calendar is the business calendar of /analyze and the report's
+	// business-time figures (default: the rules' calendar).
+	Calendar *calendar.Calendar
 	// Live names the logs being ingested: their stream clock runs with the
 	// wall clock between events. The other logs are shown as stored, their
 	// clock at their last event.
@@ -36,6 +41,10 @@ type Options struct {
 	// RefreshEvery is how often at most a log being ingested gets its
 	// derived tables rebuilt for the batch endpoints (default 2 s).
 	RefreshEvery time.Duration
+	// WriteLock is the in-process ingester's (ingest/kafka Config.WriteLock):
+	// the server holds it while it rebuilds a log's derived tables. Nil
+	// when nothing else writes the warehouse.
+	WriteLock sync.Locker
 	// Tick is how often clocks are checked and pages updated (default 1 s).
 	Tick time.Duration
 	// Logger gets operational messages (default: discarded).
@@ -82,19 +91,23 @@ type Server struct {
 
 // monitor is one log's live state.
 type monitor struct {
-	name  string
-	state *live.State
-	live  bool
+	name string
+	// st is the live state; relearn replaces it (under WriteLock, so no
+	// batch is applied to the old one meanwhile).
+	st   atomic.Pointer[live.State]
+	live bool
+	// learnedFrom is how many cases the state's profile was learned from.
+	learnedFrom int
 	// The stream clock: the latest event time, and the wall time it was
 	// seen, so that between events it runs on with the wall clock.
 	clockMu   sync.Mutex
 	lastEvent int64
 	seenAt    time.Time
-	// refresh bookkeeping for the batch endpoints of a log being ingested
-	refreshMu   sync.Mutex
-	refreshed   time.Time
-	wantRefresh bool
-	changed     bool // applied since the last page update
+	// refresh bookkeeping for the batch endpoints (see Server.refresh)
+	refreshMu  sync.Mutex
+	refreshed  time.Time
+	refreshGap time.Duration
+	changed    bool // applied since the last page update
 }
 
 // New opens the server on a warehouse: every log's live state is rebuilt
@@ -157,14 +170,28 @@ func (s *Server) monitor(ctx context.Context, name string, isLive bool) (*monito
 	if hist != nil {
 		profile = live.Learn(hist)
 	}
-	m.state = live.New(live.Options{Log: name, Profile: profile, Rules: s.o.Rules})
-	m.state.Seed(s.al.keys(name))
+	st := live.New(live.Options{Log: name, Profile: profile, Rules: s.o.Rules})
+	st.Seed(s.al.keys(name))
+	m.st.Store(st)
 	var alerts []live.Alert
 	if hist != nil {
-		if alerts, err = m.state.Rebuild(hist); err != nil {
+		if alerts, err = st.Rebuild(hist); err != nil {
 			return nil, fmt.Errorf("serve: rebuild %q: %w", name, err)
 		}
-		m.lastEvent = m.state.Now()
+		m.lastEvent = st.Now()
+		m.learnedFrom = hist.Cases()
+	}
+	// The feed's dead letters are not in the history: the latest stored.
+	if dead, at, err := s.w.RecentDeadLetters(ctx, name, 100); err != nil {
+		return nil, err
+	} else if len(dead) > 0 {
+		b := live.Batch{}
+		for i, d := range dead {
+			b.DeadLetters = append(b.DeadLetters, deadLetter(d, at[i]))
+		}
+		if _, err := st.Apply(b); err != nil {
+			return nil, err
+		}
 	}
 	// Alerts are sent from the stream instant the log was first watched:
 	// what became due in the stored history is listed, not sent.
@@ -175,6 +202,8 @@ func (s *Server) monitor(ctx context.Context, name string, isLive bool) (*monito
 	s.monitors[name] = m
 	return m, nil
 }
+
+func (m *monitor) state() *live.State { return m.st.Load() }
 
 func (s *Server) monitorOf(name string) *monitor {
 	s.mu.RLock()
@@ -195,40 +224,24 @@ func (s *Server) logNames() []string {
 
 // Committed applies a batch the ingester committed for a log. It is called
 // on the ingester's goroutine, so it only does quick work: the live state,
-// the alerts' records (the webhook is sent from elsewhere), a note for the
-// pages; and, when a batch endpoint asked for it and RefreshEvery has
-// passed, the rebuild of the log's derived tables, which must not run
-// beside the ingester's own writes.
+// the alerts' records (the webhook is sent from elsewhere) and a note for
+// the pages.
 func (s *Server) Committed(ctx context.Context, log string, b live.Batch) error {
 	m, err := s.monitor(ctx, log, true)
 	if err != nil {
 		return err
 	}
-	alerts, err := m.state.Apply(b)
+	alerts, err := m.state().Apply(b)
 	if err != nil {
 		return err
 	}
 	m.clockMu.Lock()
-	if now := m.state.Now(); now > m.lastEvent {
+	if now := m.state().Now(); now > m.lastEvent {
 		m.lastEvent, m.seenAt = now, s.o.Now()
 	}
 	m.changed = true
 	m.clockMu.Unlock()
 	s.raise(ctx, alerts)
-	m.refreshMu.Lock()
-	due := m.wantRefresh && s.o.Now().Sub(m.refreshed) >= s.o.RefreshEvery
-	if due {
-		m.wantRefresh = false
-	}
-	m.refreshMu.Unlock()
-	if due {
-		if err := s.w.Refresh(ctx, log); err != nil {
-			return fmt.Errorf("serve: refresh %q: %w", log, err)
-		}
-		m.refreshMu.Lock()
-		m.refreshed = s.o.Now()
-		m.refreshMu.Unlock()
-	}
 	return nil
 }
 
@@ -276,17 +289,62 @@ func (s *Server) tick(ctx context.Context) {
 	for _, name := range s.logNames() {
 		m := s.monitorOf(name)
 		if m.live {
-			s.raise(ctx, m.state.Tick(s.streamNow(m)))
+			s.relearn(ctx, m)
+			s.raise(ctx, m.state().Tick(s.streamNow(m)))
 		}
 		m.clockMu.Lock()
 		changed := m.changed || m.live
 		m.changed = false
 		m.clockMu.Unlock()
 		if changed && s.hub.listening(name) {
-			s.hub.publish(name, "overview", m.state.Overview(48))
+			s.hub.publish(name, "overview", m.state().Overview(48))
 		}
 	}
 }
 
 // Handler is the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.routes() }
+
+// relearnBelow is the history size after which a log's profile is kept:
+// its end activities and usual waits no longer change with more cases.
+const relearnBelow = 100_000
+
+// relearn rebuilds a live log's state with a profile learned from what is
+// stored now, once the log has twice the cases its profile was learned
+// from (and at least 50). A log first seen on the stream has no history to
+// tell which activities end cases or how long steps usually wait; without
+// this its cases would stay open and none would ever be stuck until a
+// restart. The doubling keeps the rebuilds' cost in proportion to the
+// stream's. It needs WriteLock (an in-process ingester), under which no
+// batch is applied while the state is replaced.
+func (s *Server) relearn(ctx context.Context, m *monitor) {
+	if s.o.WriteLock == nil || m.learnedFrom >= relearnBelow {
+		return
+	}
+	if n := m.state().Followed(); n < 50 || n < 2*m.learnedFrom {
+		return
+	}
+	s.o.WriteLock.Lock()
+	defer s.o.WriteLock.Unlock()
+	hist, err := timeline.Load(ctx, s.w, m.name)
+	if err != nil {
+		s.o.Logger.Warn("relearning a live log's profile", "log", m.name, "err", err)
+		m.learnedFrom = max(2*m.learnedFrom, 50) // not before it has grown again
+		return
+	}
+	st := live.New(live.Options{Log: m.name, Profile: live.Learn(hist), Rules: s.o.Rules})
+	st.Seed(s.al.keys(m.name))
+	alerts, err := st.Rebuild(hist)
+	if err != nil {
+		s.o.Logger.Warn("relearning a live log's profile", "log", m.name, "err", err)
+		m.learnedFrom = max(2*m.learnedFrom, 50)
+		return
+	}
+	st.CarryFeed(m.state())
+	m.st.Store(st)
+	m.learnedFrom = hist.Cases()
+	m.clockMu.Lock()
+	m.changed = true
+	m.clockMu.Unlock()
+	s.raise(ctx, alerts)
+}
