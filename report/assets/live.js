@@ -144,11 +144,13 @@
     $(emptyId).hidden = rows.length > 0;
   }
 
-  var listTimer = null, listing = false;
-  // lists refreshes the worklist, stuck cases and the feed at most once a
-  // second, whatever the event rate.
+  var listTimer = null, listing = false, again = false;
+  // lists refreshes the worklist, stuck cases and the feed at most four
+  // times a second, whatever the event rate; an update that arrives while
+  // they are being fetched is not lost but fetched again after.
   function lists() {
-    if (listTimer || listing) return;
+    if (listing) { again = true; return; }
+    if (listTimer) return;
     listTimer = setTimeout(function () {
       listTimer = null;
       listing = true;
@@ -168,7 +170,10 @@
           drawFeed(ex, al);
         })
         .catch(function (e) { body.setAttribute("data-pmx-fetch-error", String(e)); })
-        .then(function () { listing = false; });
+        .then(function () {
+          listing = false;
+          if (again) { again = false; lists(); }
+        });
     }, 250);
   }
 

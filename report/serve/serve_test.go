@@ -377,8 +377,10 @@ func TestAlertsWebhookAndRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	go s.Run(runCtx)
+	runCtx, cancelRun := context.WithCancel(ctx)
+	ran := make(chan struct{})
+	go func() { defer close(ran); s.Run(runCtx) }()
+	stop := func() { cancelRun(); <-ran } // nothing uses the warehouse after
 	waitFor := func(n int) {
 		deadline := time.Now().Add(5 * time.Second)
 		for {
@@ -414,8 +416,10 @@ func TestAlertsWebhookAndRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, stop = context.WithCancel(ctx)
-	go s2.Run(runCtx)
+	runCtx, cancelRun = context.WithCancel(ctx)
+	defer cancelRun()
+	ran = make(chan struct{})
+	go func() { defer close(ran); s2.Run(runCtx) }()
 	time.Sleep(200 * time.Millisecond)
 	stop()
 	if n := posts.Load(); n != 4 {
