@@ -261,7 +261,8 @@ func treeLabels(t *tree.Node) []string {
 }
 
 // checkProbabilities checks that every choice has one probability per
-// child and every loop a redo probability below 1.
+// child, every loop a redo probability below 1, and every attribute drawn
+// independently of the path values with usable weights.
 func checkProbabilities(t *tree.Node, p *Probabilities) error {
 	if p == nil {
 		return errors.New("missing: mode tree needs choice probabilities for every X and redo probabilities for every loop")
@@ -278,15 +279,8 @@ func checkProbabilities(t *tree.Node, p *Probabilities) error {
 			case len(ps) != len(n.Children):
 				errs = append(errs, fmt.Errorf("choice %s: %d probabilities for %d children", at, len(ps), len(n.Children)))
 			default:
-				var sum float64
-				for _, v := range ps {
-					if !(v >= 0) {
-						errs = append(errs, fmt.Errorf("choice %s: probability %v < 0", at, v))
-					}
-					sum += v
-				}
-				if !(sum > 0) {
-					errs = append(errs, fmt.Errorf("choice %s: probabilities sum to 0", at))
+				if err := weights(ps); err != nil {
+					errs = append(errs, fmt.Errorf("choice %s: %w", at, err))
 				}
 			}
 		case tree.Or:
@@ -301,7 +295,38 @@ func checkProbabilities(t *tree.Node, p *Probabilities) error {
 		}
 	}
 	walk(t, "0")
+	// The simulator draws each attribute's value by these weights: an
+	// attribute without values, or with weights that sum to nothing, has
+	// none to draw.
+	for _, a := range sortedKeys(p.Attributes) {
+		vs := p.Attributes[a]
+		ws := make([]float64, 0, len(vs))
+		for _, v := range sortedKeys(vs) {
+			ws = append(ws, vs[v])
+		}
+		if len(ws) == 0 {
+			errs = append(errs, fmt.Errorf("attributes %s: no values; want value: relative frequency", a))
+		} else if err := weights(ws); err != nil {
+			errs = append(errs, fmt.Errorf("attributes %s: %w", a, err))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// weights checks probabilities or relative frequencies: finite, ≥ 0, and
+// a finite sum above 0.
+func weights(ws []float64) error {
+	var sum float64
+	for _, v := range ws {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("weight %v: want a finite value ≥ 0", v)
+		}
+		sum += v
+	}
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return fmt.Errorf("weights sum to %v; want a finite sum > 0", sum)
+	}
+	return nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
