@@ -58,6 +58,13 @@ func ReadYAML(r io.Reader, name, field, hint string) (*yaml.Node, error) {
 	if len(data) > maxSize {
 		return nil, &Error{name, 0, field, "file larger than 1 MiB"}
 	}
+	return ParseYAML(data, name, field, hint)
+}
+
+// ParseYAML is ReadYAML for a document already in memory, with no bound on
+// its size: for files with a larger bound of their own (a simulation model
+// fitted to a log with thousands of variants).
+func ParseYAML(data []byte, name, field, hint string) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {

@@ -43,7 +43,7 @@ func Read(r io.Reader, name string) (*Model, error) {
 	if len(data) > maxSize {
 		return nil, &Error{name, 0, "model", "file larger than 64 MiB"}
 	}
-	doc, err := calendar.ReadYAML(bytes.NewReader(data), name, "model", "want version, arrivals, routing, activities and pools")
+	doc, err := calendar.ParseYAML(data, name, "model", "want version, arrivals, routing, activities and pools")
 	if err != nil {
 		var ce *calendar.Error
 		if errors.As(err, &ce) {
