@@ -322,7 +322,7 @@ func (s *search) climb() error {
 		}
 		if len(won) == 0 {
 			if s.stopped == "" {
-				s.stopped = "no combination improves significantly"
+				s.stopped = "no further change improves the best combination significantly"
 			}
 			break
 		}

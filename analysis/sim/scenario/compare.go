@@ -444,6 +444,9 @@ func sentences(c *Comparison) []string {
 	if what != "" {
 		what = strings.ToUpper(what[:1]) + what[1:]
 	}
+	// "Add 2 people to X and automate Y cut …"; "These 3 changes together cut …".
+	plural := len(c.Changes) > 1 || strings.HasPrefix(what, "These ")
+	verbs := map[bool][3]string{false: {"raises", "cuts", "changes"}, true: {"raise", "cut", "change"}}[plural]
 	var out []string
 	for _, d := range c.Differences {
 		label, hours := "", true
@@ -472,9 +475,9 @@ func sentences(c *Comparison) []string {
 			(!isShare(d.KPI) && d.Baseline != 0 && math.Abs(d.Delta/d.Baseline) < 0.01) {
 			continue
 		}
-		verb := "raises"
+		verb := verbs[0]
 		if d.Delta < 0 {
-			verb = "cuts"
+			verb = verbs[1]
 		}
 		show := func(v float64) string {
 			switch {
@@ -495,7 +498,7 @@ func sentences(c *Comparison) []string {
 		out = append(out, s+".")
 	}
 	if len(out) == 0 {
-		out = append(out, fmt.Sprintf("%s changes no headline figure significantly over %d replications.", what, c.Replications))
+		out = append(out, fmt.Sprintf("%s %s no headline figure significantly over %d replications.", what, verbs[2], c.Replications))
 	}
 	return out
 }
