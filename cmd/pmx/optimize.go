@@ -38,7 +38,7 @@ func runOptimize(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&objective, "objective", optimize.CycleTime, "what to improve: cycle_time (mean), waiting (mean per activity), sla_breach (share of cases breaching an SLA; needs --sla) or cost (weekly staff cost, cycle time kept within 5 %)")
 	fs.StringVar(&slaPath, "sla", "", "SLA rules (YAML): the sla_breach objective, and breach rates among the KPIs")
 	fs.StringVar(&zone, "zone", "UTC", "zone the fitted calendars and arrival profile are in (IANA, e.g. Europe/Amsterdam)")
-	fs.IntVar(&budgetStaff, "budget-staff", -1, "most people to add, net of people removed (moves are free); -1: no cap")
+	fs.IntVar(&budgetStaff, "budget-staff", -1, "most people to add, net of people removed (moves are free; 0 also rules out longer working days); -1: no cap")
 	fs.Float64Var(&budgetCost, "budget-cost", 0, "most weekly cost to add (in --staff-cost units); 0: no cap")
 	fs.Float64Var(&staffCost, "staff-cost", 1, "cost of a staff hour where the model's pool has no cost_per_hour (1: costs count staff hours)")
 	fs.Float64Var(&automationCost, "automation-cost", 0, "weekly cost of running one automated step")

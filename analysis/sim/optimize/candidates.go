@@ -191,7 +191,9 @@ func generate(m *model.Model, d *diagnosis, o Options) []scenario.Change {
 		if o.BudgetStaff < 0 || o.BudgetStaff >= 2 {
 			out = append(out, scenario.Change{Kind: "resources", Pool: p.name, Add: 2})
 		}
-		if pool := m.Pools[p.name]; hasHours(pool) {
+		// A longer day is more paid time from the same people: a budget of
+		// no extra staff rules it out as it does an extra person.
+		if pool := m.Pools[p.name]; hasHours(pool) && o.BudgetStaff != 0 {
 			out = append(out, scenario.Change{Kind: "extend_hours", Pool: p.name, Scale: 1},
 				scenario.Change{Kind: "extend_hours", Pool: p.name, Scale: 2})
 		}

@@ -111,8 +111,8 @@ func TestStaffBudgetZeroOnlyMoves(t *testing.T) {
 			t.Errorf("%q adds people with a budget of 0", changes(r))
 		}
 		for _, c := range r.Apply {
-			if c.Kind == "resources" && c.Add > 0 {
-				t.Errorf("%q adds people with a budget of 0", changes(r))
+			if c.Kind == "resources" && c.Add > 0 || c.Kind == "extend_hours" {
+				t.Errorf("%q adds people or paid hours with a budget of 0", changes(r))
 			}
 			moved = moved || c.Kind == "move" && c.Pool == "Review"
 		}
@@ -120,8 +120,8 @@ func TestStaffBudgetZeroOnlyMoves(t *testing.T) {
 	if !moved || res.Recommendations[0].Apply[0].Kind != "move" {
 		t.Errorf("no move to Review first: %+v", res.Recommendations)
 	}
-	if res.Generated["resources"] != 0 {
-		t.Errorf("generated %d staff additions with a budget of 0", res.Generated["resources"])
+	if res.Generated["resources"] != 0 || res.Generated["extend_hours"] != 0 {
+		t.Errorf("generated %d staff additions and %d longer days with a budget of 0", res.Generated["resources"], res.Generated["extend_hours"])
 	}
 }
 

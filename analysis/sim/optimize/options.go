@@ -62,7 +62,8 @@ type Options struct {
 	// breach rate to the KPIs otherwise).
 	SLA *sla.Rules
 	// BudgetStaff caps the people added, net of people removed (moves
-	// count nothing); negative means no cap. BudgetCost caps the weekly
+	// count nothing); negative means no cap; 0 also rules out longer
+	// working days (more paid time from the same people). BudgetCost caps the weekly
 	// cost increase; 0 means no cap.
 	BudgetStaff int
 	BudgetCost  float64
