@@ -71,15 +71,32 @@ func ParseYAML(data []byte, name, field, hint string) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{name, 1, field, "empty document; " + hint}
 		}
-		return nil, problemLine(data, syntaxError(name, err))
+		return nil, inFile(data, problemLine(data, syntaxError(name, err)))
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, &Error{name, extra.Line, field, "more than one YAML document"}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, syntaxError(name, err)
+		return nil, inFile(data, syntaxError(name, err))
 	}
 	return &doc, nil
+}
+
+// inFile moves a syntax error reported past the file's last line (an
+// unclosed "{" or "[" at the end: the parser's line after it) to that line.
+func inFile(data []byte, err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	last := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		last++
+	}
+	if e.Line > max(last, 1) {
+		e.Line = max(last, 1)
+	}
+	return err
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
