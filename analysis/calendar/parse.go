@@ -89,14 +89,35 @@ func inFile(data []byte, err error) error {
 	if !errors.As(err, &e) {
 		return err
 	}
-	last := bytes.Count(data, []byte("\n"))
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		last++
-	}
-	if e.Line > max(last, 1) {
-		e.Line = max(last, 1)
+	if last := max(lineCount(data), 1); e.Line > last {
+		e.Line = last
 	}
 	return err
+}
+
+// lineCount counts lines as the YAML library numbers them: CR LF, CR, LF,
+// NEL, LS and PS each end one; text after the last break is a line too.
+func lineCount(data []byte) int {
+	n, tail := 0, false
+	for i := 0; i < len(data); i++ {
+		switch {
+		case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			i++
+		case data[i] == '\r' || data[i] == '\n':
+		case bytes.HasPrefix(data[i:], []byte("\u0085")):
+			i++
+		case bytes.HasPrefix(data[i:], []byte("\u2028")) || bytes.HasPrefix(data[i:], []byte("\u2029")):
+			i += 2
+		default:
+			tail = true
+			continue
+		}
+		n, tail = n+1, false
+	}
+	if tail {
+		n++
+	}
+	return n
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
