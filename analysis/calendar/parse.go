@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -97,7 +98,20 @@ func inFile(data []byte, err error) error {
 
 // lineCount counts lines as the YAML library numbers them: CR LF, CR, LF,
 // NEL, LS and PS each end one; text after the last break is a line too.
+// A file with a UTF-16 byte order mark is read as UTF-16, as the library
+// reads it.
 func lineCount(data []byte) int {
+	if len(data) >= 2 && (data[0] == 0xfe && data[1] == 0xff || data[0] == 0xff && data[1] == 0xfe) {
+		u := make([]uint16, 0, len(data)/2)
+		for i := 2; i+1 < len(data); i += 2 {
+			if data[0] == 0xfe {
+				u = append(u, uint16(data[i])<<8|uint16(data[i+1]))
+			} else {
+				u = append(u, uint16(data[i+1])<<8|uint16(data[i]))
+			}
+		}
+		data = []byte(string(utf16.Decode(u)))
+	}
 	n, tail := 0, false
 	for i := 0; i < len(data); i++ {
 		switch {
