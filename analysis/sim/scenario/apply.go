@@ -73,12 +73,16 @@ func (c Change) apply(m *model.Model) error {
 		if want < 1 {
 			return fmt.Errorf("pool %q would have %d resources; it needs at least one (automate its activities instead)", c.Pool, want)
 		}
+		if want > maxPeople {
+			return fmt.Errorf("pool %q would have %d resources; at most %d", c.Pool, want, maxPeople)
+		}
 		for len(p.Resources) > want {
 			p.Resources = p.Resources[:len(p.Resources)-1]
 		}
+		taken := memberNames(p)
 		for k := 1; len(p.Resources) < want; k++ {
 			name := fmt.Sprintf("%s, new %d", c.Pool, k)
-			if slices.ContainsFunc(p.Resources, func(r *model.Resource) bool { return r.Name == name }) {
+			if taken[name] {
 				continue
 			}
 			// A new member works the pool's hours at the typical speed.
@@ -161,11 +165,15 @@ func (c Change) apply(m *model.Model) error {
 		if len(from.Resources) <= c.Add {
 			return fmt.Errorf("pool %q has %d %s; moving %d would leave nobody to do its work", c.From, len(from.Resources), plural(len(from.Resources), "member", "members"), c.Add)
 		}
+		if len(to.Resources)+c.Add > maxPeople {
+			return fmt.Errorf("pool %q would have %d resources; at most %d", c.Pool, len(to.Resources)+c.Add, maxPeople)
+		}
 		from.Resources = from.Resources[:len(from.Resources)-c.Add]
+		taken := memberNames(to)
 		for k := 1; k <= c.Add; {
 			name := fmt.Sprintf("%s, from %s %d", c.Pool, c.From, k)
 			k++
-			if slices.ContainsFunc(to.Resources, func(r *model.Resource) bool { return r.Name == name }) {
+			if taken[name] {
 				c.Add++ // the name is taken (a second move): try the next
 				continue
 			}
@@ -496,6 +504,15 @@ func indexFrom(path []string, name string, from int) int {
 		return from + i
 	}
 	return -1
+}
+
+// memberNames is the set of the pool's members' names.
+func memberNames(p *model.Pool) map[string]bool {
+	out := make(map[string]bool, len(p.Resources))
+	for _, r := range p.Resources {
+		out[r.Name] = true
+	}
+	return out
 }
 
 func memberCalendars(p *model.Pool) []*model.Calendar {

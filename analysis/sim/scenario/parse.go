@@ -204,10 +204,15 @@ func (p *parser) number(n *yaml.Node, field string) (float64, bool) {
 	return v, true
 }
 
+// maxPeople bounds the people a change counts (add, remove, set, move's
+// count) and a pool's size after it: more is a typo, and each member
+// costs memory and time in every run.
+const maxPeople = 100_000
+
 func (p *parser) count(n *yaml.Node, field string) (int, bool) {
 	v, err := strconv.Atoi(n.Value)
-	if n.Kind != yaml.ScalarNode || err != nil || v < 0 {
-		p.errorf(n.Line, field, "%q: want a whole number ≥ 0", n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || v < 0 || v > maxPeople {
+		p.errorf(n.Line, field, "%q: want a whole number from 0 to %d", n.Value, maxPeople)
 		return 0, false
 	}
 	return v, true
