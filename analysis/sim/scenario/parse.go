@@ -137,12 +137,18 @@ func Parse(r io.Reader, name string) (*Scenario, error) {
 		k, v := root.Content[i], root.Content[i+1]
 		switch k.Value {
 		case "name":
-			sc.Name = v.Value
+			// An empty name keeps the default, so that errors still name
+			// the file.
+			if v.Kind != yaml.ScalarNode {
+				p.errorf(v.Line, "name", "want a name")
+			} else if strings.TrimSpace(v.Value) != "" {
+				sc.Name = v.Value
+			}
 		case "changes":
 			changes = v
 		case "description":
 		default:
-			p.errorf(k.Line, k.Value, "unknown field (want name, description or changes)")
+			p.errorf(k.Line, keyName(k), "unknown field (want name, description or changes)")
 		}
 	}
 	if changes == nil || changes.Kind != yaml.SequenceNode || len(changes.Content) == 0 {
@@ -187,12 +193,21 @@ func (p *parser) fields(n *yaml.Node, field string, allowed ...string) map[strin
 			ok = ok || a == k.Value
 		}
 		if !ok {
-			p.errorf(k.Line, field+"."+k.Value, "unknown field (want %s)", strings.Join(allowed, ", "))
+			p.errorf(k.Line, field+"."+keyName(k), "unknown field (want %s)", strings.Join(allowed, ", "))
 			continue
 		}
 		out[k.Value] = v
 	}
 	return out
+}
+
+// keyName is a mapping key as errors show it: quoted when it is empty or
+// not a plain word (a list or a mapping used as a key has no text).
+func keyName(k *yaml.Node) string {
+	if k.Kind != yaml.ScalarNode || strings.TrimSpace(k.Value) == "" {
+		return strconv.Quote(k.Value)
+	}
+	return k.Value
 }
 
 func (p *parser) number(n *yaml.Node, field string) (float64, bool) {
@@ -234,7 +249,7 @@ func (p *parser) change(n *yaml.Node, field string) (Change, bool) {
 	}
 	k, v := n.Content[0], n.Content[1]
 	c := Change{Kind: k.Value, Line: k.Line}
-	field += "." + k.Value
+	field += "." + keyName(k)
 	before := len(p.errs)
 	switch k.Value {
 	case "resources":
