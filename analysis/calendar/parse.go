@@ -74,6 +74,12 @@ func ParseYAML(data []byte, name, field, hint string) (*yaml.Node, error) {
 		}
 		return nil, inFile(data, problemLine(data, syntaxError(name, err)))
 	}
+	// A document that is only "---" holds an empty node, which the library
+	// puts on the line after the marker, past the end of a file that ends
+	// there: it is put on the marker's line.
+	if c := doc.Content; len(c) == 1 && c[0].Kind == yaml.ScalarNode && c[0].Tag == "!!null" && c[0].Value == "" {
+		c[0].Line = doc.Line
+	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, &Error{name, extra.Line, field, "more than one YAML document"}
