@@ -40,6 +40,7 @@ var commands = map[string]command{
 	"simulate":    {"what-if simulation: fit a simulator to a log, validate it, simulate logs and compare scenarios", runSimulate},
 	"optimize":    {"search the process changes that improve an objective most, by simulation, and rank them", runOptimize},
 	"serve":       {"web dashboard and JSON API over the warehouse's logs, live while it ingests from Kafka", runServe},
+	"export":      {"write a log as XES, CSV or Parquet (one file, or hive-partitioned), for other tools", runExport},
 	"demo":        {"import the bundled IT-incident log and write a report", runDemo},
 	"version":     {"print pmx's version, its build and the DuckDB it embeds", runVersion},
 }
