@@ -47,6 +47,11 @@ func runLogs(ctx context.Context, e *env, args []string) error {
 			cases, thousands(l.Rejects), l.Lifecycle, l.ImportedAt, l.Source)
 	}
 	for _, l := range logs {
+		if l.DerivedFrom != "" {
+			fmt.Fprintf(tw, "%s is filtered from %s: %s\n", l.Name, l.DerivedFrom, l.Filter)
+		}
+	}
+	for _, l := range logs {
 		if l.Stale {
 			fmt.Fprintln(tw, "* events were streamed in since; the next analysis of the log refreshes these figures")
 			break

@@ -35,6 +35,9 @@ type ImportOptions struct {
 	// Trace, when set, receives every SQL statement the import runs and how
 	// long it took (pmx import --trace).
 	Trace func(stmt string, d time.Duration)
+
+	derivedFrom string // set by Derive: recorded in logs.derived_from
+	filterSpec  []byte // set by Derive: recorded in logs.filter_spec
 }
 
 // ReadFunc decodes a source into the sink. It runs in its own goroutine
@@ -196,6 +199,15 @@ func (w *Warehouse) finish(ctx context.Context, tx *txConn, id int64, opt Import
 			rejects, lifecycle, classifier, meta) VALUES (?, ?, ?, ?, now()::TIMESTAMP, 0, 0, 0, 0, ?, 'standard', ?, ?)`,
 		id, opt.Name, opt.Source, opt.Format, rejects, classifier, metaJSON); err != nil {
 		return LogInfo{}, fmt.Errorf("import %s: record log: %w", opt.Source, err)
+	}
+	if opt.derivedFrom != "" {
+		var spec any
+		if len(opt.filterSpec) > 0 {
+			spec = string(opt.filterSpec)
+		}
+		if err := tx.exec(ctx, `UPDATE logs SET derived_from = ?, filter_spec = ? WHERE log_id = ?`, opt.derivedFrom, spec, id); err != nil {
+			return LogInfo{}, fmt.Errorf("import %s: record log: %w", opt.Source, err)
+		}
 	}
 	if err := deriveTables(ctx, tx, id, p); err != nil {
 		return LogInfo{}, fmt.Errorf("import %s: %w", opt.Source, err)

@@ -13,7 +13,19 @@ import (
 var migrations = []string{
 	event.DDL + derivedDDL,
 	streamingDDL,
+	derivedLogDDL,
 }
+
+// derivedLogDDL records how a derived log (pmx filter) was made.
+//
+//	logs.derived_from  the name of the log it was copied from, at the time
+//	                   (NULL for an imported log)
+//	logs.filter_spec   the criteria that chose the rows it kept, as the JSON
+//	                   analysis/filter writes
+const derivedLogDDL = `
+ALTER TABLE logs ADD COLUMN derived_from VARCHAR;
+ALTER TABLE logs ADD COLUMN filter_spec JSON;
+`
 
 // streamingDDL adds what continuous ingestion (Kafka) needs.
 //

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -200,13 +201,18 @@ type LogInfo struct {
 	// Stale: events were appended (pmx ingest kafka) since instances and
 	// facts were derived; the next analysis of the log rebuilds them.
 	Stale bool `json:"stale"`
+	// DerivedFrom and Filter say how a derived log (pmx filter) was made:
+	// the log its rows were copied from and the criteria, as JSON.
+	DerivedFrom string          `json:"derived_from,omitempty"`
+	Filter      json.RawMessage `json:"filter,omitempty"`
 }
 
 // Logs lists the imported logs by name.
 func (w *Warehouse) Logs(ctx context.Context) ([]LogInfo, error) {
 	rows, err := w.db.QueryContext(ctx, `SELECT log_id, name, source, format,
 		strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ'), events, instances, cases, rejects, lifecycle,
-		coalesce(classifier, ''), coalesce(stale, false) FROM logs ORDER BY name`)
+		coalesce(classifier, ''), coalesce(stale, false), coalesce(derived_from, ''), coalesce(filter_spec::VARCHAR, '')
+		FROM logs ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list logs: %w", err)
 	}
@@ -214,9 +220,13 @@ func (w *Warehouse) Logs(ctx context.Context) ([]LogInfo, error) {
 	var out []LogInfo
 	for rows.Next() {
 		var l LogInfo
+		var spec string
 		if err := rows.Scan(&l.ID, &l.Name, &l.Source, &l.Format, &l.ImportedAt, &l.Events, &l.Instances,
-			&l.Cases, &l.Rejects, &l.Lifecycle, &l.Classifier, &l.Stale); err != nil {
+			&l.Cases, &l.Rejects, &l.Lifecycle, &l.Classifier, &l.Stale, &l.DerivedFrom, &spec); err != nil {
 			return nil, fmt.Errorf("list logs: %w", err)
+		}
+		if spec != "" {
+			l.Filter = json.RawMessage(spec)
 		}
 		out = append(out, l)
 	}
