@@ -17,6 +17,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pmx-dev/pmx/analysis/sim/engine"
@@ -175,11 +176,16 @@ func (a *appendWriter) Write(p []byte) (int, error) { a.b = append(a.b, p...); r
 // Read hands the log to a warehouse import (warehouse.ReadFunc): one
 // canonical event per instance (completion time, start time, resource,
 // lifecycle complete) and one case row per case with its attributes.
+// Invalid UTF-8 in names becomes U+FFFD, as pmx's file readers make it
+// (DuckDB refuses it).
 func (l *Log) Read(ctx context.Context, sink event.Sink) (event.Meta, error) {
 	b := event.NewBuilder(sink, 0)
 	defer b.Release()
 	var meta event.Meta
 	var obj event.Object
+	acts, res := validUTF8(l.Activities), validUTF8(l.Resources)
+	prefix := strings.ToValidUTF8(l.Prefix, "\uFFFD")
+	caseID := func(c int) string { return prefix + strconv.Itoa(c+1) }
 	for c := range l.CaseAttrs {
 		obj.Reset()
 		for k, v := range l.CaseAttrs[c] {
@@ -191,7 +197,7 @@ func (l *Log) Read(ctx context.Context, sink event.Sink) (event.Meta, error) {
 		if obj.Len() > 0 {
 			attrs = obj.Bytes()
 		}
-		if err := b.AppendCase(l.caseID(c), attrs); err != nil {
+		if err := b.AppendCase(caseID(c), attrs); err != nil {
 			return meta, err
 		}
 	}
@@ -199,8 +205,11 @@ func (l *Log) Read(ctx context.Context, sink event.Sink) (event.Meta, error) {
 		if i%65536 == 0 && ctx.Err() != nil {
 			return meta, ctx.Err()
 		}
-		e := event.Event{Case: l.caseID(in.Case), Activity: l.Activities[in.Activity], Time: in.End, Start: in.Start,
-			Resource: l.resource(in.Resource), Lifecycle: "complete", Seq: int64(i)}
+		e := event.Event{Case: caseID(in.Case), Activity: acts[in.Activity], Time: in.End, Start: in.Start,
+			Lifecycle: "complete", Seq: int64(i)}
+		if in.Resource >= 0 {
+			e.Resource = res[in.Resource]
+		}
 		if err := b.Append(&e); err != nil {
 			return meta, err
 		}
@@ -211,6 +220,15 @@ func (l *Log) Read(ctx context.Context, sink event.Sink) (event.Meta, error) {
 	}
 	meta.Attrs = []byte(`{"source":"pmx simulate"}`)
 	return meta, nil
+}
+
+// validUTF8 is names with invalid UTF-8 replaced by U+FFFD.
+func validUTF8(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.ToValidUTF8(n, "\uFFFD")
+	}
+	return out
 }
 
 // Timeline is the log as a timeline.Log, for the analyses that read one
