@@ -464,9 +464,22 @@ func (p *parser) hours(n *yaml.Node, field string) map[string][]string {
 	if n.Kind == yaml.MappingNode {
 		if err := n.Decode(&out); err != nil {
 			p.errorf(n.Line, field, "%v", err)
+			return out
 		}
-		return out
+	} else {
+		out = p.hoursText(n, field)
 	}
+	// The calendar format checks days and hours (here, so that the error
+	// names the line, and not only when the changed model is validated).
+	if _, err := (&model.Calendar{Timezone: "UTC", Hours: out}).Compile("UTC"); err != nil {
+		p.errorf(n.Line, field, "%v", err)
+	}
+	return out
+}
+
+// hoursText reads "Mon-Fri 07:00-19:00; Sat 09:00-12:00".
+func (p *parser) hoursText(n *yaml.Node, field string) map[string][]string {
+	out := map[string][]string{}
 	for _, part := range strings.Split(n.Value, ";") {
 		part = strings.TrimSpace(part)
 		days, spans, ok := strings.Cut(part, " ")
@@ -477,10 +490,6 @@ func (p *parser) hours(n *yaml.Node, field string) map[string][]string {
 		for _, s := range strings.Split(spans, ",") {
 			out[strings.ToLower(strings.TrimSpace(days))] = append(out[strings.ToLower(strings.TrimSpace(days))], strings.TrimSpace(s))
 		}
-	}
-	// The calendar format checks days and hours when the model compiles.
-	if _, err := (&model.Calendar{Timezone: "UTC", Hours: out}).Compile("UTC"); err != nil {
-		p.errorf(n.Line, field, "%v", err)
 	}
 	return out
 }
