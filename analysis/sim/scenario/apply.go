@@ -260,6 +260,9 @@ func removeActivity(m *model.Model, name string) error {
 		walk(t)
 		m.Routing.Tree = t.String()
 		delete(m.Acts, name)
+		for _, a := range m.Acts {
+			delete(a.DelayAfter, name)
+		}
 		return nil
 	}
 	for i := range m.Routing.Variants {
