@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pmx-dev/pmx/ingest"
+	"github.com/pmx-dev/pmx/ingest/ocel"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
 
@@ -48,6 +49,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	// only file does not leave an empty warehouse behind.
 	if opt.Format == "" {
 		for _, f := range files {
+			if k, _ := ocel.Detect(f); k != "" {
+				continue
+			}
 			if _, err := ingest.DetectFormat(f); err != nil {
 				return fmt.Errorf("import %w", err)
 			}
@@ -60,9 +64,22 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.Close()
-	var infos []warehouse.LogInfo
+	var infos []any // warehouse.LogInfo, or ocel.Info for an object-centric log
 	for _, f := range files {
 		start := time.Now()
+		if k, _ := ocel.Detect(f); k != "" && opt.Format == "" {
+			oi, err := importOCEL(ctx, e, w, f, k, opt.Name, opt.Replace, *asJSON)
+			if err != nil {
+				if created && len(infos) == 0 {
+					w.Close()
+					os.Remove(*db)
+					os.Remove(*db + ".wal")
+				}
+				return err
+			}
+			infos = append(infos, oi)
+			continue
+		}
 		info, err := importWithProgress(ctx, e, w, f, opt)
 		if err != nil {
 			if created && len(infos) == 0 {

@@ -25,14 +25,15 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"import":      {"import event log files (XES, XES.gz, CSV, Parquet) into the warehouse", runImport},
+	"import":      {"import event log files (XES, XES.gz, CSV, Parquet; OCEL 2.0 JSON, XML, SQLite) into the warehouse", runImport},
 	"ingest":      {"ingest kafka: append JSON events from Kafka topics, exactly once", runIngest},
 	"replay":      {"publish a log's events to a Kafka topic in time order (as fast as possible or time-scaled)", runReplay},
 	"logs":        {"list the logs in the warehouse", runLogs},
 	"filter":      {"create a filtered log (time frame, variants, activities, attributes, durations) in the warehouse", runFilter},
 	"stats":       {"log statistics: cases, events, activities, variants, durations", runStats},
 	"variants":    {"the most frequent variants (activity sequences)", runVariants},
-	"dfg":         {"directly-follows graph with frequencies and waiting times", runDFG},
+	"dfg":         {"directly-follows graph with frequencies and waiting times (--object-centric: OC-DFG of an OCEL log)", runDFG},
+	"flatten":     {"flatten an object-centric (OCEL) log on one object type into a classic log", runFlatten},
 	"discover":    {"discover a process model (Alpha, Heuristics, Inductive Miner, filtered DFG) and export it", runDiscover},
 	"conformance": {"check a log against a Petri net (PNML): token replay or alignments, fitness and precision", runConformance},
 	"analyze":     {"time decomposition, bottlenecks, rework, resources, segments, drift (and SLA rules)", runAnalyze},
@@ -42,6 +43,7 @@ var commands = map[string]command{
 	"optimize":    {"search the process changes that improve an objective most, by simulation, and rank them", runOptimize},
 	"serve":       {"web dashboard and JSON API over the warehouse's logs, live while it ingests from Kafka", runServe},
 	"export":      {"write a log as XES, CSV or Parquet (one file, or hive-partitioned), for other tools", runExport},
+	"sql":         {"run read-only SQL on the warehouse, with process views (v_events, v_steps, v_cases, v_variants) and macros", runSQL},
 	"demo":        {"import the bundled IT-incident log and write a report", runDemo},
 	"version":     {"print pmx's version, its build and the DuckDB it embeds", runVersion},
 }

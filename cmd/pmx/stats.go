@@ -15,7 +15,18 @@ import (
 func runStats(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "stats", "[flags] (--log NAME | FILE)")
 	src := addSourceFlags(fs)
-	l, closeFn, err := src.parseAndOpen(ctx, e, fs, args)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if w, g, ok, err := ocelLog(ctx, src.db, src.log); ok || err != nil { // an object-centric log
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		return ocelStats(e, g, src.json)
+	}
+	l, closeFn, err := src.open(ctx, e, pos)
 	if err != nil {
 		return err
 	}
@@ -103,7 +114,21 @@ func runVariants(ctx context.Context, e *env, args []string) error {
 func runDFG(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "dfg", "[flags] (--log NAME | FILE)")
 	src := addSourceFlags(fs)
-	l, closeFn, err := src.parseAndOpen(ctx, e, fs, args)
+	oc := fs.Bool("object-centric", false, "object-centric DFG (per object type) of an OCEL log; the default for one")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if w, g, ok, err := ocelLog(ctx, src.db, src.log); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		return ocelDFG(e, g, src.json)
+	} else if *oc {
+		return fmt.Errorf("--object-centric needs --log naming an object-centric (OCEL) log in %s (pmx logs lists them): %w", src.db, errUsage)
+	}
+	l, closeFn, err := src.open(ctx, e, pos)
 	if err != nil {
 		return err
 	}

@@ -13,8 +13,8 @@
 //
 // Warehouse tables (created here with CREATE TABLE IF NOT EXISTS, keyed by
 // the logs row's log_id; the logs row has format "ocel-json", "ocel-xml" or
-// "ocel-sqlite", 0 events and 0 cases, so pmx logs lists the log and its
-// kind):
+// "ocel-sqlite", its events column the OCEL event count and 0 cases and
+// activity instances, so pmx logs lists the log, its kind and its size):
 //
 //	ocel_event_types  (log_id, type, attributes JSON)  declared event types and their attributes
 //	ocel_object_types (log_id, type, attributes JSON)  declared object types and their attributes

@@ -24,7 +24,7 @@ func Flatten(ctx context.Context, w *warehouse.Warehouse, g *Graph, typ, name st
 		found = found || t == typ
 	}
 	if !found {
-		return warehouse.LogInfo{}, fmt.Errorf("log %q has no object type %q (types: %v)", g.Name, typ, g.Types)
+		return warehouse.LogInfo{}, fmt.Errorf("log %q has no object type %q (its types: %q)", g.Name, typ, g.Types)
 	}
 	return w.Import(ctx, warehouse.ImportOptions{Name: name, Source: g.Name + " (object type " + typ + ")", Format: FlattenFormat, Replace: replace},
 		func(ctx context.Context, sink event.Sink) (event.Meta, error) {

@@ -16,7 +16,9 @@ const (
 )
 
 // IsOCEL reports whether a logs row's format is an object-centric log.
-func IsOCEL(format string) bool { return strings.HasPrefix(format, "ocel-") }
+func IsOCEL(format string) bool {
+	return format == FormatJSON || format == FormatXML || format == FormatSQLite
+}
 
 // Log is one object-centric event log.
 type Log struct {

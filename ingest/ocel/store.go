@@ -107,6 +107,10 @@ func store(ctx context.Context, db *sql.DB, id int64, l *Log, info *Info) (err e
 	if err != nil {
 		return err
 	}
+	// logs.events is the OCEL event count, so pmx logs shows the log's size.
+	if _, err = conn.ExecContext(ctx, "UPDATE logs SET events = ? WHERE log_id = ?", int64(len(l.Events)), id); err != nil {
+		return err
+	}
 	_, err = conn.ExecContext(ctx, "COMMIT")
 	return err
 }
