@@ -215,6 +215,9 @@ func ParseWhere(s string) (Expr, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, fmt.Errorf("%w: empty expression", ErrWhere)
 	}
+	if !utf8.ValidString(s) {
+		return nil, fmt.Errorf("%w: not UTF-8", ErrWhere)
+	}
 	toks, err := lex(s)
 	if err != nil {
 		return nil, err
