@@ -174,9 +174,9 @@ func stamp(us int64) string { return time.UnixMicro(us).UTC().Format("2006-01-02
 // Result is what an export wrote; pmx export --json prints it.
 type Result struct {
 	Log    string `json:"log"`
-	Output string `json:"output"`           // file or directory written
-	Format string `json:"format"`           // xes, xes.gz, csv, csv.gz, parquet or parquet-dir
-	Events int64  `json:"events"`           // stored events written (every lifecycle transition)
+	Output string `json:"output"` // file or directory written
+	Format string `json:"format"` // xes, xes.gz, csv, csv.gz, parquet or parquet-dir
+	Events int64  `json:"events"` // stored events written (every lifecycle transition)
 	Cases  int64  `json:"cases"`
 }
 
