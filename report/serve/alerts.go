@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pmx-dev/pmx/analysis/live"
@@ -60,6 +62,8 @@ type alertStore struct {
 	raised  map[string][]string // log → keys, loaded at start
 	since   map[string]time.Time
 	pending int
+	// version counts the changes of the stored alerts (see liveAnswer).
+	version atomic.Uint64
 }
 
 func openAlerts(ctx context.Context, w *warehouse.Warehouse, o Options) (*alertStore, error) {
@@ -121,29 +125,62 @@ func (a *alertStore) watch(ctx context.Context, log string, from time.Time) erro
 	return nil
 }
 
-// add records an alert; the sender posts it unless it is silent.
-func (a *alertStore) add(ctx context.Context, al live.Alert) error {
-	a.mu.Lock()
-	since, watched := a.since[al.Log]
-	a.mu.Unlock()
-	silent := !watched || !al.At.After(since)
-	var deadline any
-	if !al.Deadline.IsZero() {
-		deadline = al.Deadline
+// insertAlertRows is how many alerts one INSERT statement stores.
+const insertAlertRows = 100
+
+// add records alerts, in one transaction: a batch that brings many clocks
+// past their deadline at once costs one commit, not one per alert (this
+// runs on the ingester's goroutine). The sender posts those not silent.
+func (a *alertStore) add(ctx context.Context, als []live.Alert) error {
+	if len(als) == 0 {
+		return nil
 	}
-	_, err := a.db.ExecContext(ctx, `INSERT INTO serve_alerts (key, log, kind, case_id, rule, due_at, deadline, last_activity, resource, silent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		al.Key, al.Log, al.Kind, al.Case, al.Rule, al.At, deadline, al.LastActivity, al.Resource, silent)
+	loud := false
+	args := make([]any, 0, 10*len(als))
+	a.mu.Lock()
+	for _, al := range als {
+		since, watched := a.since[al.Log]
+		silent := !watched || !al.At.After(since)
+		loud = loud || !silent
+		var deadline any
+		if !al.Deadline.IsZero() {
+			deadline = al.Deadline
+		}
+		args = append(args, al.Key, al.Log, al.Kind, al.Case, al.Rule, al.At, deadline, al.LastActivity, al.Resource, silent)
+	}
+	a.mu.Unlock()
+	err := a.insert(ctx, args)
+	a.version.Add(1)
 	if err != nil {
 		return err
 	}
-	if !silent && a.o.Webhook != "" {
+	if loud && a.o.Webhook != "" {
 		select {
 		case a.wake <- struct{}{}:
 		default:
 		}
 	}
 	return nil
+}
+
+// insert stores alert rows (ten values each) in statements of up to
+// insertAlertRows rows, in one transaction.
+func (a *alertStore) insert(ctx context.Context, args []any) error {
+	tx, err := a.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
+	for len(args) > 0 {
+		n := min(len(args)/10, insertAlertRows)
+		q := `INSERT INTO serve_alerts (key, log, kind, case_id, rule, due_at, deadline, last_activity, resource, silent) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") + ` ON CONFLICT DO NOTHING`
+		if _, err := tx.ExecContext(ctx, q, args[:10*n]...); err != nil {
+			return err
+		}
+		args = args[10*n:]
+	}
+	return tx.Commit()
 }
 
 // StoredAlert is an alert as /api/logs/{log}/alerts lists it.
@@ -246,15 +283,19 @@ func (a *alertStore) sendDue(ctx context.Context) time.Duration {
 		if err := a.post(ctx, s.Alert); err != nil {
 			backoff := min(maxBackoff, backoffUnit<<min(s.Attempts, 20))
 			a.o.Logger.Warn("alert webhook failed", "key", s.Key, "attempt", s.Attempts+1, "retry_in", backoff, "err", err)
-			if _, err := a.db.ExecContext(ctx, `UPDATE serve_alerts SET attempts = attempts + 1, next_try = ?, last_error = ? WHERE key = ?`,
-				now.Add(backoff), err.Error(), s.Key); err != nil {
-				a.o.Logger.Error("recording a webhook failure", "key", s.Key, "err", err)
+			_, dbErr := a.db.ExecContext(ctx, `UPDATE serve_alerts SET attempts = attempts + 1, next_try = ?, last_error = ? WHERE key = ?`,
+				now.Add(backoff), err.Error(), s.Key)
+			a.version.Add(1)
+			if dbErr != nil {
+				a.o.Logger.Error("recording a webhook failure", "key", s.Key, "err", dbErr)
 				return 5 * time.Second
 			}
 			continue
 		}
-		if _, err := a.db.ExecContext(ctx, `UPDATE serve_alerts SET attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE key = ?`, now, s.Key); err != nil {
-			a.o.Logger.Error("recording a sent alert", "key", s.Key, "err", err)
+		_, dbErr := a.db.ExecContext(ctx, `UPDATE serve_alerts SET attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE key = ?`, now, s.Key)
+		a.version.Add(1)
+		if dbErr != nil {
+			a.o.Logger.Error("recording a sent alert", "key", s.Key, "err", dbErr)
 			return 5 * time.Second
 		}
 	}

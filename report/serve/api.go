@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pmx-dev/pmx/analysis/analyze"
@@ -91,45 +92,153 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 	s.serveEvents(w, r, m)
 }
 
-// factsLog readies a log for the batch endpoints: its derived tables are
-// rebuilt if events were appended since (see refresh).
-func (s *Server) factsLog(ctx context.Context, m *monitor) (facts.Log, error) {
+// readFacts readies a log for the batch endpoints (its derived tables are
+// rebuilt if events were appended since; see refresh) and runs fn on it
+// under the tables' read lock: fn's queries, however many, see one version
+// of them. (DuckDB's snapshot is per statement; a rebuild between two would
+// mix versions, as a DFG whose edges predate its activity counts.)
+func (s *Server) readFacts(ctx context.Context, m *monitor, fn func(facts.Log) error) error {
 	if err := s.refresh(ctx, m); err != nil {
-		return facts.Log{}, err
+		return err
 	}
+	m.derived.RLock()
+	defer m.derived.RUnlock()
 	id, err := s.w.LogID(ctx, m.name)
 	if err != nil {
-		return facts.Log{}, err
+		return err
 	}
-	return facts.Log{DB: s.w.DB(), ID: id, Name: m.name}, nil
+	return fn(facts.Log{DB: s.w.DB(), ID: id, Name: m.name})
+}
+
+// maxAnswers bounds the answers kept per log (a parameter makes a key
+// per value).
+const maxAnswers = 32
+
+// answerSlot holds an endpoint's latest answer for one log and request;
+// mu is held while it is brought up to date.
+type answerSlot struct {
+	mu   sync.Mutex
+	last atomic.Pointer[answer]
+}
+
+// answer is an endpoint's JSON body as of version gen of what it shows
+// (the live state's version, or the derived tables').
+type answer struct {
+	gen  uint64
+	body []byte
+}
+
+func (m *monitor) slot(key string) *answerSlot {
+	m.answersMu.Lock()
+	defer m.answersMu.Unlock()
+	if sl := m.answers[key]; sl != nil {
+		return sl
+	}
+	sl := &answerSlot{}
+	if m.answers == nil {
+		m.answers = map[string]*answerSlot{}
+	}
+	if len(m.answers) < maxAnswers {
+		m.answers[key] = sl
+	}
+	return sl
+}
+
+// answerFrom answers from a slot: update (called with the slot's lock
+// held, given the latest answer or nil) returns the answer as of now, the
+// same one when it is still current. While one client brings the slot up
+// to date, the clients asking meanwhile get the previous answer instead of
+// waiting for it: however many ask, an answer is computed once per version
+// of what it shows.
+func (s *Server) answerFrom(w http.ResponseWriter, sl *answerSlot, update func(last *answer) (*answer, error)) {
+	if !sl.mu.TryLock() {
+		if a := sl.last.Load(); a != nil {
+			writeBody(w, a.body)
+			return
+		}
+		sl.mu.Lock()
+	}
+	defer sl.mu.Unlock()
+	a, err := update(sl.last.Load())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	sl.last.Store(a)
+	writeBody(w, a.body)
+}
+
+// marshal is v's JSON body, as writeJSON writes it.
+func marshal(gen uint64, v any) (*answer, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &answer{gen: gen, body: append(b, '\n')}, nil
+}
+
+// batchAnswer answers a batch endpoint with compute's result, computed
+// once per version of the log's derived tables (see answerFrom): the
+// tables being the same, so is the answer. Between rebuilds the batch
+// endpoints answer from the last one anyway; the clients asking during a
+// rebuild get the answer of the one before.
+func (s *Server) batchAnswer(w http.ResponseWriter, r *http.Request, m *monitor, key string, compute func(context.Context, facts.Log) (any, error)) {
+	s.answerFrom(w, m.slot(key), func(last *answer) (a *answer, err error) {
+		err = s.readFacts(r.Context(), m, func(l facts.Log) error {
+			gen := m.gen.Load() // stable: rebuilds wait for the read lock
+			if last != nil && last.gen == gen {
+				a = last
+				return nil
+			}
+			v, err := compute(r.Context(), l)
+			if err == nil {
+				a, err = marshal(gen, v)
+			}
+			return err
+		})
+		return a, err
+	})
+}
+
+// liveAnswer answers a live view with compute's result, computed once per
+// version of the live state (see answerFrom). A batch being applied holds
+// the state for a while: meanwhile the views answer as of the batch before.
+func (s *Server) liveAnswer(w http.ResponseWriter, m *monitor, key string, version *atomic.Uint64, compute func() (any, error)) {
+	sl := m.slot(key)
+	if a := sl.last.Load(); a != nil && a.gen == version.Load() {
+		writeBody(w, a.body)
+		return
+	}
+	s.answerFrom(w, sl, func(last *answer) (*answer, error) {
+		v := version.Load() // read first: a change meanwhile makes the next request compute again
+		if last != nil && last.gen == v {
+			return last, nil
+		}
+		x, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		return marshal(v, x)
+	})
+}
+
+// writeBody writes an answer's JSON body.
+func writeBody(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(body)
 }
 
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request, m *monitor) {
-	l, err := s.factsLog(r.Context(), m)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	st, err := facts.ComputeStats(r.Context(), l)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	writeJSON(w, st)
+	s.batchAnswer(w, r, m, "stats", func(ctx context.Context, l facts.Log) (any, error) {
+		return facts.ComputeStats(ctx, l)
+	})
 }
 
 func (s *Server) apiDFG(w http.ResponseWriter, r *http.Request, m *monitor) {
-	l, err := s.factsLog(r.Context(), m)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	g, err := facts.ComputeDFG(r.Context(), l)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	writeJSON(w, g)
+	s.batchAnswer(w, r, m, "dfg", func(ctx context.Context, l facts.Log) (any, error) {
+		return facts.ComputeDFG(ctx, l)
+	})
 }
 
 func (s *Server) apiVariants(w http.ResponseWriter, r *http.Request, m *monitor) {
@@ -137,20 +246,13 @@ func (s *Server) apiVariants(w http.ResponseWriter, r *http.Request, m *monitor)
 	if !ok {
 		return
 	}
-	l, err := s.factsLog(r.Context(), m)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	vs, err := facts.ComputeVariants(r.Context(), l, top)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	if vs == nil {
-		vs = []facts.Variant{}
-	}
-	writeJSON(w, vs)
+	s.batchAnswer(w, r, m, "variants?top="+strconv.Itoa(top), func(ctx context.Context, l facts.Log) (any, error) {
+		vs, err := facts.ComputeVariants(ctx, l, top)
+		if vs == nil {
+			vs = []facts.Variant{}
+		}
+		return vs, err
+	})
 }
 
 // analyses caches pmx analyze's report per log for a few seconds: it costs
@@ -178,11 +280,12 @@ func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request, m *monitor) 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.rep == nil || s.o.Now().Sub(c.at) > s.an.maxAge {
-		if _, err := s.factsLog(r.Context(), m); err != nil {
-			s.fail(w, err)
-			return
-		}
-		l, err := timeline.LoadWith(r.Context(), s.w, m.name, timeline.Options{NoRefresh: true})
+		var l *timeline.Log
+		err := s.readFacts(r.Context(), m, func(facts.Log) error {
+			var err error
+			l, err = timeline.LoadWith(r.Context(), s.w, m.name, timeline.Options{NoRefresh: true})
+			return err
+		})
 		if err != nil {
 			s.fail(w, err)
 			return
@@ -202,7 +305,9 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request, m *monitor)
 	if !ok {
 		return
 	}
-	writeJSON(w, m.state().Overview(hours))
+	s.liveAnswer(w, m, "overview?hours="+strconv.Itoa(hours), &m.version, func() (any, error) {
+		return m.state().Overview(hours), nil
+	})
 }
 
 func (s *Server) apiWorklist(w http.ResponseWriter, r *http.Request, m *monitor) {
@@ -210,8 +315,10 @@ func (s *Server) apiWorklist(w http.ResponseWriter, r *http.Request, m *monitor)
 	if !ok {
 		return
 	}
-	items := m.state().Worklist(r.URL.Query().Get("all") == "1", limit)
-	writeJSON(w, nonNil(items))
+	all := r.URL.Query().Get("all") == "1"
+	s.liveAnswer(w, m, "worklist?all="+strconv.FormatBool(all)+"&limit="+strconv.Itoa(limit), &m.version, func() (any, error) {
+		return nonNil(m.state().Worklist(all, limit)), nil
+	})
 }
 
 func (s *Server) apiStuck(w http.ResponseWriter, r *http.Request, m *monitor) {
@@ -219,7 +326,9 @@ func (s *Server) apiStuck(w http.ResponseWriter, r *http.Request, m *monitor) {
 	if !ok {
 		return
 	}
-	writeJSON(w, nonNil(m.state().Stuck(limit)))
+	s.liveAnswer(w, m, "stuck?limit="+strconv.Itoa(limit), &m.version, func() (any, error) {
+		return nonNil(m.state().Stuck(limit)), nil
+	})
 }
 
 func (s *Server) apiExceptions(w http.ResponseWriter, r *http.Request, m *monitor) {
@@ -227,7 +336,9 @@ func (s *Server) apiExceptions(w http.ResponseWriter, r *http.Request, m *monito
 	if !ok {
 		return
 	}
-	writeJSON(w, nonNil(m.state().Exceptions(limit)))
+	s.liveAnswer(w, m, "exceptions?limit="+strconv.Itoa(limit), &m.version, func() (any, error) {
+		return nonNil(m.state().Exceptions(limit)), nil
+	})
 }
 
 func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request, m *monitor) {
@@ -235,12 +346,9 @@ func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request, m *monitor) {
 	if !ok {
 		return
 	}
-	as, err := s.al.list(r.Context(), m.name, limit)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	writeJSON(w, as)
+	s.liveAnswer(w, m, "alerts?limit="+strconv.Itoa(limit), &s.al.version, func() (any, error) {
+		return s.al.list(r.Context(), m.name, limit)
+	})
 }
 
 // CaseView is what /api/logs/{log}/cases/{case} answers.
@@ -305,24 +413,34 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 // RefreshEvery, and never more often than five times the last rebuild
 // took, so queries cost the ingester at most a sixth of its time; between
 // rebuilds the batch endpoints answer from the last one (the live views are
-// always current). The rebuild takes WriteLock: it must not run beside the
-// ingester's commit, which updates the same log.
+// always current). A log nothing was committed to since the server
+// started changes in no other way, so it is rebuilt once, if at all. The
+// rebuild holds the tables' write lock (readers see one version, see
+// readFacts), taken first so that the ingester never waits for readers,
+// then WriteLock: it must not run beside the ingester's commit, which
+// updates the same log.
 func (s *Server) refresh(ctx context.Context, m *monitor) error {
 	m.refreshMu.Lock()
 	defer m.refreshMu.Unlock()
-	if m.live && !m.refreshed.IsZero() && s.o.Now().Sub(m.refreshed) < m.refreshGap {
+	ingested := m.live || m.version.Load() > 0
+	if !m.refreshed.IsZero() && (!ingested || s.o.Now().Sub(m.refreshed) < m.refreshGap) {
 		return nil
 	}
+	m.derived.Lock()
+	defer m.derived.Unlock()
 	if l := s.o.WriteLock; l != nil {
 		l.Lock()
 		defer l.Unlock()
 	}
 	t0 := time.Now()
 	err := s.w.Refresh(ctx, m.name)
+	m.gen.Add(1)
 	if errors.Is(err, warehouse.ErrNoLog) && m.live {
 		err = nil // nothing stored yet
 	}
-	m.refreshed = s.o.Now()
+	if err == nil || ingested { // a failure is retried: at once for a log not being ingested
+		m.refreshed = s.o.Now()
+	}
 	m.refreshGap = max(s.o.RefreshEvery, 5*time.Since(t0))
 	return err
 }

@@ -68,15 +68,16 @@ func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 // the rest to the page's script.
 func (s *Server) livePage(w http.ResponseWriter, r *http.Request, m *monitor) {
 	p := report.LivePage{Log: m.name, Live: m.live}
-	if l, err := s.factsLog(r.Context(), m); err == nil {
-		if p.Stats, err = facts.ComputeStats(r.Context(), l); err != nil {
-			s.fail(w, err)
-			return
+	var failed error // not stored yet: the page without a map
+	_ = s.readFacts(r.Context(), m, func(l facts.Log) error {
+		if p.Stats, failed = facts.ComputeStats(r.Context(), l); failed == nil {
+			p.DFG, failed = facts.ComputeDFG(r.Context(), l)
 		}
-		if p.DFG, err = facts.ComputeDFG(r.Context(), l); err != nil {
-			s.fail(w, err)
-			return
-		}
+		return nil
+	})
+	if failed != nil {
+		s.fail(w, failed)
+		return
 	}
 	var b bytes.Buffer
 	if err := report.WriteLivePage(r.Context(), &b, p); err != nil {
@@ -91,17 +92,16 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, m *monitor) {
 // self-contained file with inline scripts, so it is served in a sandbox
 // (an opaque origin: it reaches neither the API nor the token cookie).
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, m *monitor) {
-	l, err := s.factsLog(r.Context(), m)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	in, err := report.Gather(r.Context(), l, 20)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	tl, err := timeline.LoadWith(r.Context(), s.w, m.name, timeline.Options{NoRefresh: true})
+	var in report.Input
+	var tl *timeline.Log
+	err := s.readFacts(r.Context(), m, func(l facts.Log) error {
+		var err error
+		if in, err = report.Gather(r.Context(), l, 20); err != nil {
+			return err
+		}
+		tl, err = timeline.LoadWith(r.Context(), s.w, m.name, timeline.Options{NoRefresh: true})
+		return err
+	})
 	if err != nil {
 		s.fail(w, err)
 		return

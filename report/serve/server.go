@@ -108,6 +108,21 @@ type monitor struct {
 	refreshed  time.Time
 	refreshGap time.Duration
 	changed    bool // applied since the last page update
+	// derived guards the log's derived tables: a rebuild (refresh,
+	// relearn) holds it for writing, the batch endpoints for reading (see
+	// readFacts); gen counts the rebuilds.
+	derived sync.RWMutex
+	gen     atomic.Uint64
+	// the batch endpoints' latest answers (see batchAnswer)
+	answersMu sync.Mutex
+	answers   map[string]*answerSlot
+	// version counts the live state's changes (see liveAnswer)
+	version atomic.Uint64
+	// the batches committed while a relearn rebuilds the state
+	keptMu   sync.Mutex
+	keeping  bool
+	kept     []live.Batch
+	replayed int // batches applied to relearned states so far (tests)
 }
 
 // New opens the server on a warehouse: every log's live state is rebuilt
@@ -235,6 +250,12 @@ func (s *Server) Committed(ctx context.Context, log string, b live.Batch) error 
 	if err != nil {
 		return err
 	}
+	m.version.Add(1)
+	m.keptMu.Lock()
+	if m.keeping { // a relearn replays it on the state it rebuilds
+		m.kept = append(m.kept, b)
+	}
+	m.keptMu.Unlock()
 	m.clockMu.Lock()
 	if now := m.state().Now(); now > m.lastEvent {
 		m.lastEvent, m.seenAt = now, s.o.Now()
@@ -259,10 +280,10 @@ func (s *Server) streamNow(m *monitor) int64 {
 // raise stores alerts (sending them is the alert store's business) and
 // tells the pages.
 func (s *Server) raise(ctx context.Context, alerts []live.Alert) {
+	if err := s.al.add(ctx, alerts); err != nil {
+		s.o.Logger.Error("storing alerts", "alerts", len(alerts), "first", alerts[0].Key, "err", err)
+	}
 	for _, a := range alerts {
-		if err := s.al.add(ctx, a); err != nil {
-			s.o.Logger.Error("storing an alert", "key", a.Key, "err", err)
-		}
 		s.hub.publish(a.Log, "alert", a)
 	}
 }
@@ -291,6 +312,7 @@ func (s *Server) tick(ctx context.Context) {
 		if m.live {
 			s.relearn(ctx, m)
 			s.raise(ctx, m.state().Tick(s.streamNow(m)))
+			m.version.Add(1)
 		}
 		m.clockMu.Lock()
 		changed := m.changed || m.live
@@ -317,6 +339,15 @@ const relearnBelow = 100_000
 // restart. The doubling keeps the rebuilds' cost in proportion to the
 // stream's. It needs WriteLock (an in-process ingester), under which no
 // batch is applied while the state is replaced.
+//
+// The ingester waits only for the cut and the switch, not for the load
+// and the rebuild, which take seconds on a large log: under WriteLock the
+// derived tables are brought up to every batch committed so far and the
+// batches committed from then on are kept aside; the history is loaded
+// from the derived tables (which no other rebuild touches meanwhile), the
+// new state rebuilt from it and the batches kept aside so far applied to
+// it while the ingester goes on; then, under WriteLock again, the last few
+// are, and it replaces the old one.
 func (s *Server) relearn(ctx context.Context, m *monitor) {
 	if s.o.WriteLock == nil || m.learnedFrom >= relearnBelow {
 		return
@@ -324,27 +355,85 @@ func (s *Server) relearn(ctx context.Context, m *monitor) {
 	if n := m.state().Followed(); n < 50 || n < 2*m.learnedFrom {
 		return
 	}
-	s.o.WriteLock.Lock()
-	defer s.o.WriteLock.Unlock()
-	hist, err := timeline.Load(ctx, s.w, m.name)
-	if err != nil {
+	failed := func(err error) {
 		s.o.Logger.Warn("relearning a live log's profile", "log", m.name, "err", err)
 		m.learnedFrom = max(2*m.learnedFrom, 50) // not before it has grown again
-		return
 	}
-	st := live.New(live.Options{Log: m.name, Profile: live.Learn(hist), Rules: s.o.Rules})
-	st.Seed(s.al.keys(m.name))
-	alerts, err := st.Rebuild(hist)
+	// The cut is a rebuild of the derived tables (see refresh).
+	m.refreshMu.Lock()
+	m.derived.Lock()
+	defer m.derived.Unlock()
+	m.gen.Add(1)
+	s.o.WriteLock.Lock()
+	err := s.w.Refresh(ctx, m.name)
+	if err == nil {
+		m.keepBatches(true)
+		m.refreshed = s.o.Now()
+	}
+	s.o.WriteLock.Unlock()
+	m.refreshMu.Unlock()
 	if err != nil {
-		s.o.Logger.Warn("relearning a live log's profile", "log", m.name, "err", err)
-		m.learnedFrom = max(2*m.learnedFrom, 50)
+		failed(err)
 		return
 	}
-	st.CarryFeed(m.state())
-	m.st.Store(st)
+	hist, err := timeline.LoadWith(ctx, s.w, m.name, timeline.Options{NoRefresh: true})
+	var st *live.State
+	var alerts []live.Alert
+	if err == nil {
+		st = live.New(live.Options{Log: m.name, Profile: live.Learn(hist), Rules: s.o.Rules})
+		st.Seed(s.al.keys(m.name))
+		alerts, err = st.Rebuild(hist)
+	}
+	replay := func(kept []live.Batch) {
+		for _, b := range kept {
+			if err != nil {
+				return
+			}
+			var more []live.Alert
+			more, err = st.Apply(b)
+			alerts = append(alerts, more...)
+			m.replayed++
+		}
+	}
+	// What was committed meanwhile is applied outside the lock too, twice
+	// (each round shorter than the one before); the rest under it.
+	for range 2 {
+		replay(m.takeKept())
+	}
+	s.o.WriteLock.Lock()
+	replay(m.keepBatches(false))
+	if err == nil {
+		st.CarryFeed(m.state())
+		m.st.Store(st)
+		m.version.Add(1)
+	}
+	s.o.WriteLock.Unlock()
+	if err != nil {
+		failed(err)
+		return
+	}
 	m.learnedFrom = hist.Cases()
 	m.clockMu.Lock()
 	m.changed = true
 	m.clockMu.Unlock()
 	s.raise(ctx, alerts)
+}
+
+// keepBatches starts (on) or stops keeping aside the batches Committed
+// applies; stopping returns those kept.
+func (m *monitor) keepBatches(on bool) []live.Batch {
+	m.keptMu.Lock()
+	defer m.keptMu.Unlock()
+	kept := m.kept
+	m.keeping, m.kept = on, nil
+	return kept
+}
+
+// takeKept returns the batches kept aside so far and keeps on keeping.
+func (m *monitor) takeKept() []live.Batch {
+	m.keptMu.Lock()
+	defer m.keptMu.Unlock()
+	kept := m.kept
+	m.kept = nil
+	return kept
 }

@@ -1,0 +1,125 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pmx-dev/pmx/analysis/live"
+	"github.com/pmx-dev/pmx/ingest/kafka"
+	"github.com/pmx-dev/pmx/ingest/warehouse"
+)
+
+// A live log relearned while the ingester goes on (its batches committed
+// during the load and the rebuild are kept aside and applied to the new
+// state) ends in the state a server started afresh on the same warehouse
+// rebuilds: every event counted once, none seen twice (no rework), the
+// same open cases and the same load per activity. Its cases are short
+// (Open, Work, Close in a row), so that every relearn learns that Close
+// ends them and the relearns agree with the fresh server's profile on it.
+func TestRelearnWhileIngesting(t *testing.T) {
+	const n = 30_000 // 10,000 cases: relearns at 50, 100, …, 6,400 cases
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(4, "t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	brokers := c.ListenAddrs()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic("t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	produced := make(chan error, 1)
+	go func() {
+		t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
+		for from := 0; from < n; from += 300 {
+			var recs []*kgo.Record
+			for i := from; i < from+300; i++ {
+				id := fmt.Sprintf("case-%05d", i/3)
+				v := fmt.Sprintf(`{"case":%q,"activity":%q,"timestamp":%q,"resource":"r%d"}`, id, [...]string{"Open", "Work", "Close"}[i%3],
+					t0.Add(time.Duration(i)*time.Second).Format(time.RFC3339), i%7)
+				recs = append(recs, &kgo.Record{Key: []byte(id), Value: []byte(v)})
+			}
+			if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+				produced <- err
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		produced <- nil
+	}()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	cfg := kafka.Config{Brokers: brokers, Topics: []string{"t"}, Group: "g", Log: "bench", FlushRows: 500, FlushInterval: 20 * time.Millisecond}
+	s, url, stop := attach(t, w, &cfg, func(o *Options) {
+		o.Tick = 10 * time.Millisecond
+		o.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	})
+	runErr := make(chan error, 1)
+	go func() {
+		_, err := kafka.Run(ctx, w, cfg)
+		runErr <- err
+	}()
+	if err := <-produced; err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for benchEvents(url) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the overview counts %d of %d events after 60 s", benchEvents(url), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-runErr; err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	m := s.monitorOf("bench")
+	got := m.state().Overview(0)
+	t.Logf("relearned from %d cases at the last relearn, %d batches committed during relearns; overview %d events, %d open of %d cases",
+		m.learnedFrom, m.replayed, got.Events, got.Open, got.Cases)
+	if m.replayed == 0 {
+		t.Errorf("no batch was committed while a relearn loaded and rebuilt: the test proves nothing")
+	}
+	if m.learnedFrom < 1_000 {
+		t.Fatalf("the profile was last learned from %d cases, want relearns up to 1,600 cases or more while the stream ran", m.learnedFrom)
+	}
+	for _, e := range m.state().Exceptions(0) {
+		t.Errorf("exception %+v: want none (an event applied twice would be rework)", e)
+	}
+
+	// A server started afresh rebuilds the state from the warehouse.
+	s2, err := New(context.Background(), w, Options{Rules: s.o.Rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := s2.monitorOf("bench").state().Overview(0)
+	if got.Events != n || want.Events != n || got.Open != want.Open || got.Cases != want.Cases {
+		t.Fatalf("live: %d events, %d open of %d cases; rebuilt: %d events, %d open of %d cases; produced %d",
+			got.Events, got.Open, got.Cases, want.Events, want.Open, want.Cases, n)
+	}
+	load := func(o live.Overview) map[string][2]int {
+		out := map[string][2]int{}
+		for _, a := range o.Activities {
+			out[a.Activity] = [2]int{a.After, a.Inside}
+		}
+		return out
+	}
+	if g, w := load(got), load(want); fmt.Sprint(g) != fmt.Sprint(w) {
+		t.Errorf("open cases by last activity: live %v, rebuilt %v", g, w)
+	}
+}
