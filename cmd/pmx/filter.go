@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -161,4 +162,20 @@ func (s *source) filterSource(ctx context.Context, e *env, pos []string) (*wareh
 	}
 	fmt.Fprintf(e.stderr, "imported %s as log %s\n", pos[0], info.Name)
 	return w, info.Name, nil
+}
+
+// tempFiltered derives a temporary filtered log from log name for one
+// command (pmx report with criteria); the caller drops it. Its name says
+// what it is, should a crash leave it behind.
+func tempFiltered(ctx context.Context, w *warehouse.Warehouse, name string, c filter.Criteria) (string, error) {
+	tmp := fmt.Sprintf("%s (filtered, temporary %d)", name, os.Getpid())
+	info, err := filter.Apply(ctx, w, filter.Options{Name: tmp, From: name, Replace: true}, c)
+	if err != nil {
+		return "", err
+	}
+	if info.Cases == 0 {
+		w.Drop(context.Background(), tmp)
+		return "", fmt.Errorf("no case of log %s meets the filter criteria", name)
+	}
+	return tmp, nil
 }

@@ -41,7 +41,12 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	fs.Var(&scenarioFiles, "scenario", "what-if scenario (YAML; repeatable): adds a What-if section (the simulation model's validation and the scenario against the baseline)")
 	replications := fs.Int("replications", 10, "what-if section: simulation replications")
 	optimizeFile := fs.String("optimize-results", "", "pmx optimize's result (its -o FILE): adds a What-to-change section with the recommendations and the Pareto chart")
+	ff := addFilterFlags(fs)
 	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	crit, err := ff.criteria()
 	if err != nil {
 		return err
 	}
@@ -84,6 +89,14 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err := w.Refresh(ctx, name); err != nil {
 		return err
 	}
+	display := name
+	if !crit.Empty() { // a one-off filter: a temporary derived log, dropped after
+		display = name + " (filtered)"
+		if name, err = tempFiltered(ctx, w, name, crit); err != nil {
+			return err
+		}
+		defer w.Drop(context.Background(), name)
+	}
 	id, err := w.LogID(ctx, name)
 	if err != nil {
 		return err
@@ -91,7 +104,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	p := startProgress(e, "report of "+name)
 	defer p.Stop()
 	p.Phase("statistics, variants, directly-follows graph", "", 0)
-	in, err := report.Gather(ctx, facts.Log{DB: w.DB(), ID: id, Name: name}, *top)
+	in, err := report.Gather(ctx, facts.Log{DB: w.DB(), ID: id, Name: display}, *top)
 	if err != nil {
 		return err
 	}
