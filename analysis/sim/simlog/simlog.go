@@ -109,7 +109,9 @@ func (l *Log) WriteCSV(w io.Writer) error {
 }
 
 // WriteXES writes an XES 1.0 log: per case its attributes, and per
-// instance a start and a complete event (lifecycle extension).
+// instance a start and a complete event (lifecycle extension). Names and
+// values are escaped; what XML 1.0 cannot hold (invalid UTF-8, control
+// characters other than tab, newline and carriage return) becomes U+FFFD.
 func (l *Log) WriteXES(w io.Writer) error {
 	var err error
 	pr := func(format string, args ...any) {
