@@ -29,6 +29,7 @@ var commands = map[string]command{
 	"ingest":      {"ingest kafka: append JSON events from Kafka topics, exactly once", runIngest},
 	"replay":      {"publish a log's events to a Kafka topic in time order (as fast as possible or time-scaled)", runReplay},
 	"logs":        {"list the logs in the warehouse", runLogs},
+	"compare":     {"compare two logs: KPIs, variants and directly-follows edges, with significance tests", runCompare},
 	"filter":      {"create a filtered log (time frame, variants, activities, attributes, durations) in the warehouse", runFilter},
 	"stats":       {"log statistics: cases, events, activities, variants, durations", runStats},
 	"variants":    {"the most frequent variants (activity sequences)", runVariants},
