@@ -589,7 +589,10 @@ func TestChoiceWeightsNeedNotSumToOne(t *testing.T) {
 // compiles and simulates a few cases without panicking, and survives
 // Write → Read unchanged (the second Write is byte for byte the first).
 //
-//	go test -tags duckdb_arrow -run '^$' -fuzz FuzzRead -fuzztime 60s ./analysis/sim/model/
+//	go test -tags duckdb_arrow -run '^$' -fuzz FuzzRead -fuzztime 60s -fuzzminimizetime 3s ./analysis/sim/model/
+//
+// (Minimising a new input of a few kilobytes at the default 60 s stalls
+// the run: a syntax error is located by parsing every prefix of the file.)
 func FuzzRead(f *testing.F) {
 	for _, p := range []string{"testdata/variants.yaml", "testdata/tree.yaml", "testdata/small.yaml", prosimos} {
 		b, err := os.ReadFile(p)
