@@ -23,6 +23,11 @@ package warehouse
 //	rework_count(log_name, case_name, act)   times act was repeated in the
 //	                                         case (occurrences beyond the first)
 //	waiting_time(log_name, case_name)        sum of the case's waiting_s
+//
+// A macro's arguments are substituted into its subquery as written, so the
+// subqueries read the views through columns renamed pmx_*: an argument such
+// as the column log of the calling query then still means the caller's
+// column (SELECT throughput_time(log, case_id) FROM v_cases works per row).
 const AnalystSQL = `
 CREATE TEMP VIEW v_events AS
 SELECT l.name AS log, e.case_id, e.activity, e.ts, e.start_ts, e.resource, e.lifecycle, e.seq, e.attrs, c.attrs AS case_attrs
@@ -55,11 +60,14 @@ FROM u JOIN logs l ON l.log_id = u.log_id JOIN activities a ON a.log_id = u.log_
 GROUP BY l.name, u.variant_id;
 
 CREATE TEMP MACRO throughput_time(log_name, case_name) AS
-	(SELECT any_value(duration_s) FROM v_cases WHERE log = log_name AND case_id = case_name);
+	(SELECT any_value(pmx_d) FROM (SELECT log AS pmx_l, case_id AS pmx_c, duration_s AS pmx_d FROM v_cases)
+	WHERE pmx_l = log_name AND pmx_c = case_name);
 
 CREATE TEMP MACRO rework_count(log_name, case_name, act) AS
-	(SELECT greatest(count(*) - 1, 0) FROM v_steps WHERE log = log_name AND case_id = case_name AND activity = act);
+	(SELECT greatest(count(*) - 1, 0) FROM (SELECT log AS pmx_l, case_id AS pmx_c, activity AS pmx_a FROM v_steps)
+	WHERE pmx_l = log_name AND pmx_c = case_name AND pmx_a = act);
 
 CREATE TEMP MACRO waiting_time(log_name, case_name) AS
-	(SELECT coalesce(sum(waiting_s), 0) FROM v_steps WHERE log = log_name AND case_id = case_name);
+	(SELECT coalesce(sum(pmx_w), 0) FROM (SELECT log AS pmx_l, case_id AS pmx_c, waiting_s AS pmx_w FROM v_steps)
+	WHERE pmx_l = log_name AND pmx_c = case_name);
 `

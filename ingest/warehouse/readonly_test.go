@@ -52,7 +52,9 @@ func TestAnalystViewsAndMacros(t *testing.T) {
 		{`SELECT throughput_time('t1', 'c1'), throughput_time('t1', 'c2'), throughput_time('t2', 'c1'), throughput_time('t1', 'nope')`, "1500,120,5400,<nil>"},
 		{`SELECT rework_count('t1', 'c1', 'A'), rework_count('t1', 'c1', 'B'), rework_count('t1', 'c1', 'Z'), rework_count('t1', 'c2', 'X'), rework_count('t2', 'c1', 'A')`, "1,1,0,2,1"},
 		{`SELECT waiting_time('t1', 'c1'), waiting_time('t1', 'c2')`, "1500,120"},
+		// Arguments that are columns of the calling query are per row.
 		{`SELECT case_id, rework_count(log, case_id, 'X') FROM v_cases WHERE log = 't1' ORDER BY case_id`, "c1,0;c2,2"},
+		{`SELECT case_id, throughput_time(log, case_id), waiting_time(log, case_id) FROM v_cases ORDER BY log, case_id`, "c1,1500,1500;c2,120,120;c1,5400,5400"},
 		{`SELECT count(*), count(*) FILTER (WHERE lifecycle = 'start') FROM v_events WHERE log = 't1'`, "8,1"},
 		{`SELECT pos, activity, coalesce(prev_activity, '-'), waiting_s, processing_s FROM v_steps WHERE log = 't1' AND case_id = 'c1' ORDER BY pos`,
 			"0,A,-,<nil>,300;1,B,A,300,<nil>;2,A,B,600,<nil>;3,B,A,600,<nil>"},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,13 @@ func jsonValue(v any) any {
 		return x
 	case float32:
 		return jsonValue(float64(x))
+	case *big.Int: // HUGEINT: sum() of integers
+		if x == nil {
+			return nil
+		}
+		return json.Number(x.String())
+	case interface{ Float64() float64 }: // DECIMAL
+		return jsonValue(x.Float64())
 	case []any:
 		out := make([]any, len(x))
 		for i := range x {
@@ -147,10 +155,9 @@ func writeJSON(w io.Writer, columns []string, rows [][]any) error {
 func writeTable(w io.Writer, columns []string, rows [][]any) error {
 	cells := make([][]string, 0, len(rows)+1)
 	cells = append(cells, columns)
-	right := make([]bool, len(columns))
-	for i := range right {
-		right[i] = len(rows) > 0
-	}
+	right := make([]bool, len(columns)) // numbers only: right-aligned
+	text := make([]bool, len(columns))
+	numeric := make([]bool, len(columns))
 	for _, r := range rows {
 		line := make([]string, len(columns))
 		for i := range line {
@@ -160,12 +167,16 @@ func writeTable(w io.Writer, columns []string, rows [][]any) error {
 			}
 			line[i] = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(Text(r[i]))
 			switch r[i].(type) {
-			case int64, int32, int16, int8, int, uint64, uint32, uint16, uint8, float64, float32:
+			case int64, int32, int16, int8, int, uint64, uint32, uint16, uint8, float64, float32, *big.Int:
+				numeric[i] = true
 			default:
-				right[i] = false
+				text[i] = true
 			}
 		}
 		cells = append(cells, line)
+	}
+	for i := range right {
+		right[i] = numeric[i] && !text[i]
 	}
 	width := make([]int, len(columns))
 	for _, line := range cells {
