@@ -405,7 +405,7 @@ func (p *parser) change(n *yaml.Node, field string) (Change, bool) {
 				}
 			}
 		}
-		if c.Scale == 0 && c.Weekdays == nil && len(p.errs) == before {
+		if c.Scale == 0 && len(c.Weekdays) == 0 && len(p.errs) == before {
 			p.errorf(v.Line, field, "give scale or weekdays")
 		}
 	case "routing":
