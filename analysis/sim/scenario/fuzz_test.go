@@ -242,6 +242,9 @@ func TestKeysAndNames(t *testing.T) {
 		{"changes:\n  - resources: {pool: X, add: 1, [a]: 2}\n", `s.yaml:2: changes[0].resources."": unknown field (want pool, add, remove, set)`},
 		{"changes:\n  - \"\": Open\n", `s.yaml:2: changes[0]."": unknown change`},
 		{"name: [a]\nchanges: [automate: Open]\n", "s.yaml:1: name: want a name"},
+		// No weekdays is no change (it was accepted, and Write's file of it
+		// did not parse).
+		{"changes:\n  - arrivals: {weekdays: {}}\n", "s.yaml:2: changes[0].arrivals: give scale or weekdays"},
 	} {
 		_, err := Parse(strings.NewReader(tc.src), "s.yaml")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
