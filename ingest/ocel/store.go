@@ -115,7 +115,9 @@ func store(ctx context.Context, db *sql.DB, id int64, l *Log, info *Info) (err e
 	return err
 }
 
-// appendAll writes the log's rows through DuckDB appenders.
+// appendAll writes the log's rows through DuckDB appenders. JSON columns
+// get json.RawMessage: the appender marshals what it is given, and a string
+// would be stored as a JSON string literal.
 func appendAll(c driver.Conn, id int32, l *Log, info *Info) error {
 	put := func(table string, fill func(add func(v ...driver.Value) error) error) error {
 		a, err := duckdb.NewAppenderFromConn(c, "", table)
@@ -145,7 +147,7 @@ func appendAll(c driver.Conn, id int32, l *Log, info *Info) error {
 					d.Attributes = []AttrDecl{}
 				}
 				b, _ := json.Marshal(d.Attributes)
-				if err := add(d.Name, string(b)); err != nil {
+				if err := add(d.Name, json.RawMessage(b)); err != nil {
 					return err
 				}
 				*n++
@@ -164,7 +166,7 @@ func appendAll(c driver.Conn, id int32, l *Log, info *Info) error {
 			var attrs driver.Value
 			if len(e.Attrs) > 0 {
 				b, _ := json.Marshal(e.Attrs) // map keys sorted: deterministic
-				attrs = string(b)
+				attrs = json.RawMessage(b)
 			}
 			if err := add(e.ID, e.Type, e.Time, int64(i), attrs); err != nil {
 				return err
@@ -191,7 +193,7 @@ func appendAll(c driver.Conn, id int32, l *Log, info *Info) error {
 				if !c.Time.IsZero() {
 					ts = c.Time
 				}
-				if err := add(o.ID, c.Name, ts, string(c.Value)); err != nil {
+				if err := add(o.ID, c.Name, ts, c.Value); err != nil {
 					return err
 				}
 				info.Changes++
