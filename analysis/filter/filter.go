@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -203,10 +204,13 @@ func Apply(ctx context.Context, w *warehouse.Warehouse, opt Options, c Criteria)
 	if err != nil {
 		return warehouse.LogInfo{}, err
 	}
-	spec, err := json.Marshal(c)
-	if err != nil {
+	// The spec is shown as it is (pmx logs): no \u003e for a > in --where.
+	var spec bytes.Buffer
+	enc := json.NewEncoder(&spec)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(c); err != nil {
 		return warehouse.LogInfo{}, err
 	}
-	return w.Derive(ctx, warehouse.DeriveOptions{Name: opt.Name, From: opt.From, Replace: opt.Replace, Spec: spec,
+	return w.Derive(ctx, warehouse.DeriveOptions{Name: opt.Name, From: opt.From, Replace: opt.Replace, Spec: bytes.TrimSpace(spec.Bytes()),
 		Cases: q.Cases, CaseArgs: q.CaseArgs, Events: q.Events, EventArgs: q.EventArgs})
 }

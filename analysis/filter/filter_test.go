@@ -99,6 +99,7 @@ func TestApply(t *testing.T) {
 		{"where not in", Criteria{Where: "priority not in ('P2', 'P3')"}, "c1 c3 c5", 0},
 		{"where number", Criteria{Where: "amount >= 10 and amount < 250"}, "c1 c5", 0},
 		{"where quote", Criteria{Where: "amount = 'O''Brien'"}, "c4", 0},
+		{"where >", Criteria{Where: "amount > 99"}, "c2", 0},
 		{"where resource", Criteria{Where: "org:resource = 'cy'"}, "c2 c3", 0},
 		{"where event level", Criteria{Where: "resource = 'bob' and activity = 'A'"}, "c2 c5", 0},
 		{"where or not", Criteria{Where: "not (priority = 'P1') or case:concept:name = 'c3'"}, "c2 c3 c4", 0},
@@ -182,5 +183,12 @@ func TestDerivedIsALog(t *testing.T) {
 	}
 	if len(logs) != 2 || logs[1].DerivedFrom != "ab" || string(logs[1].Filter) != `{"repeats":["B"]}` {
 		t.Fatalf("logs %+v", logs)
+	}
+	info, err := Apply(ctx, w, Options{Name: "big", From: "ab"}, Criteria{Where: "amount > 1 & 2 < 3"})
+	if err == nil {
+		t.Fatalf("& accepted: %+v", info)
+	}
+	if info, err = Apply(ctx, w, Options{Name: "big", From: "ab"}, Criteria{Where: "amount > 1"}); err != nil || string(info.Filter) != `{"where":"amount > 1"}` {
+		t.Fatalf("spec %s, %v: want > as it is", info.Filter, err)
 	}
 }
