@@ -36,6 +36,7 @@ func TestPM4Py(t *testing.T) {
 		Logs map[string]map[string]struct {
 			Criteria Criteria `json:"criteria"`
 			Cases    []string `json:"cases"`
+			Events   int64    `json:"events"` // when given, the events kept
 		} `json:"logs"`
 	}
 	if err := json.Unmarshal(b, &ref); err != nil {
@@ -65,8 +66,12 @@ func TestPM4Py(t *testing.T) {
 			for _, f := range filters {
 				r := ref.Logs[file][f]
 				t.Run(f, func(t *testing.T) {
-					if _, err := Apply(ctx, w, Options{Name: "f", From: "log", Replace: true}, r.Criteria); err != nil {
+					info, err := Apply(ctx, w, Options{Name: "f", From: "log", Replace: true}, r.Criteria)
+					if err != nil {
 						t.Fatal(err)
+					}
+					if r.Events > 0 && info.Instances != r.Events {
+						t.Errorf("%+v: pmx keeps %d activity instances, PM4Py %d events", r.Criteria, info.Instances, r.Events)
 					}
 					got, want := keptCases(t, w, "f"), slices.Clone(r.Cases)
 					sort.Strings(want)

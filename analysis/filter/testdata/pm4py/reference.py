@@ -39,6 +39,8 @@ def filters(df):
     for mode, pmx in [("traces_contained", "contained"), ("traces_intersecting", "intersecting")]:
         kept = pm4py.filter_time_range(df, t1.strftime("%Y-%m-%d %H:%M:%S"), t2.strftime("%Y-%m-%d %H:%M:%S"), mode=mode)
         out["time_" + pmx] = ({"from": iso(t1), "to": iso(t2), "cases": pmx}, ids(kept))
+    kept = pm4py.filter_time_range(df, t1.strftime("%Y-%m-%d %H:%M:%S"), t2.strftime("%Y-%m-%d %H:%M:%S"), mode="events")
+    out["time_trim"] = ({"from": iso(t1), "to": iso(t2), "trim": True}, ids(kept), len(kept))
     # top-k variants, k chosen where the k-th and (k+1)-th counts differ
     variants = pm4py.get_variants(df)
     counts = sorted(variants.values(), reverse=True)
@@ -51,6 +53,12 @@ def filters(df):
         r = res.index[0]
         out["where_resource"] = ({"where": "org:resource = '%s'" % r.replace("'", "''")},
                                  ids(pm4py.filter_event_attribute_values(df, "org:resource", [r], level="case", retain=True)))
+    case_attrs = sorted(c for c in df.columns if c.startswith("case:") and c != "case:concept:name")
+    if case_attrs:
+        col = case_attrs[0]
+        v = df[col].dropna().astype(str).value_counts().index[0]
+        out["where_case_attribute"] = ({"where": "%s = '%s'" % (col, v.replace("'", "''"))},
+                                       ids(pm4py.filter_trace_attribute_values(df, col, [v])))
     dfg, _, _ = pm4py.discover_dfg(df)
     (x, y) = sorted(dfg.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     out["follows"] = ({"follows": [[x, y]]}, ids(pm4py.filter_directly_follows_relation(df, [(x, y)])))
@@ -71,7 +79,7 @@ def main():
     result = {}
     for name in LOGS:
         df = pm4py.read_xes(os.path.join(root, name))
-        result[name] = {k: {"criteria": c, "cases": cs} for k, (c, cs) in sorted(filters(df).items())}
+        result[name] = {k: dict(zip(("criteria", "cases", "events"), v)) for k, v in sorted(filters(df).items())}
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "reference.json"), "w") as f:
         json.dump({"pm4py": pm4py.__version__, "logs": result}, f, indent=1, sort_keys=True)
