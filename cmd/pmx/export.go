@@ -11,7 +11,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "export", "(-o FILE.xes|.xes.gz|.csv|.csv.gz|.parquet | --parquet-dir DIR) [flags] (--log NAME | FILE)")
 	src := addSourceFlags(fs)
 	out := fs.String("o", "", "output file; its name says the format: .xes, .xes.gz, .csv, .csv.gz or .parquet")
-	dir := fs.String("parquet-dir", "", "write hive-partitioned Parquet under this new directory (log=NAME/month=YYYY-MM/…)")
+	dir := fs.String("parquet-dir", "", "write hive-partitioned Parquet under this directory: DIR/log=NAME/month=YYYY-MM/*.parquet (other logs' partitions are kept)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -161,7 +161,7 @@ func TestExportCommand(t *testing.T) {
 		{[]string{"--log", "incidents", "--db", db}, 2, "exactly one"},
 		{[]string{"--log", "incidents", "--db", db, "-o", filepath.Join(dir, "x.json")}, 2, ".xes"},
 		{[]string{"--log", "nope", "--db", db, "-o", filepath.Join(dir, "x.csv")}, 1, "no such log"},
-		{[]string{"--log", "incidents", "--db", db, "--parquet-dir", dir}, 1, "directory"},
+		{[]string{"--log", "incidents", "--db", db, "--parquet-dir", filepath.Join(dir, "i.csv.gz")}, 1, "is a file"},
 	} {
 		_, errOut, code := pmx(t, append([]string{"export"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) {

@@ -106,29 +106,40 @@ func (w *Warehouse) WriteParquet(ctx context.Context, name, path string) error {
 }
 
 // WriteParquetDir writes log name as a hive-partitioned Parquet data set
-// under dir: dir/log=NAME/month=YYYY-MM/*.parquet, month of the event's
-// completion instant (UTC). dir must not exist: the files are written to
-// a temporary directory beside it that is renamed into place, so a failure
-// leaves nothing behind.
+// under dir: dir/log=NAME/month=YYYY-MM/*.parquet (NAME percent-encoded as
+// DuckDB writes partition values), month of the event's completion instant
+// (UTC). dir may exist and hold other logs (a data set of several logs),
+// but not this log's partition, which is never written over. The files go
+// to a temporary directory inside dir that is renamed into place, so a
+// failure leaves nothing behind.
 func (w *Warehouse) WriteParquetDir(ctx context.Context, name, dir string) error {
-	if _, err := os.Lstat(dir); err == nil {
-		return fmt.Errorf("export %q: %s exists; give a new directory", name, dir)
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		return fmt.Errorf("export %q: %s is a file; give a directory", name, dir)
 	}
 	sel, err := w.exportSelect(ctx, name, quoteLit(name)+" AS log, strftime(e.ts, '%Y-%m') AS month")
 	if err != nil {
 		return err
 	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	tmp, err := os.MkdirTemp(parent, ".pmx-parquet-*")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("export %q to %s: %w", name, dir, err)
+	}
+	tmp, err := os.MkdirTemp(dir, ".pmx-parquet-*")
 	if err != nil {
 		return fmt.Errorf("export %q to %s: %w", name, dir, err)
 	}
-	defer os.RemoveAll(tmp) // after a successful rename, a no-op
-	out := filepath.Join(tmp, "data")
-	if _, err := w.db.ExecContext(ctx, "COPY ("+sel+") TO "+quoteLit(out)+" (FORMAT parquet, PARTITION_BY (log, month))"); err != nil {
+	defer os.RemoveAll(tmp) // after a successful rename, only the empty directory
+	if _, err := w.db.ExecContext(ctx, "COPY ("+sel+") TO "+quoteLit(tmp)+" (FORMAT parquet, PARTITION_BY (log, month), OVERWRITE_OR_IGNORE)"); err != nil {
 		return fmt.Errorf("export %q to %s: %w", name, dir, err)
 	}
-	if err := os.Rename(out, dir); err != nil {
+	parts, err := os.ReadDir(tmp)
+	if err != nil || len(parts) != 1 {
+		return fmt.Errorf("export %q to %s: expected one log= partition, got %d (%v)", name, dir, len(parts), err)
+	}
+	final := filepath.Join(dir, parts[0].Name())
+	if _, err := os.Lstat(final); err == nil {
+		return fmt.Errorf("export %q: %s exists; remove it or export to another directory", name, final)
+	}
+	if err := os.Rename(filepath.Join(tmp, parts[0].Name()), final); err != nil {
 		return fmt.Errorf("export %q to %s: %w", name, dir, err)
 	}
 	return nil

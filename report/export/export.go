@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -199,10 +200,10 @@ func Export(ctx context.Context, w *warehouse.Warehouse, name string, opt Option
 	case (opt.Out == "") == (opt.ParquetDir == ""):
 		return res, fmt.Errorf("export %q: give exactly one of an output file and a Parquet directory", name)
 	case opt.ParquetDir != "":
-		if guard != nil {
-			if err := guard.Check(opt.ParquetDir); err != nil {
-				return res, err
-			}
+		// The directory may exist (a data set of several logs): only new
+		// log= directories are added to it, so no file can be replaced.
+		if info, err := os.Stat(opt.ParquetDir); err == nil && !info.IsDir() {
+			return res, fmt.Errorf("--parquet-dir %s is a file; give a directory", opt.ParquetDir)
 		}
 		res.Output, res.Format = opt.ParquetDir, "parquet-dir"
 		return res, w.WriteParquetDir(ctx, name, opt.ParquetDir)

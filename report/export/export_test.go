@@ -60,9 +60,25 @@ func TestParquetDir(t *testing.T) {
 	if n != 28699 || missing != 0 || extra != 0 || wrongPart != 0 {
 		t.Fatalf("read back %d rows (want 28699), %d missing, %d extra, %d in the wrong partition", n, missing, extra, wrongPart)
 	}
-	// The directory is never written over.
+	// A log's partition is never written over; another log joins the data set.
 	if _, err := export.Export(ctx, w, "incidents", export.Options{ParquetDir: dir}, nil); err == nil || !strings.Contains(err.Error(), "exists") {
 		t.Fatalf("second export into %s: %v", dir, err)
+	}
+	if _, err := ingest.ImportFile(ctx, w, "../../ingest/demo/incidents.xes.gz", ingest.FileOptions{Name: "a/b=c d"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := export.Export(ctx, w, "a/b=c d", export.Options{ParquetDir: dir}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var logs string
+	if err := w.DB().QueryRowContext(ctx, `SELECT string_agg(DISTINCT log || ':' || n, ',' ORDER BY log || ':' || n) FROM (SELECT log, count(*) AS n FROM read_parquet(?, hive_partitioning = true) GROUP BY log)`, glob).Scan(&logs); err != nil {
+		t.Fatal(err)
+	}
+	if logs != "a/b=c d:28699,incidents:28699" {
+		t.Fatalf("logs in the data set: %s", logs)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Fatalf("%d entries in %s, want the two log= directories", len(ents), dir)
 	}
 }
 
