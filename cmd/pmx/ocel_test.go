@@ -156,3 +156,47 @@ func mustJSON(t *testing.T, v any, args ...string) {
 		t.Fatalf("pmx %s: %v", strings.Join(args, " "), err)
 	}
 }
+
+// TestOCELImportForms imports the JSON and XML fixtures through the CLI:
+// detected by content, listed by pmx logs with their kind, refused with
+// the place when malformed, and no warehouse left behind by a failed first
+// import.
+func TestOCELImportForms(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	out := mustRun(t, "import", "--db", db, "../../testdata/ocel/example.jsonocel")
+	if !strings.Contains(out, `as "example" (object-centric, ocel-json): 13 events, 9 objects`) {
+		t.Errorf("import JSON: %q", out)
+	}
+	// An XML OCEL file named .xml, to show the content decides.
+	xml := filepath.Join(dir, "ex.xml")
+	b, err := os.ReadFile("../../testdata/ocel/example.xmlocel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(xml, b, 0o644)
+	var infos []ocel.Info
+	mustJSON(t, &infos, "import", "--db", db, "--json", xml)
+	if len(infos) != 1 || infos[0].Name != "ex" || infos[0].Format != "ocel-xml" || infos[0].E2O != 20 || infos[0].O2O != 7 {
+		t.Errorf("import XML --json: %+v", infos)
+	}
+	var logs []struct{ Name, Format string }
+	mustJSON(t, &logs, "logs", "--db", db, "--json")
+	if len(logs) != 2 || logs[0].Name != "ex" || logs[0].Format != "ocel-xml" || logs[1].Format != "ocel-json" { // by name
+		t.Errorf("logs: %+v", logs)
+	}
+	bad := filepath.Join(dir, "bad.jsonocel")
+	os.WriteFile(bad, []byte(`{"objectTypes":[],"eventTypes":[],"objects":[],"events":[{"id":"e1","type":"a","time":"soon"}]}`), 0o644)
+	db2 := filepath.Join(dir, "new.duckdb")
+	_, errOut, code := pmx(t, "import", "--db", db2, bad)
+	if code != 1 || !strings.Contains(errOut, `bad.jsonocel: events[0] ("e1"): time "soon"`) {
+		t.Errorf("malformed: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(db2); err == nil {
+		t.Errorf("a failed first import left %s behind", db2)
+	}
+	_, errOut, code = pmx(t, "dfg", "--object-centric", "--db", db, "--log", "nope")
+	if code != 2 || !strings.Contains(errOut, "--object-centric needs --log naming an object-centric") {
+		t.Errorf("dfg --object-centric on a missing log: exit %d, %q", code, errOut)
+	}
+}

@@ -19,6 +19,10 @@ For each shared OCEL log it writes testdata/ocel/<stem>.json:
                                     activities and edges, each with len() of events / event_couples,
                                     unique_objects and total_objects
 Lists are sorted so the files are deterministic.
+
+With --fixtures it also writes the JSON and XML forms of ocel20_example.sqlite as PM4Py writes them
+(pm4py.write_ocel2_json / write_ocel2_xml): testdata/ocel/example.jsonocel and example.xmlocel, the fixtures the
+Go readers' tests read in every form (the "@@cumcount" attribute declarations are PM4Py's own).
 """
 import argparse
 import json
@@ -100,8 +104,13 @@ def reference(path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--logs-dir", default=os.environ.get("PMX_SHARED_LOGS", os.path.join("..", "shared", "logs")))
+    ap.add_argument("--fixtures", action="store_true", help="also write example.jsonocel and example.xmlocel")
     args = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
+    if args.fixtures:
+        ocel = pm4py.read_ocel2_sqlite(os.path.join(args.logs_dir, "ocel20_example.sqlite"))
+        pm4py.write_ocel2_json(ocel, os.path.join(here, "example.jsonocel"))
+        pm4py.write_ocel2_xml(ocel, os.path.join(here, "example.xmlocel"))
     for name in LOGS:
         path = os.path.join(args.logs_dir, name)
         if not os.path.exists(path):
