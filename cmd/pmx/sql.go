@@ -12,7 +12,10 @@ import (
 )
 
 func runSQL(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "sql", `[--db pmx.duckdb] [--format table|csv|json] "SELECT …"`)
+	fs := newFlags(e, "sql", `[--db pmx.duckdb] [--format table|csv|json] "SELECT …"
+
+Read-only. Views: v_events, v_steps, v_cases, v_variants; macros: throughput_time(log, case),
+rework_count(log, case, activity), waiting_time(log, case). Columns and units: README, "pmx sql".`)
 	db := fs.String("db", defaultDB, "warehouse file (opened read-only)")
 	format := fs.String("format", "table", "output: "+strings.Join(table.Formats, ", "))
 	asJSON := fs.Bool("json", false, "same as --format json")

@@ -102,9 +102,13 @@ func (r *ReadOnly) Query(ctx context.Context, query string) (*Result, error) {
 	return res, nil
 }
 
-// oneLine folds DuckDB's multi-line messages (a caret under the query,
-// hints) into one line.
+// oneLine folds DuckDB's multi-line messages into one line, without the
+// echo of the query and the caret under it ("LINE 1: … ^").
 func oneLine(err error) error {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
+	msg := err.Error()
+	if i := strings.Index(msg, "\nLINE "); i > 0 {
+		msg = msg[:i]
+	}
+	msg = strings.Join(strings.Fields(msg), " ")
 	return errors.New(msg)
 }
