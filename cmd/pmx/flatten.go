@@ -28,7 +28,7 @@ func runFlatten(ctx context.Context, e *env, args []string) error {
 	if *name == "" {
 		*name = *log + "-" + *typ
 	}
-	w, g, ok, err := ocelLog(ctx, *db, *log)
+	w, g, ok, err := ocelLog(ctx, *db, *log, nil)
 	if err != nil {
 		return err
 	}

@@ -50,10 +50,34 @@ func importOCEL(ctx context.Context, e *env, w *warehouse.Warehouse, path, forma
 	return info, nil
 }
 
-// ocelLog loads an object-centric log; ok is false when the log is a
-// classic one (the caller goes on as before).
-func ocelLog(ctx context.Context, db, name string) (w *warehouse.Warehouse, g *ocel.Graph, ok bool, err error) {
-	if name == "" {
+// ocelLog loads an object-centric log, named in the warehouse db or given
+// as the one FILE (read into an in-memory warehouse, as classic files are);
+// ok is false when the log is a classic one (the caller goes on as before).
+func ocelLog(ctx context.Context, db, name string, pos []string) (w *warehouse.Warehouse, g *ocel.Graph, ok bool, err error) {
+	if name == "" && len(pos) == 1 {
+		format, _ := ocel.Detect(pos[0])
+		if format == "" {
+			return nil, nil, false, nil
+		}
+		l, err := ocel.Read(ctx, pos[0], format)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		if w, err = warehouse.Open(ctx, warehouse.InMemory); err != nil {
+			return nil, nil, true, err
+		}
+		name = ocelName(pos[0])
+		if _, err := ocel.Save(ctx, w, l, ocel.Options{Name: name, Source: pos[0]}); err != nil {
+			w.Close()
+			return nil, nil, true, err
+		}
+		if g, err = ocel.Load(ctx, w, name); err != nil {
+			w.Close()
+			return nil, nil, true, err
+		}
+		return w, g, true, nil
+	}
+	if name == "" || len(pos) > 0 {
 		return nil, nil, false, nil
 	}
 	if _, err := os.Stat(db); err != nil {

@@ -195,6 +195,11 @@ func TestOCELImportForms(t *testing.T) {
 	if _, err := os.Stat(db2); err == nil {
 		t.Errorf("a failed first import left %s behind", db2)
 	}
+	var st ocel.Stats
+	mustJSON(t, &st, "stats", "--json", "../../testdata/ocel/example.xmlocel") // a FILE, read into memory
+	if st.Events != 13 || st.Objects != 9 || len(st.PerObjectType) != 4 {
+		t.Errorf("stats FILE: %+v", st)
+	}
 	_, errOut, code = pmx(t, "dfg", "--object-centric", "--db", db, "--log", "nope")
 	if code != 2 || !strings.Contains(errOut, "--object-centric needs --log naming an object-centric") {
 		t.Errorf("dfg --object-centric on a missing log: exit %d, %q", code, errOut)

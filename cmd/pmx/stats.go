@@ -19,7 +19,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if w, g, ok, err := ocelLog(ctx, src.db, src.log); ok || err != nil { // an object-centric log
+	if w, g, ok, err := ocelLog(ctx, src.db, src.log, pos); ok || err != nil { // an object-centric log
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func runDFG(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if w, g, ok, err := ocelLog(ctx, src.db, src.log); ok || err != nil {
+	if w, g, ok, err := ocelLog(ctx, src.db, src.log, pos); ok || err != nil {
 		if err != nil {
 			return err
 		}

@@ -137,7 +137,7 @@ func (x *xmlReader) start(se xml.StartElement) error {
 		typ, _ := attrOf(se, "type")
 		tm, ok := attrOf(se, "time")
 		if !ok {
-			return x.errf("event %q: no time attribute", id)
+			return x.errf("event %q: no time attribute (OCEL 1.0 XML, with <date key=\"ocel:timestamp\">, is not read: convert it to OCEL 2.0, e.g. with PM4Py)", id)
 		}
 		t, err := parseTime(tm)
 		if err != nil {
