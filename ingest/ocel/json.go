@@ -26,7 +26,7 @@ func ReadJSON(r io.Reader, src string) (*Log, error) {
 	if _, v1 := top["ocel:events"]; v1 {
 		l, err = readJSON1(top, src)
 	} else {
-		l, err = readJSON2(top, src)
+		l, err = readJSON2(top, data, src)
 	}
 	if err != nil {
 		return nil, err
@@ -89,16 +89,15 @@ func str(p *string) string {
 	return *p
 }
 
-func readJSON2(top map[string]json.RawMessage, src string) (*Log, error) {
+func readJSON2(top map[string]json.RawMessage, data []byte, src string) (*Log, error) {
 	for _, k := range []string{"objectTypes", "eventTypes", "objects", "events"} {
 		if _, ok := top[k]; !ok {
 			return nil, fmt.Errorf("%s: not an OCEL 2.0 JSON log: no %q member", src, k)
 		}
 	}
 	var j json2
-	whole, _ := json.Marshal(top)
-	if err := json.Unmarshal(whole, &j); err != nil {
-		return nil, fmt.Errorf("%s: %w", src, err)
+	if err := json.Unmarshal(data, &j); err != nil {
+		return nil, jsonErr(src, data, err)
 	}
 	l := &Log{EventTypes: j.EventTypes, ObjectTypes: j.ObjectTypes}
 	for i, o := range j.Objects {
