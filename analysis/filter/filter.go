@@ -195,6 +195,8 @@ type Options struct {
 	Name    string // the new log
 	From    string // the log filtered
 	Replace bool   // replace an existing log named Name
+	// Trace, when set, receives every SQL statement and its duration.
+	Trace func(stmt string, d time.Duration)
 }
 
 // Apply creates the derived log opt.Name from the cases and events of
@@ -211,6 +213,6 @@ func Apply(ctx context.Context, w *warehouse.Warehouse, opt Options, c Criteria)
 	if err := enc.Encode(c); err != nil {
 		return warehouse.LogInfo{}, err
 	}
-	return w.Derive(ctx, warehouse.DeriveOptions{Name: opt.Name, From: opt.From, Replace: opt.Replace, Spec: bytes.TrimSpace(spec.Bytes()),
+	return w.Derive(ctx, warehouse.DeriveOptions{Name: opt.Name, From: opt.From, Replace: opt.Replace, Spec: bytes.TrimSpace(spec.Bytes()), Trace: opt.Trace,
 		Cases: q.Cases, CaseArgs: q.CaseArgs, Events: q.Events, EventArgs: q.EventArgs})
 }

@@ -107,6 +107,7 @@ func runFilter(ctx context.Context, e *env, args []string) error {
 	src := addSourceFlags(fs)
 	name := fs.String("name", "", "name of the new, filtered log (required)")
 	replace := fs.Bool("replace", false, "replace an existing log named NEW")
+	trace := fs.Bool("trace", false, "print each SQL step of the copy and its duration to stderr")
 	ff := addFilterFlags(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -124,8 +125,18 @@ func runFilter(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.Close()
+	opt := filter.Options{Name: *name, From: from, Replace: *replace}
+	if *trace {
+		opt.Trace = func(stmt string, d time.Duration) {
+			stmt = strings.Join(strings.Fields(stmt), " ")
+			if len(stmt) > 100 {
+				stmt = stmt[:100] + "…"
+			}
+			fmt.Fprintf(e.stderr, "%8.3fs  %s\n", d.Seconds(), stmt)
+		}
+	}
 	start := time.Now()
-	info, err := filter.Apply(ctx, w, filter.Options{Name: *name, From: from, Replace: *replace}, c)
+	info, err := filter.Apply(ctx, w, opt, c)
 	if err != nil {
 		return err
 	}
