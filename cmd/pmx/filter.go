@@ -145,8 +145,11 @@ func runFilter(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "created log %s from %s: %s cases, %s events (%s)\n", info.Name, from, thousands(info.Cases),
 		thousands(info.Events), units.Seconds(time.Since(start).Seconds()))
-	if info.Cases == 0 {
+	switch {
+	case info.Cases == 0:
 		fmt.Fprintln(e.stdout, "no case met the criteria; the log is empty")
+	case c.Empty():
+		fmt.Fprintln(e.stdout, "no criteria were given: the log is a copy of", from)
 	}
 	return nil
 }
