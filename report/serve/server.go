@@ -289,9 +289,14 @@ func (s *Server) raise(ctx context.Context, alerts []live.Alert) {
 }
 
 // Run ticks the clocks and pushes page updates until ctx ends; it also
-// runs the webhook sender. When it returns, every event stream has ended.
+// runs the webhook sender. When it returns, every event stream has ended
+// and nothing of the server's own uses the warehouse.
 func (s *Server) Run(ctx context.Context) {
-	go s.al.send(ctx)
+	// Run returns only once the sender is done with the warehouse: the
+	// caller closes it next.
+	sent := make(chan struct{})
+	go func() { defer close(sent); s.al.send(ctx) }()
+	defer func() { <-sent }()
 	defer s.hub.closeAll()
 	t := time.NewTicker(s.o.Tick)
 	defer t.Stop()
