@@ -99,6 +99,7 @@ type logSnapshot struct {
 	instances []string // case, position, activity, completion µs, start µs
 	events    []event  // stored events but start transitions, in case/time order
 	cases     map[string]string
+	logAttrs  string // log-level attributes (logs.meta)
 }
 
 type event struct {
@@ -154,6 +155,9 @@ func snapshot(t *testing.T, w *warehouse.Warehouse, name string) logSnapshot {
 		s.events = append(s.events, e)
 	}
 	rows.Close()
+	if err := w.DB().QueryRowContext(ctx, `SELECT coalesce((meta->'attributes')::VARCHAR, '') FROM logs WHERE log_id = $1`, id).Scan(&s.logAttrs); err != nil {
+		t.Fatal(err)
+	}
 	s.cases = map[string]string{}
 	rows, err = w.DB().QueryContext(ctx, `SELECT case_id, coalesce(attrs::VARCHAR, '') FROM cases WHERE log_id = $1`, id)
 	if err != nil {
@@ -178,6 +182,11 @@ func compare(t *testing.T, format string, want, got logSnapshot, untyped bool) {
 	}{{"stats", want.stats, got.stats}, {"variants", want.variants, got.variants}, {"DFG", want.dfg, got.dfg}} {
 		if !sameJSON(t, v.want, v.got) {
 			t.Errorf("%s: %s\nwant %+v\n got %+v", format, v.what, v.want, v.got)
+		}
+	}
+	if strings.HasPrefix(format, "xes") {
+		if normAttrs(t, want.logAttrs, false) != normAttrs(t, got.logAttrs, false) {
+			t.Errorf("%s: log attributes\nwant %s\n got %s", format, want.logAttrs, got.logAttrs)
 		}
 	}
 	if d := firstDiff(want.instances, got.instances); d != "" {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -19,7 +20,8 @@ import (
 // a key, which XES forbids, so it is left out.
 var eventKeys = map[string]bool{"concept:name": true, "time:timestamp": true, "lifecycle:transition": true, "org:resource": true}
 
-// writeXES writes an XES 1.0 log: a trace per case (concept:name = case id,
+// writeXES writes an XES 1.0 log: the log's attributes as imported (none
+// are added, so they read back the same), a trace per case (concept:name = case id,
 // then the case attributes), an event per stored event. An event with a
 // start instant on its row (a CSV start column) becomes a start event and a
 // complete event; the import pairs them into the same activity instance.
@@ -33,7 +35,15 @@ func writeXES(ctx context.Context, w *warehouse.Warehouse, name string, out io.W
 	x.s(`  <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>` + "\n")
 	x.s(`  <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>` + "\n")
 	x.s(`  <classifier name="Activity" keys="concept:name"/>` + "\n")
-	x.attr(2, "string", "concept:name", name, "")
+	var logAttrs sql.NullString
+	if err := w.DB().QueryRowContext(ctx, `SELECT (meta->'attributes')::VARCHAR FROM logs WHERE name = ?`, name).Scan(&logAttrs); err != nil {
+		return fmt.Errorf("export %q: log attributes: %w", name, err)
+	}
+	if logAttrs.Valid && strings.HasPrefix(logAttrs.String, "{") {
+		if err := x.object(2, logAttrs.String, nil); err != nil {
+			return fmt.Errorf("export %q: log attributes: %w", name, err)
+		}
+	}
 	open := false
 	err := scan(ctx, w, name, func(r *row, newCase bool) error {
 		if newCase {
