@@ -51,6 +51,11 @@ func OpenReadOnly(ctx context.Context, path string) (*ReadOnly, error) {
 	db.SetConnMaxLifetime(0)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if strings.Contains(err.Error(), "Catalog Error") {
+			// The views name tables an older schema lacks; a read-only
+			// open cannot migrate.
+			return nil, fmt.Errorf("warehouse %s: %w (a file of an older pmx? run pmx logs --db %s once to migrate it)", path, oneLine(err), path)
+		}
 		return nil, openErr(path, err)
 	}
 	return &ReadOnly{db: db}, nil
