@@ -201,7 +201,7 @@ func TestOCELImportForms(t *testing.T) {
 		t.Errorf("stats FILE: %+v", st)
 	}
 	_, errOut, code = pmx(t, "dfg", "--object-centric", "--db", db, "--log", "nope")
-	if code != 2 || !strings.Contains(errOut, "--object-centric needs --log naming an object-centric") {
+	if code != 2 || !strings.Contains(errOut, "--object-centric needs an object-centric log") {
 		t.Errorf("dfg --object-centric on a missing log: exit %d, %q", code, errOut)
 	}
 }

@@ -126,7 +126,7 @@ func runDFG(ctx context.Context, e *env, args []string) error {
 		defer w.Close()
 		return ocelDFG(e, g, src.json)
 	} else if *oc {
-		return fmt.Errorf("--object-centric needs --log naming an object-centric (OCEL) log in %s (pmx logs lists them): %w", src.db, errUsage)
+		return fmt.Errorf("--object-centric needs an object-centric log: --log naming an OCEL log in %s (pmx logs lists them) or an OCEL FILE: %w", src.db, errUsage)
 	}
 	l, closeFn, err := src.open(ctx, e, pos)
 	if err != nil {
