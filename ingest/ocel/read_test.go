@@ -12,7 +12,7 @@ import (
 // summary is what the readers must agree on for one log.
 type summary struct {
 	events, objects, e2o, o2o, changes int
-	firstEvent, lastEvent            string
+	firstEvent, lastEvent              string
 }
 
 func summarize(l *Log) summary {
