@@ -119,14 +119,14 @@ func sniffText(b []byte, path string) (format, what string) {
 			// has; "" is a document cut before its root: let XES say why.
 			lower := strings.ToLower(string(t))
 			if strings.Contains(lower, "<object-types") || strings.Contains(lower, "<objects>") || strings.Contains(lower, "<events>") {
-				return "", "an OCEL object-centric log in XML (not supported yet)"
+				return "", "an OCEL object-centric log in XML (pmx import reads it as one; other commands need it flattened: pmx flatten)"
 			}
 			return FormatXES, ""
 		}
 		return "", "an XML document with root <" + root + ">, not an XES event log (root <log>)"
 	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
 		if bytes.Contains(t, []byte(`"ocel:`)) || bytes.Contains(t, []byte(`"objectTypes"`)) || bytes.Contains(t, []byte(`"eventTypes"`)) {
-			return "", "an OCEL object-centric log in JSON (not supported yet)"
+			return "", "an OCEL object-centric log in JSON (pmx import reads it as one; other commands need it flattened: pmx flatten)"
 		}
 		// A CSV whose first column is a JSON-looking value is rare, a
 		// .csv name settles it.

@@ -15,6 +15,7 @@ import (
 	"github.com/pmx-dev/pmx/analysis/facts"
 	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/csv"
+	"github.com/pmx-dev/pmx/ingest/ocel"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 	"github.com/pmx-dev/pmx/report/outfile"
 )
@@ -211,7 +212,11 @@ func (s *source) openWarehouse(ctx context.Context, e *env, pos []string) (*ware
 		if err != nil {
 			return nil, "", err
 		}
-		if _, err := w.LogID(ctx, s.log); err != nil {
+		li, err := w.Log(ctx, s.log)
+		if err == nil && ocel.IsOCEL(li.Format) {
+			err = fmt.Errorf("log %q is object-centric (OCEL): flatten it first (pmx flatten --log %s --object-type TYPE --name NEW); pmx stats and pmx dfg --object-centric read it as it is", s.log, s.log)
+		}
+		if err != nil {
 			w.Close()
 			return nil, "", err
 		}

@@ -195,6 +195,13 @@ func TestOCELImportForms(t *testing.T) {
 	if _, err := os.Stat(db2); err == nil {
 		t.Errorf("a failed first import left %s behind", db2)
 	}
+	// Commands for classic logs refuse an object-centric one, saying what to do.
+	for _, cmd := range []string{"variants", "analyze", "discover", "report"} {
+		_, errOut, code := pmx(t, cmd, "--db", db, "--log", "example")
+		if code != 1 || !strings.Contains(errOut, "object-centric") || !strings.Contains(errOut, "pmx flatten") {
+			t.Errorf("%s on an OCEL log: exit %d, %q", cmd, code, errOut)
+		}
+	}
 	var st ocel.Stats
 	mustJSON(t, &st, "stats", "--json", "../../testdata/ocel/example.xmlocel") // a FILE, read into memory
 	if st.Events != 13 || st.Objects != 9 || len(st.PerObjectType) != 4 {
