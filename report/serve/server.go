@@ -333,8 +333,11 @@ func (s *Server) tick(ctx context.Context) {
 func (s *Server) Handler() http.Handler { return s.routes() }
 
 // relearnBelow is the history size after which a log's profile is kept:
-// its end activities and usual waits no longer change with more cases.
-const relearnBelow = 100_000
+// its end activities and usual waits no longer change with more cases (the
+// p95 of a step's wait from ten thousand cases is within a few per cent),
+// and each relearn reads the whole log again: at 100,000 cases relearning
+// took a third of the ingester's throughput while a backlog was caught up.
+const relearnBelow = 10_000
 
 // relearn rebuilds a live log's state with a profile learned from what is
 // stored now, once the log has twice the cases its profile was learned
