@@ -9,9 +9,11 @@
 // (facts.Stats, facts.Variant, facts.DFG, facts.Histogram) and computes no
 // statistics itself; sorting, formatting and cutting to a top-N for display
 // are the only transformations. It must not import ingest, the DuckDB driver,
-// database/sql, mining, or any analysis internals beyond the analysis/facts
-// result types, so a report can be rendered from saved JSON as well as from a
-// live warehouse.
+// database/sql, mining, or any analysis internals beyond the result types
+// of analysis/facts, analysis/analyze and analysis/compare, so a report can
+// be rendered from saved JSON as well as from a live warehouse. The
+// comparison section shows a compare.Result as given (the tests ran in
+// pmx compare); it only picks the largest differences and words them.
 //
 // The page works offline and fetches nothing: CSS, the page script, Apache
 // ECharts (assets/echarts.min.js, see assets/README.md) and the process-map

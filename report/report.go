@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pmx-dev/pmx/analysis/analyze"
+	"github.com/pmx-dev/pmx/analysis/compare"
 	"github.com/pmx-dev/pmx/analysis/facts"
 	"github.com/pmx-dev/pmx/mining/export"
 )
@@ -31,6 +32,7 @@ type Input struct {
 	Analysis  *analyze.Report // optional findings section (pmx analyze)
 	WhatIf    *WhatIf         // optional what-if section (pmx simulate)
 	Optimize  *Optimization   // optional optimisation section (pmx optimize)
+	Compare   *compare.Result // optional comparison section (pmx compare; A is this log)
 }
 
 //go:embed assets/report.html.tmpl assets/report.css assets/report.js assets/echarts.min.js
@@ -97,6 +99,7 @@ type page struct {
 	Analysis                 *analysisPage
 	WhatIf                   *whatIfPage
 	Optimize                 *optimizationPage
+	Compare                  *comparisonPage
 }
 
 type kpi struct{ Label, Value, Hint string }
@@ -195,6 +198,11 @@ func Write(w io.Writer, in Input) error {
 		return err
 	}
 	p.Optimize, data.Charts = op, append(data.Charts, ocharts...)
+	cp, ccharts, err := comparisonSection(in.Compare)
+	if err != nil {
+		return err
+	}
+	p.Compare, data.Charts = cp, append(data.Charts, ccharts...)
 	p.ChartCount = len(data.Charts)
 	// json.Marshal escapes <, >, &, U+2028 and U+2029, so the blob cannot end
 	// its <script> element or break the JS parser whatever the data holds.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pmx-dev/pmx/analysis/analyze"
+	"github.com/pmx-dev/pmx/analysis/compare"
 	"github.com/pmx-dev/pmx/analysis/minelog"
 	"github.com/pmx-dev/pmx/analysis/timeline"
 
@@ -41,10 +42,14 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	fs.Var(&scenarioFiles, "scenario", "what-if scenario (YAML; repeatable): adds a What-if section (the simulation model's validation and the scenario against the baseline)")
 	replications := fs.Int("replications", 10, "what-if section: simulation replications")
 	optimizeFile := fs.String("optimize-results", "", "pmx optimize's result (its -o FILE): adds a What-to-change section with the recommendations and the Pareto chart")
+	compareLog := fs.String("compare", "", "log in the same warehouse to compare with (as pmx compare, this log or its filtered slice as A): adds a Comparison section")
 	ff := addFilterFlags(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if *compareLog != "" && src.log == "" {
+		return fmt.Errorf("--compare %s: compares with a log in the warehouse, so give this log with --log too (import the FILE first): %w", *compareLog, errUsage)
 	}
 	crit, err := ff.criteria()
 	if err != nil {
@@ -89,6 +94,11 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err := w.Refresh(ctx, name); err != nil {
 		return err
 	}
+	if *compareLog != "" { // before the work, not after it
+		if _, err := w.LogID(ctx, *compareLog); err != nil {
+			return fmt.Errorf("--compare: %w", err)
+		}
+	}
 	display := name
 	if !crit.Empty() { // a one-off filter: a temporary derived log, dropped after
 		display = name + " (filtered)"
@@ -127,6 +137,12 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	in.Optimize = opt
+	if *compareLog != "" {
+		p.Phase("comparison with "+*compareLog, "", 0)
+		if in.Compare, err = reportCompare(ctx, w, facts.Log{DB: w.DB(), ID: id, Name: display}, *compareLog); err != nil {
+			return fmt.Errorf("comparison section: %w", err)
+		}
+	}
 	p.Phase("writing "+*out, "", 0)
 	if err := writeReport(*out, guard, in); err != nil {
 		return err
@@ -281,6 +297,23 @@ func dropDuckDBCache(ctx context.Context, w *warehouse.Warehouse) error {
 		return fmt.Errorf("restore DuckDB's memory limit of %s: %w", limit, err)
 	}
 	return nil
+}
+
+// reportCompare compares log b of the warehouse with a (the report's log,
+// or its filtered slice) for the comparison section, as pmx compare does.
+func reportCompare(ctx context.Context, w *warehouse.Warehouse, a facts.Log, b string) (*compare.Result, error) {
+	if err := w.Refresh(ctx, b); err != nil {
+		return nil, err
+	}
+	id, err := w.LogID(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	r, err := compare.Compare(ctx, a, facts.Log{DB: w.DB(), ID: id, Name: b}, compare.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // writeReport writes atomically (a reader never sees half a report) and

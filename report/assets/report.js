@@ -39,6 +39,20 @@
       } };
       return o;
     }
+    if (spec.kind === "compare-edges") {
+      // Edge labels cut to fit, the whole "from → to" in the tooltip.
+      var cut = function (v) { return v.length > 40 ? v.slice(0, 39) + "…" : v; };
+      var ax = o.yAxis[0], g = Array.isArray(o.grid) ? o.grid[0] : o.grid;
+      ax.axisLabel = Object.assign(ax.axisLabel || {}, { color: "#3d4a63", interval: 0, formatter: cut });
+      g.containLabel = false;
+      g.left = 14 + Math.max.apply(null, (ax.data || []).map(function (v) { return textWidth(cut(v)); }).concat([20]));
+      g.bottom = 40;
+      o.tooltip = { trigger: "axis", confine: true, axisPointer: { type: "shadow" }, extraCssText: "max-width:420px;white-space:normal;",
+        formatter: function (ps) {
+          return "<b>" + esc(ps[0].name) + "</b><br>B − A mean time " + esc(ps[0].value) + " h";
+        } };
+      return o;
+    }
     var cat = spec.kind === "durations" ? o.xAxis[0] : o.yAxis[0];
     o.tooltip = Object.assign(o.tooltip || {}, {
       trigger: "axis", confine: true, axisPointer: { type: "shadow" },
