@@ -104,7 +104,7 @@ func (s *State) evaluate(touched map[*caseState]bool) ([]Alert, error) {
 	if l.Cases() == 0 {
 		return nil, nil
 	}
-	rep, err := sla.Evaluate(l, s.o.Rules, sla.Options{Now: time.UnixMicro(s.now).UTC()})
+	rep, err := sla.Evaluate(l, s.o.Rules, sla.Options{Now: time.UnixMicro(s.judged()).UTC()})
 	if err != nil {
 		return nil, fmt.Errorf("live: SLA rules: %w", err)
 	}
@@ -121,7 +121,7 @@ func (s *State) evaluate(touched map[*caseState]bool) ([]Alert, error) {
 				continue
 			}
 			ck := &Clock{Case: oc.CaseID, Rule: r.Name, Deadline: oc.Deadline.UnixMicro(), TargetSeconds: oc.TargetSeconds,
-				ElapsedSeconds: oc.ElapsedSeconds, evaluated: s.now, business: rule.Business}
+				ElapsedSeconds: oc.ElapsedSeconds, evaluated: s.judged(), business: rule.Business}
 			ck.RiskAt = s.riskAt(ck)
 			s.clocks[clockKey{ri, oc.CaseID}] = ck
 		}
@@ -197,7 +197,7 @@ func (s *State) Tick(now int64) []Alert {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.now = max(s.now, now)
-	return s.tick(s.now)
+	return s.tick(s.judged())
 }
 
 func (s *State) tick(now int64) []Alert {

@@ -337,3 +337,47 @@ func TestBatchingDoesNotMatter(t *testing.T) {
 		}
 	}
 }
+
+// While a backlog is caught up, one partition's events can run hours
+// ahead of another's: clocks are judged at the batch's watermark (the
+// lagging partitions' latest time), so the lagging cases are not called
+// late by the leading partition's clock. Without it, case a looks
+// breached at b's 10 h although its own partition has only reached 1 h.
+func TestWatermarkHoldsClocksWhileCatchingUp(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		watermark int64
+		want      int // alerts for case a
+	}{
+		{"with the watermark", at(time.Hour), 0},
+		{"without", 0, 1}, // the breach (its risk point passed unseen)
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := New(Options{Log: "l", Profile: profile, Rules: rules(t, caseRule)})
+			alerts, err := s.Apply(Batch{Events: []Event{ev("a", "Open", 0, "ann"), ev("b", "Open", 10*time.Hour)}, Watermark: c.watermark})
+			if err != nil {
+				t.Fatal(err)
+			}
+			alerts = append(alerts, s.Tick(at(10*time.Hour+time.Minute))...)
+			var forA int
+			for _, a := range alerts {
+				if a.Case == "a" {
+					forA++
+				}
+			}
+			if forA != c.want {
+				t.Fatalf("%d alerts for a, want %d: %+v", forA, c.want, alerts)
+			}
+			if c.watermark != 0 {
+				if w := s.Worklist(false, 0); len(w) != 0 {
+					t.Errorf("worklist while catching up: %+v", w)
+				}
+				// a's partition catches up: a is resolved within its
+				// target; no alert was ever due.
+				if a := apply(t, s, ev("a", "Resolve", 2*time.Hour)); len(a) != 0 {
+					t.Errorf("alerts after catching up: %+v", a)
+				}
+			}
+		})
+	}
+}

@@ -37,6 +37,12 @@ type Batch struct {
 	// set or replaced.
 	CaseAttrs   map[string]string
 	DeadLetters []DeadLetter
+	// Watermark, when not 0, is the latest event time (Unix µs) that every
+	// source partition still catching up on a backlog has reached. Clocks
+	// are judged at it rather than at the latest event overall: a partition
+	// read ahead of the others must not make the cases of the lagging ones
+	// look late. 0 once every partition has caught up.
+	Watermark int64
 }
 
 // Options of a State.
@@ -136,6 +142,7 @@ type State struct {
 	batches  int64
 	attrKeys map[string]bool
 	quiet    bool // rebuilding: the history's measured breaches are not news
+	hold     int64 // the last batch's Watermark (0: none): see judged
 	endedQ   []endedRef
 }
 
@@ -199,6 +206,15 @@ func (s *State) Seed(keys []string) {
 	}
 }
 
+// judged is the instant SLA clocks are judged at: the stream clock, held
+// back to the batch's watermark while a backlog is caught up.
+func (s *State) judged() int64 {
+	if s.hold > 0 && s.hold < s.now {
+		return s.hold
+	}
+	return s.now
+}
+
 // Now is the stream clock: the latest completion applied, or a later
 // instant Tick was given.
 func (s *State) Now() int64 {
@@ -235,6 +251,7 @@ func (s *State) Apply(b Batch) ([]Alert, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.batches++
+	s.hold = b.Watermark
 	touched := map[*caseState]bool{}
 	for id, attrs := range b.CaseAttrs {
 		c := s.caseFor(id, 0)
@@ -257,7 +274,7 @@ func (s *State) Apply(b Batch) ([]Alert, error) {
 	if err != nil {
 		return nil, err
 	}
-	alerts = append(alerts, s.tick(s.now)...)
+	alerts = append(alerts, s.tick(s.judged())...)
 	s.prune()
 	return alerts, nil
 }

@@ -163,19 +163,20 @@ func (s *State) Worklist(all bool, limit int) []WorkItem {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []WorkItem
+	now := s.judged()
 	for _, ck := range s.clocks {
 		status := "on-track"
 		switch {
-		case s.now >= ck.Deadline:
+		case now >= ck.Deadline:
 			status = "breached"
-		case s.now >= ck.RiskAt:
+		case now >= ck.RiskAt:
 			status = "at-risk"
 		}
 		if !all && status == "on-track" {
 			continue
 		}
 		w := WorkItem{Case: ck.Case, Rule: ck.Rule, Status: status, Deadline: time.UnixMicro(ck.Deadline).UTC(),
-			LeftSeconds: float64(ck.Deadline-s.now) / 1e6, TargetSeconds: ck.TargetSeconds}
+			LeftSeconds: float64(ck.Deadline-now) / 1e6, TargetSeconds: ck.TargetSeconds}
 		if c := s.cases[ck.Case]; c != nil {
 			w.Since = time.UnixMicro(c.last).UTC()
 			if la := c.lastAct(); la >= 0 {
@@ -227,7 +228,7 @@ func (s *State) Stuck(limit int) []Stuck {
 			continue
 		}
 		usual, ok := s.o.Profile.StuckAfter[s.acts[la]]
-		idle := float64(s.now-c.last) / 1e6
+		idle := float64(s.judged()-c.last) / 1e6
 		if !ok || idle <= usual {
 			continue
 		}

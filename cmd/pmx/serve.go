@@ -120,7 +120,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var ingestErr error
 	if ingesting {
 		cfg.OnCommit = func(ctx context.Context, c kafka.Committed) error {
-			return s.CommittedRecords(ctx, c.Log, c.Events, c.DeadLetters)
+			return s.CommittedRecords(ctx, c.Log, c.Events, c.DeadLetters, c.Watermark)
 		}
 		errc := make(chan error, 1)
 		go func() {

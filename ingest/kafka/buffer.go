@@ -29,9 +29,12 @@ type chunk struct {
 	last     map[tp]*kgo.Record // the last record of each such partition (group commit)
 	produced []time.Time        // record timestamps, only with OnFlush
 	opened   time.Time          // when its first message was read (zero: none yet)
+	maxTS    map[tp]int64       // latest event time (Unix µs) per partition read
 }
 
-func newChunk() *chunk { return &chunk{pos: map[tp]int64{}, last: map[tp]*kgo.Record{}} }
+func newChunk() *chunk {
+	return &chunk{pos: map[tp]int64{}, last: map[tp]*kgo.Record{}, maxTS: map[tp]int64{}}
+}
 
 // recordSink takes the builder's records; the consumer closes the open
 // chunk with each one.
@@ -123,7 +126,14 @@ func (c *consumer) seal(whole bool) (*batch, error) {
 		for k, r := range ch.last {
 			last[k] = r
 		}
+		for k, t := range ch.maxTS {
+			if c.latest == nil {
+				c.latest = map[tp]int64{}
+			}
+			c.latest[k] = max(c.latest[k], t)
+		}
 	}
+	b.watermark = c.watermark()
 	c.buffered -= b.events
 	b.threads = 1
 	if c.threads != nil {
@@ -157,4 +167,25 @@ func (c *consumer) clearBuffer() {
 		}
 	}
 	c.chunks, c.buffered = nil, 0
+}
+
+// watermark is the latest event time every partition still catching up
+// has reached: the minimum, over the assigned partitions read to before
+// the end offset they had when assigned, of their latest event time; 0
+// when none lags (or none of the lagging ones has given an event yet).
+// While a backlog is read, partitions run at different points of event
+// time; a consumer judging deadlines must not take the leading one's
+// clock for all. Called with mu held.
+func (c *consumer) watermark() int64 {
+	var wm int64
+	for k := range c.assigned {
+		end, ok := c.end[k]
+		if !ok || c.pos[k] >= end {
+			continue
+		}
+		if t, ok := c.latest[k]; ok && (wm == 0 || t < wm) {
+			wm = t
+		}
+	}
+	return wm
 }

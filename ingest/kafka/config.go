@@ -141,4 +141,10 @@ type Committed struct {
 	// they are released when OnCommit returns.
 	Events      []arrow.Record
 	DeadLetters []warehouse.DeadLetter
+	// Watermark (Unix µs) is, while some assigned partitions are still
+	// being read up to the end offset they had when assigned (a backlog),
+	// the latest event time all of those have reached; 0 once none lags.
+	// Event time beyond it has been seen on the leading partitions only:
+	// a consumer judging deadlines holds its clock there.
+	Watermark int64
 }

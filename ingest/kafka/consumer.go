@@ -44,7 +44,8 @@ type consumer struct {
 	assigned map[tp]bool
 	joined   bool
 	start    map[tp]int64 // log start offsets, for never-read partitions
-	end      map[tp]int64 // high watermarks when assigned (UntilCaughtUp)
+	end      map[tp]int64 // high watermarks when assigned (UntilCaughtUp, watermark)
+	latest   map[tp]int64 // latest event time sealed per partition (watermark)
 	lastErr  error
 	fatal    error     // a failure inside a rebalance callback, returned by the poll loop
 	idle     int       // consecutive polls that returned no record
@@ -102,7 +103,7 @@ func run(ctx context.Context, w *warehouse.Warehouse, cfg Config) (Stats, error)
 	defer release()
 	c := &consumer{cfg: cfg, app: app, threads: threads,
 		stored: map[tp]int64{}, expected: map[tp]int64{}, pos: map[tp]int64{}, assigned: map[tp]bool{},
-		start: map[tp]int64{}, end: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{}),
+		start: map[tp]int64{}, end: map[tp]int64{}, latest: map[tp]int64{}, began: time.Now(), lastFlush: time.Now(), ready: make(chan struct{}),
 		watch: newConnWatch(cfg.TLS, cfg.SASL), instance: instance}
 	c.decoders = newDecoders(c, decoderCount())
 	defer func() {

@@ -158,6 +158,9 @@ func (w *decodeWorker) add(c *consumer, r *kgo.Record) bool {
 			w.err = err
 		}
 		w.events++
+		if k := (tp{r.Topic, r.Partition}); e.Time > w.open.maxTS[k] {
+			w.open.maxTS[k] = e.Time
+		}
 	}
 	if c.cfg.OnFlush != nil {
 		w.open.produced = append(w.open.produced, r.Timestamp)

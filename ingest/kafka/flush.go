@@ -23,13 +23,14 @@ import (
 
 // batch is a sealed flush on its way to the warehouse.
 type batch struct {
-	recs     []arrow.Record
-	dead     []warehouse.DeadLetter
-	pos      []warehouse.Position
-	commit   []*kgo.Record
-	produced []time.Time
-	events   int
-	threads  int64 // DuckDB threads to write it with
+	recs      []arrow.Record
+	dead      []warehouse.DeadLetter
+	pos       []warehouse.Position
+	commit    []*kgo.Record
+	produced  []time.Time
+	events    int
+	threads   int64 // DuckDB threads to write it with
+	watermark int64 // see consumer.watermark; Committed.Watermark
 }
 
 // written is a batch's outcome.
@@ -65,7 +66,7 @@ func (c *consumer) write(ctx context.Context, b *batch) written {
 	}
 	w := written{b: b, err: c.app.Append(ctx, b.recs, b.dead, b.pos), at: time.Now()}
 	if w.err == nil && c.cfg.OnCommit != nil {
-		if err := c.cfg.OnCommit(ctx, Committed{Log: c.cfg.Log, Events: b.recs, DeadLetters: b.dead}); err != nil {
+		if err := c.cfg.OnCommit(ctx, Committed{Log: c.cfg.Log, Events: b.recs, DeadLetters: b.dead, Watermark: b.watermark}); err != nil {
 			w.hookErr = fmt.Errorf("after commit: %w", err)
 		}
 	}

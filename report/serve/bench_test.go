@@ -147,7 +147,7 @@ func attach(b testing.TB, w *warehouse.Warehouse, cfg *kafka.Config, edit ...fun
 		t0 := time.Now()
 		defer func() { lock.commit += time.Since(t0) }()
 		lock.ingester = true
-		return s.CommittedRecords(ctx, c.Log, c.Events, c.DeadLetters)
+		return s.CommittedRecords(ctx, c.Log, c.Events, c.DeadLetters, c.Watermark)
 	}
 	return s, srv.URL, func() {
 		cancel()

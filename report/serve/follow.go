@@ -15,14 +15,16 @@ import (
 )
 
 // CommittedRecords applies a batch an ingester committed, as it stored it:
-// records of event.Schema and the dead letters. It is the hook an
+// records of event.Schema and the dead letters, with the ingester's
+// watermark (Unix µs, 0 none: see live.Batch.Watermark). It is the hook an
 // in-process ingester calls after each commit (ingest/kafka's OnCommit),
 // so the live state follows the stream without reading it back.
-func (s *Server) CommittedRecords(ctx context.Context, log string, recs []arrow.Record, dead []warehouse.DeadLetter) error {
+func (s *Server) CommittedRecords(ctx context.Context, log string, recs []arrow.Record, dead []warehouse.DeadLetter, watermark int64) error {
 	b, err := BatchOf(recs, dead, s.o.Now())
 	if err != nil {
 		return fmt.Errorf("serve: log %q: %w", log, err)
 	}
+	b.Watermark = watermark
 	return s.Committed(ctx, log, b)
 }
 

@@ -90,7 +90,7 @@ func TestChromiumServeReplay(t *testing.T) {
 	ran := make(chan struct{})
 	go func() { s.Run(runCtx); close(ran) }()
 	cfg.OnCommit = func(ctx context.Context, c kafka.Committed) error {
-		return s.CommittedRecords(ctx, c.Log, c.Events, c.DeadLetters)
+		return s.CommittedRecords(ctx, c.Log, c.Events, c.DeadLetters, c.Watermark)
 	}
 	ingestCtx, stopIngest := context.WithCancel(ctx)
 	ingested := make(chan error, 1)
