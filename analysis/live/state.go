@@ -141,7 +141,7 @@ type State struct {
 	applied  int64           // events applied
 	batches  int64
 	attrKeys map[string]bool
-	quiet    bool // rebuilding: the history's measured breaches are not news
+	quiet    bool  // rebuilding: the history's measured breaches are not news
 	hold     int64 // the last batch's Watermark (0: none): see judged
 	endedQ   []endedRef
 }
