@@ -1,6 +1,7 @@
 """Reference case ids for pmx filters, computed with PM4Py's filters.
 
 Run from analysis/filter:  python3 testdata/pm4py/reference.py ../../../shared/logs
+(every shared XES log; about 15 s)
 Writes testdata/pm4py/reference.json: per log and filter, the pmx criteria
 (as analysis/filter.Criteria JSON) and the sorted case ids PM4Py keeps. The
 parameters are chosen from each log (its most frequent activities and edge,
@@ -14,7 +15,12 @@ import sys
 import pandas as pd
 import pm4py
 
-LOGS = ["running-example.xes", "receipt.xes.gz", "repair_example.xes.gz"]
+LOGS = ["running-example.xes", "receipt.xes.gz", "repair_example.xes.gz", "helpdesk.xes.gz", "bpic2013_incidents.xes.gz",
+        "roadtraffic100traces.xes", "reviewing.xes", "interval_event_log.xes"]
+
+
+STANDARD = {"schedule", "assign", "withdraw", "reassign", "start", "suspend", "resume", "pi_abort",
+            "ate_abort", "complete", "autoskip", "manualskip", "unknown"}
 
 
 def ids(df):
@@ -27,9 +33,13 @@ def iso(ts):
 
 def filters(df):
     out = {}
-    # Only completions are activity instances in pmx; PM4Py sees every row.
+    # Where every lifecycle value is of the XES standard model, only
+    # completions are activity instances in pmx (PM4Py sees every row);
+    # otherwise (e.g. BPIC 2013's statuses) every event is one.
     if "lifecycle:transition" in df.columns:
-        df = df[df["lifecycle:transition"].fillna("complete").str.lower() == "complete"]
+        lc = df["lifecycle:transition"].fillna("complete").astype(str).str.lower()
+        if lc.isin(STANDARD).all():
+            df = df[lc == "complete"]
     df = df.sort_values(["case:concept:name", "time:timestamp"], kind="stable")
     acts = df["concept:name"].value_counts()
     a1, a2 = acts.index[0], acts.index[min(len(acts) - 1, len(acts) // 2)]
@@ -48,7 +58,7 @@ def filters(df):
     out["top_variants"] = ({"top_variants": k}, ids(pm4py.filter_variants_top_k(df, k)))
     out["has"] = ({"has": [a2]}, ids(pm4py.filter_event_attribute_values(df, "concept:name", [a2], level="case", retain=True)))
     out["not_has"] = ({"not_has": [a2]}, ids(pm4py.filter_event_attribute_values(df, "concept:name", [a2], level="case", retain=False)))
-    res = df["org:resource"].dropna().value_counts()
+    res = df["org:resource"].dropna().value_counts() if "org:resource" in df.columns else []
     if len(res):
         r = res.index[0]
         out["where_resource"] = ({"where": "org:resource = '%s'" % r.replace("'", "''")},
