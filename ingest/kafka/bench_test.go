@@ -2,8 +2,6 @@ package kafka
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
@@ -14,11 +12,10 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/pmx-dev/pmx/ingest/event"
+	"github.com/pmx-dev/pmx/ingest/kafka/kafkabench"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
 
@@ -47,12 +44,12 @@ import (
 // bytes. Phases are labelled for profiles: go tool pprof -tagfocus phase=run.
 // Run it with -benchtime 1x: each phase already measures one whole pass.
 func BenchmarkIngest(b *testing.B) {
-	n := benchEnvInt(b, "PMX_BENCH_EVENTS", 1_000_000)
-	rate := benchEnvInt(b, "PMX_BENCH_RATE", 50_000)
-	brokers, where := benchBrokers(b)
+	n := kafkabench.EnvInt(b, "PMX_BENCH_EVENTS", 1_000_000)
+	rate := kafkabench.EnvInt(b, "PMX_BENCH_RATE", 50_000)
+	brokers, where := kafkabench.Brokers(b)
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	topic, latTopic := "pmx-bench-"+run, "pmx-bench-lat-"+run
-	benchCreateTopics(b, brokers, topic, latTopic)
+	kafkabench.CreateTopics(b, brokers, topic, latTopic)
 	ctx := context.Background()
 
 	b.StopTimer()
@@ -113,13 +110,13 @@ func BenchmarkIngest(b *testing.B) {
 	}
 }
 
-// benchDecodeAlone decodes messages 0..n-1 (benchValue) from memory into
+// benchDecodeAlone decodes messages 0..n-1 (kafkabench.Value) from memory into
 // Arrow records as Run does, its decoders side by side on their shares, and
 // returns its rate and the records.
 func benchDecodeAlone(b *testing.B, n int) (float64, []arrow.Record) {
 	msgs := make([][]byte, n)
 	for i := range msgs {
-		msgs[i], _ = benchValue(nil, i)
+		msgs[i], _ = kafkabench.Value(nil, i)
 	}
 	k := decoderCount()
 	out := make([][]arrow.Record, k)
@@ -218,62 +215,6 @@ func benchLabel(phase string, fn func()) {
 	pprof.Do(context.Background(), pprof.Labels("phase", phase), func(context.Context) { fn() })
 }
 
-func benchEnvInt(b *testing.B, name string, def int) int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 {
-		b.Fatalf("%s=%q: want a positive integer", name, v)
-	}
-	return n
-}
-
-func benchBrokers(b *testing.B) ([]string, string) {
-	if bs := os.Getenv("PMX_KAFKA_BOOTSTRAP"); bs != "" {
-		return []string{bs}, "broker " + bs
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(c.Close)
-	return c.ListenAddrs(), "kfake"
-}
-
-func benchCreateTopics(b *testing.B, brokers []string, topics ...string) {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res, err := kadm.NewClient(cl).CreateTopics(ctx, 4, 1, nil, topics...)
-	if err == nil {
-		err = res.Error()
-	}
-	if err != nil {
-		b.Fatalf("create topics %v: %v", topics, err)
-	}
-}
-
-// benchValue appends message i: about 200 bytes of a realistic event. Ten
-// thousand cases are open at a time, ten events each; uid is unique.
-func benchValue(dst []byte, i int) (value []byte, key string) {
-	c := i%10_000 + i/100_000*10_000
-	key = fmt.Sprintf("case-%07d", c)
-	acts := [...]string{"Register request", "Check credit", "Examine casually", "Examine thoroughly", "Check ticket",
-		"Decide", "Reinitiate request", "Pay compensation", "Reject request", "Archive"}
-	ts := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * 100 * time.Millisecond)
-	dst = fmt.Appendf(dst, `{"case:concept:name":%q,"concept:name":%q,"time:timestamp":%q,"org:resource":"clerk-%02d",`+
-		`"lifecycle:transition":"complete","amount":%d.%02d,"channel":%q,"priority":%d,"region":"EMEA-north","uid":%d}`,
-		key, acts[i/10_000%10], ts.Format("2006-01-02T15:04:05.000000Z07:00"), i*7%50, i%5000, i%100,
-		[...]string{"web", "phone", "branch"}[i%3], i%4, i)
-	return dst, key
-}
-
 // benchProduce produces messages from..from+n as fast as the client takes
 // them. With every set, it paces them at that many per second instead.
 func benchProduce(b *testing.B, brokers []string, topic string, from, n int, every *int) {
@@ -294,7 +235,7 @@ func benchProduce(b *testing.B, brokers []string, topic string, from, n int, eve
 			due := start.Add(time.Duration(float64(i-from) / float64(*every) * float64(time.Second)))
 			time.Sleep(time.Until(due))
 		}
-		v, k := benchValue(nil, i)
+		v, k := kafkabench.Value(nil, i)
 		cl.Produce(context.Background(), &kgo.Record{Key: []byte(k), Value: v}, done)
 	}
 	if err := cl.Flush(context.Background()); err != nil {

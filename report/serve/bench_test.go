@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
@@ -19,12 +18,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/ingest/kafka"
+	"github.com/pmx-dev/pmx/ingest/kafka/kafkabench"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
 
@@ -58,13 +56,13 @@ import (
 // are labelled for profiles (go tool pprof -tagfocus phase=attached). Run it
 // with -benchtime 1x: each phase measures one whole pass.
 func BenchmarkServe(b *testing.B) {
-	n := benchEnv(b, "PMX_BENCH_EVENTS", 1_000_000)
-	rate := benchEnv(b, "PMX_BENCH_RATE", 50_000)
-	secs := benchEnv(b, "PMX_BENCH_SECONDS", 15)
-	brokers, where := benchServeBrokers(b)
+	n := kafkabench.EnvInt(b, "PMX_BENCH_EVENTS", 1_000_000)
+	rate := kafkabench.EnvInt(b, "PMX_BENCH_RATE", 50_000)
+	secs := kafkabench.EnvInt(b, "PMX_BENCH_SECONDS", 15)
+	brokers, where := kafkabench.Brokers(b)
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	liveTopic, backlog := "pmx-serve-live-"+run, "pmx-serve-backlog-"+run
-	benchServeTopics(b, brokers, liveTopic, backlog)
+	kafkabench.CreateTopics(b, brokers, liveTopic, backlog)
 	b.StopTimer()
 
 	var vis, api []time.Duration
@@ -109,10 +107,10 @@ func BenchmarkServe(b *testing.B) {
 }
 
 // benchRules is the SLA rule of the benchmark's server. A case of
-// benchServeValue lasts 2.5 hours (ten events 1,000 s apart), so in a
+// kafkabench.Value lasts 2.5 hours (ten events 1,000 s apart), so in a
 // steady stream its clock is listed and never raised; catching up a
-// backlog, a partition read ahead of the others moves the stream clock
-// ahead of the cases of those behind, and some are raised at risk.
+// backlog, partitions run at different points of event time, and the
+// clocks are held at the ingester's watermark so that none is raised.
 const benchRules = `
 rules:
   - name: archived in 4 hours
@@ -447,63 +445,6 @@ func benchPhase(phase string, fn func()) {
 	pprof.Do(context.Background(), pprof.Labels("phase", phase), func(context.Context) { fn() })
 }
 
-func benchEnv(b *testing.B, name string, def int) int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 {
-		b.Fatalf("%s=%q: want a positive integer", name, v)
-	}
-	return n
-}
-
-func benchServeBrokers(b *testing.B) ([]string, string) {
-	if bs := os.Getenv("PMX_KAFKA_BOOTSTRAP"); bs != "" {
-		return []string{bs}, "broker " + bs
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(c.Close)
-	return c.ListenAddrs(), "kfake"
-}
-
-func benchServeTopics(b *testing.B, brokers []string, topics ...string) {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res, err := kadm.NewClient(cl).CreateTopics(ctx, 4, 1, nil, topics...)
-	if err == nil {
-		err = res.Error()
-	}
-	if err != nil {
-		b.Fatalf("create topics %v: %v", topics, err)
-	}
-}
-
-// benchServeValue is message i, the event ingest/kafka's BenchmarkIngest
-// produces: about 230 bytes; ten thousand cases open at a time, ten events
-// each, 100 ms of event time apart; uid is unique.
-func benchServeValue(dst []byte, i int) (value []byte, key string) {
-	c := i%10_000 + i/100_000*10_000
-	key = fmt.Sprintf("case-%07d", c)
-	acts := [...]string{"Register request", "Check credit", "Examine casually", "Examine thoroughly", "Check ticket",
-		"Decide", "Reinitiate request", "Pay compensation", "Reject request", "Archive"}
-	ts := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * 100 * time.Millisecond)
-	dst = fmt.Appendf(dst, `{"case:concept:name":%q,"concept:name":%q,"time:timestamp":%q,"org:resource":"clerk-%02d",`+
-		`"lifecycle:transition":"complete","amount":%d.%02d,"channel":%q,"priority":%d,"region":"EMEA-north","uid":%d}`,
-		key, acts[i/10_000%10], ts.Format("2006-01-02T15:04:05.000000Z07:00"), i*7%50, i%5000, i%100,
-		[...]string{"web", "phone", "branch"}[i%3], i%4, i)
-	return dst, key
-}
-
 // benchServeProduce produces messages from..from+n as fast as the client
 // takes them, or with rate > 0 paced at rate per second, then recording
 // every 500th as a marker (message number from+j+1, counting the warm-up
@@ -526,7 +467,7 @@ func benchServeProduce(b *testing.B, brokers []string, topic string, from, n, ra
 		if rate > 0 && j%100 == 0 {
 			time.Sleep(time.Until(start.Add(time.Duration(float64(j) / float64(rate) * float64(time.Second)))))
 		}
-		v, k := benchServeValue(nil, i)
+		v, k := kafkabench.Value(nil, i)
 		if markers != nil && j%500 == 499 {
 			*markers = append(*markers, benchMarker{int64(i + 1), time.Now()})
 		}
