@@ -64,7 +64,19 @@ func (s *State) timelineOf(cases []*caseState) *timeline.Log {
 		l.CaseIDs = append(l.CaseIDs, c.id)
 		l.CaseAttrs = append(l.CaseAttrs, c.attrs)
 		l.CaseStart = append(l.CaseStart, int32(len(l.Act)))
-		// Instances in completion order (as the warehouse orders them).
+		// Instances in completion order (as the warehouse orders them);
+		// they arrive in it but for late events.
+		if slices.IsSorted(c.times) {
+			l.Case = slices.Grow(l.Case, len(c.acts))
+			for range c.acts {
+				l.Case = append(l.Case, k)
+			}
+			l.Act = append(l.Act, c.acts...)
+			l.Time = append(l.Time, c.times...)
+			l.Start = append(l.Start, c.starts...)
+			l.Resource = append(l.Resource, c.res...)
+			continue
+		}
 		order := make([]int, len(c.acts))
 		for i := range order {
 			order[i] = i
@@ -83,13 +95,9 @@ func (s *State) timelineOf(cases []*caseState) *timeline.Log {
 }
 
 // evaluate re-judges the touched cases' SLA clocks.
-func (s *State) evaluate(touched map[*caseState]bool) ([]Alert, error) {
-	if s.o.Rules == nil || len(s.o.Rules.Rules) == 0 || len(touched) == 0 {
+func (s *State) evaluate(cases []*caseState) ([]Alert, error) {
+	if s.o.Rules == nil || len(s.o.Rules.Rules) == 0 || len(cases) == 0 {
 		return nil, nil
-	}
-	cases := make([]*caseState, 0, len(touched))
-	for c := range touched {
-		cases = append(cases, c)
 	}
 	slices.SortFunc(cases, func(a, b *caseState) int {
 		switch {
@@ -104,7 +112,12 @@ func (s *State) evaluate(touched map[*caseState]bool) ([]Alert, error) {
 	if l.Cases() == 0 {
 		return nil, nil
 	}
-	rep, err := sla.Evaluate(l, s.o.Rules, sla.Options{Now: time.UnixMicro(s.judged()).UTC()})
+	// Judged at the stream clock, not at judged(): sla.Evaluate ignores
+	// what completes after Now, and a partition read ahead of the
+	// watermark has stopped clocks past it (a case that ended there would
+	// keep an open clock no later event re-judges). Deadlines are instants,
+	// so tick and the views still compare them with judged().
+	rep, err := sla.Evaluate(l, s.o.Rules, sla.Options{Now: time.UnixMicro(s.now).UTC()})
 	if err != nil {
 		return nil, fmt.Errorf("live: SLA rules: %w", err)
 	}
@@ -121,7 +134,7 @@ func (s *State) evaluate(touched map[*caseState]bool) ([]Alert, error) {
 				continue
 			}
 			ck := &Clock{Case: oc.CaseID, Rule: r.Name, Deadline: oc.Deadline.UnixMicro(), TargetSeconds: oc.TargetSeconds,
-				ElapsedSeconds: oc.ElapsedSeconds, evaluated: s.judged(), business: rule.Business}
+				ElapsedSeconds: oc.ElapsedSeconds, evaluated: s.now, business: rule.Business}
 			ck.RiskAt = s.riskAt(ck)
 			s.clocks[clockKey{ri, oc.CaseID}] = ck
 		}
@@ -145,14 +158,19 @@ func (s *State) evaluate(touched map[*caseState]bool) ([]Alert, error) {
 }
 
 // riskAt is when a clock's elapsed time reaches RiskShare of its target,
-// counted on from its last evaluation in the rule's clock.
+// counted on from its last evaluation in the rule's clock. A wall clock
+// that passed it before the evaluation has it in the past (the evaluation
+// is at the stream clock, which may be ahead of the instant clocks are
+// judged at); a business clock that did is taken as at risk from the
+// evaluation on.
 func (s *State) riskAt(ck *Clock) int64 {
 	left := s.o.RiskShare*ck.TargetSeconds - ck.ElapsedSeconds
-	if left <= 0 {
+	business := ck.business && s.o.Rules.Calendar != nil
+	if left <= 0 && business {
 		return ck.evaluated
 	}
 	us := int64(left * 1e6)
-	if ck.business && s.o.Rules.Calendar != nil {
+	if business {
 		return s.o.Rules.Calendar.AddMicros(ck.evaluated, us)
 	}
 	return ck.evaluated + us

@@ -229,7 +229,7 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 	}
 	l := inc.timelineOf([]*caseState{inc.cases["a"], inc.cases["b"], inc.cases["c"]})
 	re := New(Options{Log: "l", Profile: profile, Rules: r})
-	alerts, err := re.Rebuild(l)
+	alerts, err := re.Rebuild(l, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,5 +379,64 @@ func TestWatermarkHoldsClocksWhileCatchingUp(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A case that ends in a partition read ahead of the watermark is judged
+// with its whole stream: its clock stops at its last event even though
+// that event is later than the instant clocks are judged at, and no alert
+// follows when the watermark passes its deadline (the benchmark's backlog
+// raised thousands of such false breaches).
+func TestCaseEndedAheadOfTheWatermark(t *testing.T) {
+	s := New(Options{Log: "l", Profile: profile, Rules: rules(t, caseRule)})
+	// Partition 1 (case a) is read up to 9 h, partition 2 (case b) up to
+	// 1 h: the watermark is 1 h.
+	alerts, err := s.Apply(Batch{Events: []Event{ev("a", "Open", 0), ev("b", "Open", 30*time.Minute),
+		ev("a", "Resolve", 2*time.Hour), ev("c", "Open", 5*time.Hour), ev("c", "Resolve", 9*time.Hour+30*time.Minute)}, Watermark: at(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c's clock ran past its deadline (resolved at 9.5 h, 4.5 h after it opened) without
+	// ever being seen open: the breach is news once, at once.
+	if len(alerts) != 1 || alerts[0].Case != "c" || alerts[0].Kind != "breach" {
+		t.Fatalf("alerts of the first batch: %+v, want c's breach", alerts)
+	}
+	// Partition 2 catches up: b is resolved in time, then both partitions
+	// move on to 20 h. Only b's clock was ever open.
+	alerts, err = s.Apply(Batch{Events: []Event{ev("b", "Resolve", 3*time.Hour), ev("d", "Open", 20*time.Hour)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(alerts) != 0 {
+		t.Fatalf("alerts after catching up: %+v, want none", alerts)
+	}
+	if w := s.Worklist(true, 0); len(w) != 1 || w[0].Case != "d" {
+		t.Errorf("worklist: %+v, want d's clock alone", w)
+	}
+}
+
+// A state rebuilt while a backlog is caught up (pmx serve relearning a
+// profile) judges its clocks at the watermark it is given, as the state it
+// replaces did: the lagging partition's open case is not at risk yet.
+func TestRebuildAtTheWatermark(t *testing.T) {
+	r := rules(t, caseRule)
+	src := New(Options{Log: "l", Profile: profile, Rules: r})
+	if _, err := src.Apply(Batch{Events: []Event{ev("a", "Open", 0), ev("b", "Open", 8*time.Hour), ev("b", "Resolve", 9*time.Hour)},
+		Watermark: at(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	l := src.timelineOf([]*caseState{src.cases["a"], src.cases["b"]})
+	for _, c := range []struct {
+		watermark int64
+		want      int
+	}{{src.Watermark(), 0}, {0, 1}} {
+		re := New(Options{Log: "l", Profile: profile, Rules: r})
+		alerts, err := re.Rebuild(l, c.watermark)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(alerts) != c.want {
+			t.Errorf("rebuilt at watermark %d: alerts %+v, want %d", c.watermark, alerts, c.want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/pmx-dev/pmx/analysis/sla"
 	"github.com/pmx-dev/pmx/analysis/timeline"
@@ -101,6 +102,7 @@ type caseState struct {
 	last    int64 // latest completion
 	ended   int64 // end activity's completion; 0 while open
 	arrived bool  // its first event was applied (it counted as an arrival)
+	touched int64 // the last batch (State.batches) that changed it
 }
 
 func (c *caseState) lastAct() int32 {
@@ -120,6 +122,8 @@ type State struct {
 	res    []string
 	resIdx map[string]int32
 	end    map[int32]bool
+	// the last activity and resource looked up (see lastName)
+	lastAct, lastRes lastName
 
 	cases map[string]*caseState
 	// endedAt holds ended cases (id → end instant) whose events are gone,
@@ -175,12 +179,17 @@ func New(o Options) *State {
 }
 
 func (s *State) act(name string) int32 {
-	if i, ok := s.actIdx[name]; ok {
-		return i
+	if s.lastAct.is(name) {
+		return s.lastAct.i
 	}
-	i := int32(len(s.acts))
-	s.acts = append(s.acts, name)
-	s.actIdx[name] = i
+	i, ok := s.actIdx[name]
+	if !ok {
+		name = strings.Clone(name)
+		i = int32(len(s.acts))
+		s.acts = append(s.acts, name)
+		s.actIdx[name] = i
+	}
+	s.lastAct = lastName{name, i}
 	return i
 }
 
@@ -188,13 +197,31 @@ func (s *State) resource(name string) int32 {
 	if name == "" {
 		return -1
 	}
-	if i, ok := s.resIdx[name]; ok {
-		return i
+	if s.lastRes.is(name) {
+		return s.lastRes.i
 	}
-	i := int32(len(s.res))
-	s.res = append(s.res, name)
-	s.resIdx[name] = i
+	i, ok := s.resIdx[name]
+	if !ok {
+		name = strings.Clone(name)
+		i = int32(len(s.res))
+		s.res = append(s.res, name)
+		s.resIdx[name] = i
+	}
+	s.lastRes = lastName{name, i}
 	return i
+}
+
+// lastName is the last name looked up and its index. Batches of the
+// ingester share one string per distinct name, so a name is mostly the
+// very string looked up before (the same bytes at the same address): that
+// is checked without hashing it.
+type lastName struct {
+	name string
+	i    int32
+}
+
+func (l lastName) is(name string) bool {
+	return len(name) == len(l.name) && len(name) > 0 && unsafe.StringData(name) == unsafe.StringData(l.name)
 }
 
 // Seed marks alert keys raised before a restart: they are not raised again.
@@ -213,6 +240,14 @@ func (s *State) judged() int64 {
 		return s.hold
 	}
 	return s.now
+}
+
+// Watermark is the last applied batch's Watermark (0: none, or every
+// source partition had caught up).
+func (s *State) Watermark() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.hold
 }
 
 // Now is the stream clock: the latest completion applied, or a later
@@ -252,11 +287,20 @@ func (s *State) Apply(b Batch) ([]Alert, error) {
 	defer s.mu.Unlock()
 	s.batches++
 	s.hold = b.Watermark
-	touched := map[*caseState]bool{}
+	// The cases the batch changes, each once (marked with the batch's
+	// number rather than kept in a set: a set costs more than the rest of
+	// an event's bookkeeping).
+	var touched []*caseState
+	touch := func(c *caseState) {
+		if c.touched != s.batches {
+			c.touched = s.batches
+			touched = append(touched, c)
+		}
+	}
 	for id, attrs := range b.CaseAttrs {
 		c := s.caseFor(id, 0)
 		c.attrs = attrs
-		touched[c] = true
+		touch(c)
 	}
 	for _, e := range b.Events {
 		if e.Case == "" || e.Activity == "" {
@@ -264,7 +308,7 @@ func (s *State) Apply(b Batch) ([]Alert, error) {
 		}
 		s.applied++
 		if c := s.event(e); c != nil {
-			touched[c] = true
+			touch(c)
 		}
 	}
 	for _, d := range b.DeadLetters {
@@ -284,6 +328,9 @@ func (s *State) caseFor(id string, t int64) *caseState {
 	if c, ok := s.cases[id]; ok {
 		return c
 	}
+	// The batch's strings may share a buffer with the rest of its batch
+	// (see Batch): the state keeps a copy of its own.
+	id = strings.Clone(id)
 	c := &caseState{id: id, first: t, last: t}
 	s.cases[id] = c
 	if end, ended := s.endedAt[id]; ended {
@@ -458,9 +505,12 @@ func (s *State) exception(e Exception) {
 // raised without listing them (they are the past, not news); the alerts
 // returned are those of clocks open at the end of the history that passed
 // their risk point or deadline (At says when: the caller may hold back the
-// ones from before it started watching).
-func (s *State) Rebuild(l *timeline.Log) ([]Alert, error) {
-	b := Batch{Events: make([]Event, 0, l.Steps()), CaseAttrs: map[string]string{}}
+// ones from before it started watching). Watermark is the Batch field
+// for the history as a whole: a state rebuilt while the ingester catches
+// up a backlog judges its clocks where the state it replaces did (see
+// Watermark), not at the partition read furthest ahead.
+func (s *State) Rebuild(l *timeline.Log, watermark int64) ([]Alert, error) {
+	b := Batch{Events: make([]Event, 0, l.Steps()), CaseAttrs: map[string]string{}, Watermark: watermark}
 	for c := range l.Cases() {
 		if l.CaseAttrs[c] != "" {
 			b.CaseAttrs[l.CaseIDs[c]] = l.CaseAttrs[c]

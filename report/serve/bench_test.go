@@ -50,7 +50,9 @@ import (
 //     over kafka.Run's wall time as BenchmarkIngest measures it: by
 //     kafka.Run alone, with the server attached (target: ratio ≥ 0.8), and
 //     with the server attached and the 20 clients polling it (the stats
-//     make it rebuild the derived tables under WriteLock).
+//     make it rebuild the derived tables under WriteLock); the best of
+//     PMX_BENCH_PASSES (default 3) passes each, the phases taking turns.
+//     No alert may be raised: no case of the backlog runs past its clock.
 //
 // Targets: visible p99 < 1 s at 50,000 events/s, API p99 < 100 ms. Phases
 // are labelled for profiles (go tool pprof -tagfocus phase=attached). Run it
@@ -75,10 +77,19 @@ func BenchmarkServe(b *testing.B) {
 	benchPhase("produce", func() { benchServeProduce(b, brokers, backlog, 0, n, 0, nil) })
 	b.Logf("%s: produced %d messages to %s in %.1fs", where, n, backlog, time.Since(start).Seconds())
 	b.StartTimer()
+	// The three backlog runs take turns, passes times over, and each
+	// counts its best pass: a pass takes a few seconds, and on a 2-core
+	// machine (kfake in the process, GC, the OS) one pass in a few runs
+	// 30 % slower than the others, which a single pass per phase reads as
+	// a difference between the phases.
+	passes := kafkabench.EnvInt(b, "PMX_BENCH_PASSES", 3)
 	var alone, attached, polled float64
-	benchPhase("alone", func() { alone = benchBacklog(b, brokers, backlog, "pmx-serve-alone-"+run, n, -1) })
-	benchPhase("attached", func() { attached = benchBacklog(b, brokers, backlog, "pmx-serve-attached-"+run, n, 0) })
-	benchPhase("polled", func() { polled = benchBacklog(b, brokers, backlog, "pmx-serve-polled-"+run, n, 20) })
+	for p := range passes {
+		group := func(phase string) string { return fmt.Sprintf("pmx-serve-%s-%d-%s", phase, p, run) }
+		benchPhase("alone", func() { alone = max(alone, benchBacklog(b, brokers, backlog, group("alone"), n, -1)) })
+		benchPhase("attached", func() { attached = max(attached, benchBacklog(b, brokers, backlog, group("attached"), n, 0)) })
+		benchPhase("polled", func() { polled = max(polled, benchBacklog(b, brokers, backlog, group("polled"), n, 20)) })
+	}
 
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
 	vp50, vp99 := pct(vis, 50), pct(vis, 99)
@@ -329,6 +340,14 @@ func benchBacklog(b *testing.B, brokers []string, topic, group string, n int, cl
 	if s != nil {
 		if o := s.monitorOf("bench").state().Overview(0); o.Events != int64(n) {
 			b.Fatalf("the overview counts %d events, %d were stored", o.Events, n)
+		}
+		// No case of the backlog runs past its clock (see benchRules).
+		var raised int64
+		if err := w.DB().QueryRow(`SELECT count(*) FROM serve_alerts`).Scan(&raised); err != nil {
+			b.Fatal(err)
+		}
+		if raised != 0 {
+			b.Errorf("%d alerts raised catching up the backlog, want none", raised)
 		}
 	}
 	b.Logf("backlog %s: %d events in %.2fs, %d flushes", what, n, el.Seconds(), st.Flushes)

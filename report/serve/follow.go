@@ -18,14 +18,16 @@ import (
 // records of event.Schema and the dead letters, with the ingester's
 // watermark (Unix µs, 0 none: see live.Batch.Watermark). It is the hook an
 // in-process ingester calls after each commit (ingest/kafka's OnCommit),
-// so the live state follows the stream without reading it back.
+// so the live state follows the stream without reading it back. It
+// returns once the batch is copied and queued (see applyQueue); an error
+// applying it is reported by a later call, and logged.
 func (s *Server) CommittedRecords(ctx context.Context, log string, recs []arrow.Record, dead []warehouse.DeadLetter, watermark int64) error {
 	b, err := BatchOf(recs, dead, s.o.Now())
 	if err != nil {
 		return fmt.Errorf("serve: log %q: %w", log, err)
 	}
 	b.Watermark = watermark
-	return s.Committed(ctx, log, b)
+	return s.committed(ctx, log, b, false)
 }
 
 // BatchOf turns committed records of event.Schema and dead letters into
@@ -41,7 +43,10 @@ func BatchOf(recs []arrow.Record, dead []warehouse.DeadLetter, at time.Time) (li
 	b := live.Batch{Events: make([]live.Event, 0, n)}
 	// Arrow's strings point into the records' buffers, which go back to
 	// the ingester after the call: every string kept is copied, the few
-	// distinct activities, resources and lifecycles once per batch.
+	// distinct activities, resources and lifecycles once per batch, the
+	// case ids in one copy of each record's case column (the live state
+	// copies the id of a case it has not seen; the rest is garbage with
+	// the batch).
 	names := map[string]string{}
 	name := func(v string) string {
 		if c, ok := names[v]; ok {
@@ -58,8 +63,9 @@ func BatchOf(recs []arrow.Record, dead []warehouse.DeadLetter, at time.Time) (li
 		st := r.Column(event.ColStart).(*array.Timestamp)
 		res := r.Column(event.ColResource).(*array.String)
 		lc := r.Column(event.ColLifecycle).(*array.String)
+		ids, offs := string(cs.ValueBytes()), cs.ValueOffsets()
 		for i := 0; i < int(r.NumRows()); i++ {
-			e := live.Event{Case: strings.Clone(cs.Value(i)), Activity: name(act.Value(i)), Time: int64(ts.Value(i))}
+			e := live.Event{Case: ids[offs[i]-offs[0] : offs[i+1]-offs[0]], Activity: name(act.Value(i)), Time: int64(ts.Value(i))}
 			if st.IsValid(i) {
 				e.Start = int64(st.Value(i))
 			}

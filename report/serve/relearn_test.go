@@ -123,3 +123,57 @@ func TestRelearnWhileIngesting(t *testing.T) {
 		t.Errorf("open cases by last activity: live %v, rebuilt %v", g, w)
 	}
 }
+
+// A relearn is due when the log has doubled since the profile was learned,
+// and waits while the ingester catches up a backlog (its batches carry a
+// watermark) — up to relearnPostpone, after which a long backlog gets a
+// profile anyway.
+func TestRelearnWaitsForTheBacklog(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
+	batch := func(from, to int, watermark int64) live.Batch {
+		b := live.Batch{Watermark: watermark}
+		for i := from; i < to; i++ {
+			b.Events = append(b.Events, live.Event{Case: fmt.Sprintf("c%d", i), Activity: "Open", Time: t0.Add(time.Duration(i) * time.Second).UnixMicro()})
+		}
+		return b
+	}
+	for _, c := range []struct {
+		name      string
+		cases     int
+		learned   int
+		watermark int64
+		postponed time.Duration // how long ago the first postponement was (0: none)
+		want      bool
+	}{
+		{"too few cases", 49, 0, 0, 0, false},
+		{"doubled", 100, 50, 0, 0, true},
+		{"not doubled", 99, 50, 0, 0, false},
+		{"profile kept from relearnBelow on", 2 * relearnBelow, relearnBelow, 0, 0, false},
+		{"catching up", 100, 50, t0.UnixMicro(), 0, false},
+		{"catching up for a while", 100, 50, t0.UnixMicro(), relearnPostpone / 2, false},
+		{"catching up for too long", 100, 50, t0.UnixMicro(), relearnPostpone, true},
+		{"caught up", 100, 50, 0, relearnPostpone / 2, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := &monitor{name: "l", learnedFrom: c.learned}
+			st := live.New(live.Options{Log: "l"})
+			if _, err := st.Apply(batch(0, c.cases, c.watermark)); err != nil {
+				t.Fatal(err)
+			}
+			m.st.Store(st)
+			now := t0.Add(time.Hour)
+			if c.postponed > 0 {
+				m.postponed = now.Add(-c.postponed)
+			}
+			if got := m.relearnDue(now); got != c.want {
+				t.Errorf("relearnDue = %v, want %v", got, c.want)
+			}
+			if c.watermark != 0 && !c.want && m.postponed.IsZero() {
+				t.Errorf("a postponed relearn did not note when it was first put off")
+			}
+			if c.want && !m.postponed.IsZero() {
+				t.Errorf("a due relearn left the postponement set")
+			}
+		})
+	}
+}

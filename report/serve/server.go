@@ -87,6 +87,10 @@ type Server struct {
 	mu       sync.RWMutex
 	monitors map[string]*monitor
 	started  time.Time
+	// stopped is set when Run returns: batches committed later are
+	// applied before CommittedRecords returns (the caller closes the
+	// warehouse once its ingester has returned).
+	stopped atomic.Bool
 }
 
 // monitor is one log's live state.
@@ -96,8 +100,11 @@ type monitor struct {
 	// batch is applied to the old one meanwhile).
 	st   atomic.Pointer[live.State]
 	live bool
-	// learnedFrom is how many cases the state's profile was learned from.
+	// learnedFrom is how many cases the state's profile was learned from;
+	// postponed when a relearn was first put off because the ingester was
+	// catching up (zero: none is).
 	learnedFrom int
+	postponed   time.Time
 	// The stream clock: the latest event time, and the wall time it was
 	// seen, so that between events it runs on with the wall clock.
 	clockMu   sync.Mutex
@@ -123,6 +130,8 @@ type monitor struct {
 	keeping  bool
 	kept     []live.Batch
 	replayed int // batches applied to relearned states so far (tests)
+	// q applies the committed batches to st
+	q applyQueue
 }
 
 // New opens the server on a warehouse: every log's live state is rebuilt
@@ -172,6 +181,7 @@ func (s *Server) monitor(ctx context.Context, name string, isLive bool) (*monito
 		return m, nil
 	}
 	m = &monitor{name: name, live: isLive, seenAt: s.o.Now()}
+	m.q.init()
 	var hist *timeline.Log
 	var err error
 	if _, err = s.w.LogID(ctx, name); err == nil {
@@ -190,7 +200,7 @@ func (s *Server) monitor(ctx context.Context, name string, isLive bool) (*monito
 	m.st.Store(st)
 	var alerts []live.Alert
 	if hist != nil {
-		if alerts, err = st.Rebuild(hist); err != nil {
+		if alerts, err = st.Rebuild(hist, 0); err != nil {
 			return nil, fmt.Errorf("serve: rebuild %q: %w", name, err)
 		}
 		m.lastEvent = st.Now()
@@ -237,33 +247,26 @@ func (s *Server) logNames() []string {
 	return out
 }
 
-// Committed applies a batch the ingester committed for a log. It is called
-// on the ingester's goroutine, so it only does quick work: the live state,
-// the alerts' records (the webhook is sent from elsewhere) and a note for
-// the pages.
+// Committed applies a batch the ingester committed for a log, and
+// returns once it is applied (CommittedRecords, the ingester's hook, does
+// not wait). Batches are applied in the order they are given.
 func (s *Server) Committed(ctx context.Context, log string, b live.Batch) error {
+	return s.committed(ctx, log, b, true)
+}
+
+func (s *Server) committed(ctx context.Context, log string, b live.Batch, wait bool) error {
 	m, err := s.monitor(ctx, log, true)
 	if err != nil {
 		return err
 	}
-	alerts, err := m.state().Apply(b)
-	if err != nil {
-		return err
-	}
-	m.version.Add(1)
+	// Kept when handed over, under WriteLock: a relearn's cut splits the
+	// batches by commit, whenever they are applied.
 	m.keptMu.Lock()
 	if m.keeping { // a relearn replays it on the state it rebuilds
 		m.kept = append(m.kept, b)
 	}
 	m.keptMu.Unlock()
-	m.clockMu.Lock()
-	if now := m.state().Now(); now > m.lastEvent {
-		m.lastEvent, m.seenAt = now, s.o.Now()
-	}
-	m.changed = true
-	m.clockMu.Unlock()
-	s.raise(ctx, alerts)
-	return nil
+	return s.hand(ctx, m, b, wait || s.stopped.Load())
 }
 
 // streamNow is a monitor's stream clock: for a live log the last event's
@@ -298,6 +301,14 @@ func (s *Server) Run(ctx context.Context) {
 	go func() { defer close(sent); s.al.send(ctx) }()
 	defer func() { <-sent }()
 	defer s.hub.closeAll()
+	// Every batch handed over is applied (and its alerts stored) before
+	// Run returns; the ones after wait for themselves (see stopped).
+	defer func() {
+		s.stopped.Store(true)
+		for _, name := range s.logNames() {
+			s.monitorOf(name).q.idle()
+		}
+	}()
 	t := time.NewTicker(s.o.Tick)
 	defer t.Stop()
 	for {
@@ -339,6 +350,13 @@ func (s *Server) Handler() http.Handler { return s.routes() }
 // took a third of the ingester's throughput while a backlog was caught up.
 const relearnBelow = 10_000
 
+// relearnPostpone is how long a relearn waits while the ingester catches
+// up a backlog (its batches carry a watermark): the profile learned from
+// part of the backlog would be replaced seconds later, and the rebuild
+// takes the CPU the ingester needs most then. A backlog that takes longer
+// than this gets a profile anyway.
+const relearnPostpone = 30 * time.Second
+
 // relearn rebuilds a live log's state with a profile learned from what is
 // stored now, once the log has twice the cases its profile was learned
 // from (and at least 50). A log first seen on the stream has no history to
@@ -357,10 +375,7 @@ const relearnBelow = 10_000
 // it while the ingester goes on; then, under WriteLock again, the last few
 // are, and it replaces the old one.
 func (s *Server) relearn(ctx context.Context, m *monitor) {
-	if s.o.WriteLock == nil || m.learnedFrom >= relearnBelow {
-		return
-	}
-	if n := m.state().Followed(); n < 50 || n < 2*m.learnedFrom {
+	if s.o.WriteLock == nil || !m.relearnDue(s.o.Now()) {
 		return
 	}
 	failed := func(err error) {
@@ -390,7 +405,7 @@ func (s *Server) relearn(ctx context.Context, m *monitor) {
 	if err == nil {
 		st = live.New(live.Options{Log: m.name, Profile: live.Learn(hist), Rules: s.o.Rules})
 		st.Seed(s.al.keys(m.name))
-		alerts, err = st.Rebuild(hist)
+		alerts, err = st.Rebuild(hist, m.state().Watermark())
 	}
 	replay := func(kept []live.Batch) {
 		for _, b := range kept {
@@ -409,6 +424,9 @@ func (s *Server) relearn(ctx context.Context, m *monitor) {
 		replay(m.takeKept())
 	}
 	s.o.WriteLock.Lock()
+	// No batch is handed over under WriteLock: once the queue is idle the
+	// old state has every batch, and the new one gets the rest from kept.
+	m.q.idle()
 	replay(m.keepBatches(false))
 	if err == nil {
 		st.CarryFeed(m.state())
@@ -425,6 +443,27 @@ func (s *Server) relearn(ctx context.Context, m *monitor) {
 	m.changed = true
 	m.clockMu.Unlock()
 	s.raise(ctx, alerts)
+}
+
+// relearnDue says whether the state's profile is relearned now (see
+// relearn and relearnPostpone).
+func (m *monitor) relearnDue(now time.Time) bool {
+	if m.learnedFrom >= relearnBelow {
+		return false
+	}
+	if n := m.state().Followed(); n < 50 || n < 2*m.learnedFrom {
+		return false
+	}
+	if m.state().Watermark() != 0 {
+		if m.postponed.IsZero() {
+			m.postponed = now
+		}
+		if now.Sub(m.postponed) < relearnPostpone {
+			return false
+		}
+	}
+	m.postponed = time.Time{}
+	return true
 }
 
 // keepBatches starts (on) or stops keeping aside the batches Committed
