@@ -440,3 +440,25 @@ func TestRebuildAtTheWatermark(t *testing.T) {
 		}
 	}
 }
+
+// Names that share bytes (one buffer sliced, as BatchOf slices case ids)
+// are told apart by length, and an activity named like a resource keeps
+// its own index.
+func TestNamesSharingBytes(t *testing.T) {
+	buf := "ReviewReviewed"
+	s := New(Options{Log: "l"})
+	apply(t, s, ev("a", buf[:6], 0, buf[:6]), ev("a", buf, time.Minute, buf), ev("b", buf[:6], 2*time.Minute, buf))
+	apply(t, s, ev("b", buf, 3*time.Minute, buf[:6]))
+	if !reflect.DeepEqual(s.acts, []string{"Review", "ReviewReviewed"}) || !reflect.DeepEqual(s.res, []string{"Review", "ReviewReviewed"}) {
+		t.Fatalf("activities %q, resources %q", s.acts, s.res)
+	}
+	for _, c := range []struct {
+		id   string
+		acts []int32
+		res  []int32
+	}{{"a", []int32{0, 1}, []int32{0, 1}}, {"b", []int32{0, 1}, []int32{1, 0}}} {
+		if got := s.cases[c.id]; !reflect.DeepEqual(got.acts, c.acts) || !reflect.DeepEqual(got.res, c.res) {
+			t.Errorf("case %s: activities %v resources %v, want %v %v", c.id, got.acts, got.res, c.acts, c.res)
+		}
+	}
+}

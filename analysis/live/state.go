@@ -3,6 +3,7 @@ package live
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -122,8 +123,8 @@ type State struct {
 	res    []string
 	resIdx map[string]int32
 	end    map[int32]bool
-	// the last activity and resource looked up (see lastName)
-	lastAct, lastRes lastName
+	// names' indexes by their strings' address (see lookup)
+	actAddr, resAddr map[addrKey]int32
 
 	cases map[string]*caseState
 	// endedAt holds ended cases (id → end instant) whose events are gone,
@@ -158,7 +159,7 @@ type hourCounts struct {
 // New starts an empty state.
 func New(o Options) *State {
 	o = o.withDefaults()
-	s := &State{o: o, actIdx: map[string]int32{}, resIdx: map[string]int32{}, end: map[int32]bool{},
+	s := &State{o: o, actIdx: map[string]int32{}, resIdx: map[string]int32{}, end: map[int32]bool{}, actAddr: map[addrKey]int32{}, resAddr: map[addrKey]int32{},
 		cases: map[string]*caseState{}, endedAt: map[string]int64{}, after: map[int32]int{}, inside: map[int32]int{},
 		hours: map[int64]*hourCounts{}, clocks: map[clockKey]*Clock{}, raised: map[string]bool{}, attrKeys: map[string]bool{}}
 	for _, a := range o.Profile.End {
@@ -179,50 +180,48 @@ func New(o Options) *State {
 }
 
 func (s *State) act(name string) int32 {
-	if s.lastAct.is(name) {
-		return s.lastAct.i
-	}
-	i, ok := s.actIdx[name]
-	if !ok {
-		name = strings.Clone(name)
-		i = int32(len(s.acts))
-		s.acts = append(s.acts, name)
-		s.actIdx[name] = i
-	}
-	s.lastAct = lastName{name, i}
-	return i
+	return lookup(name, &s.acts, s.actIdx, s.actAddr)
 }
 
 func (s *State) resource(name string) int32 {
 	if name == "" {
 		return -1
 	}
-	if s.lastRes.is(name) {
-		return s.lastRes.i
+	return lookup(name, &s.res, s.resIdx, s.resAddr)
+}
+
+// lookup finds or adds a name. Batches share one string per distinct
+// name (see BatchOf), so the same name comes again and again as the same
+// bytes at the same address: byAddr answers those without hashing the
+// name. Its keys point at the strings, so the bytes at an address it
+// holds never change; it keeps them until it holds maxByAddr, then starts
+// afresh.
+func lookup(name string, names *[]string, idx map[string]int32, byAddr map[addrKey]int32) int32 {
+	k := addrKey{unsafe.StringData(name), len(name)}
+	if i, ok := byAddr[k]; ok {
+		return i
 	}
-	i, ok := s.resIdx[name]
+	i, ok := idx[name]
 	if !ok {
-		name = strings.Clone(name)
-		i = int32(len(s.res))
-		s.res = append(s.res, name)
-		s.resIdx[name] = i
+		i = int32(len(*names))
+		own := strings.Clone(name)
+		*names = append(*names, own)
+		idx[own] = i
 	}
-	s.lastRes = lastName{name, i}
+	if len(byAddr) >= maxByAddr {
+		clear(byAddr)
+	}
+	byAddr[k] = i
 	return i
 }
 
-// lastName is the last name looked up and its index. Batches of the
-// ingester share one string per distinct name, so a name is mostly the
-// very string looked up before (the same bytes at the same address): that
-// is checked without hashing it.
-type lastName struct {
-	name string
-	i    int32
+// addrKey is a string's address and length.
+type addrKey struct {
+	p *byte
+	n int
 }
 
-func (l lastName) is(name string) bool {
-	return len(name) == len(l.name) && len(name) > 0 && unsafe.StringData(name) == unsafe.StringData(l.name)
-}
+const maxByAddr = 4096
 
 // Seed marks alert keys raised before a restart: they are not raised again.
 func (s *State) Seed(keys []string) {
@@ -297,9 +296,9 @@ func (s *State) Apply(b Batch) ([]Alert, error) {
 			touched = append(touched, c)
 		}
 	}
-	for id, attrs := range b.CaseAttrs {
+	for _, id := range slices.Sorted(maps.Keys(b.CaseAttrs)) {
 		c := s.caseFor(id, 0)
-		c.attrs = attrs
+		c.attrs = b.CaseAttrs[id]
 		touch(c)
 	}
 	for _, e := range b.Events {
@@ -390,6 +389,11 @@ func (s *State) event(e Event) *caseState {
 	}
 	if prev := c.lastAct(); prev >= 0 {
 		s.after[prev]--
+	}
+	if c.acts == nil {
+		// Cases mostly have a handful of steps: room for them at once
+		// rather than four slices regrown three times each.
+		c.acts, c.times, c.starts, c.res = make([]int32, 0, 8), make([]int64, 0, 8), make([]int64, 0, 8), make([]int32, 0, 8)
 	}
 	c.acts = append(c.acts, a)
 	c.times = append(c.times, e.Time)
