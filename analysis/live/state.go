@@ -232,6 +232,13 @@ func (s *State) Seed(keys []string) {
 	}
 }
 
+// Raised says whether the alert key was raised (or seeded) in this state.
+func (s *State) Raised(key string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.raised[key]
+}
+
 // judged is the instant SLA clocks are judged at: the stream clock, held
 // back to the batch's watermark while a backlog is caught up.
 func (s *State) judged() int64 {

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/pmx-dev/pmx/analysis/live"
+	"github.com/pmx-dev/pmx/ingest"
 	"github.com/pmx-dev/pmx/ingest/kafka"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 )
@@ -175,5 +179,60 @@ func TestRelearnWaitsForTheBacklog(t *testing.T) {
 				t.Errorf("a due relearn left the postponement set")
 			}
 		})
+	}
+}
+
+// A relearn rebuilds the state from the stored log, whose open clocks
+// raise again what the old state raised since the server started: that
+// is not news, and the pages are not told it twice.
+func TestRelearnPublishesNoAlertTwice(t *testing.T) {
+	ctx := context.Background()
+	var csv strings.Builder
+	csv.WriteString("case_id,activity,timestamp,resource\nX,Open,2026-03-02T08:00:00Z,ann\n")
+	for i := range 60 {
+		at := time.Date(2026, 3, 2, 8, i*5, 0, 0, time.UTC)
+		fmt.Fprintf(&csv, "C%d,Open,%s,ann\nC%d,Resolve,%s,bob\n", i, at.Format(time.RFC3339), i, at.Add(time.Minute).Format(time.RFC3339))
+	}
+	path := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(path, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := ingest.ImportFile(ctx, w, path, ingest.FileOptions{Name: "big"}); err != nil {
+		t.Fatal(err)
+	}
+	// X opened at 08:00 and the log runs to 13:00: its 4-hour clock
+	// breached at noon, which the server raises when it starts.
+	s, err := New(ctx, w, Options{Rules: mustRules(t), Live: []string{"big"}, WriteLock: &sync.Mutex{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.monitorOf("big")
+	if a := m.state().Alerts(0); len(a) != 1 || a[0].Case != "X" || a[0].Kind != "breach" {
+		t.Fatalf("alerts at start: %+v, want X's breach", a)
+	}
+	sub := s.hub.subscribe("big")
+	m.learnedFrom = 0
+	s.relearn(ctx, m)
+	if m.learnedFrom != 61 {
+		t.Fatalf("no relearn (learned from %d cases)", m.learnedFrom)
+	}
+	for {
+		select {
+		case msg := <-sub.ch:
+			if strings.HasPrefix(string(msg), "event: alert\n") {
+				t.Errorf("the relearn published %q", msg)
+			}
+			continue
+		default:
+		}
+		break
+	}
+	if a := m.state().Alerts(0); len(a) != 1 {
+		t.Errorf("alerts after the relearn: %+v, want X's breach once", a)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -91,6 +92,8 @@ type Server struct {
 	// applied before CommittedRecords returns (the caller closes the
 	// warehouse once its ingester has returned).
 	stopped atomic.Bool
+	// background counts the relearns running (see tick)
+	background sync.WaitGroup
 }
 
 // monitor is one log's live state.
@@ -105,6 +108,7 @@ type monitor struct {
 	// catching up (zero: none is).
 	learnedFrom int
 	postponed   time.Time
+	relearning  atomic.Bool // a relearn runs (it owns learnedFrom and postponed)
 	// The stream clock: the latest event time, and the wall time it was
 	// seen, so that between events it runs on with the wall clock.
 	clockMu   sync.Mutex
@@ -304,6 +308,7 @@ func (s *Server) Run(ctx context.Context) {
 	// Every batch handed over is applied (and its alerts stored) before
 	// Run returns; the ones after wait for themselves (see stopped).
 	defer func() {
+		s.background.Wait()
 		s.stopped.Store(true)
 		for _, name := range s.logNames() {
 			s.monitorOf(name).q.idle()
@@ -326,7 +331,16 @@ func (s *Server) tick(ctx context.Context) {
 	for _, name := range s.logNames() {
 		m := s.monitorOf(name)
 		if m.live {
-			s.relearn(ctx, m)
+			// Relearning loads the whole log: on a goroutine of its
+			// own, so that clocks tick and pages update meanwhile.
+			if m.relearning.CompareAndSwap(false, true) {
+				s.background.Add(1)
+				go func() {
+					defer s.background.Done()
+					defer m.relearning.Store(false)
+					s.relearn(ctx, m)
+				}()
+			}
 			s.raise(ctx, m.state().Tick(s.streamNow(m)))
 			m.version.Add(1)
 		}
@@ -429,6 +443,10 @@ func (s *Server) relearn(ctx context.Context, m *monitor) {
 	m.q.idle()
 	replay(m.keepBatches(false))
 	if err == nil {
+		// What the old state raised since the server started was stored
+		// and published: the new one raises it again (its seed is the
+		// alerts stored at start), which is not news.
+		alerts = slices.DeleteFunc(alerts, func(a live.Alert) bool { return m.state().Raised(a.Key) })
 		st.CarryFeed(m.state())
 		m.st.Store(st)
 		m.version.Add(1)
