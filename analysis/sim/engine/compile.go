@@ -34,7 +34,8 @@ type Sim struct {
 	variants []variant
 	cum      []float64 // cumulative variant weights
 	tree     *treeNode
-	attrDist []attrDist // mode tree: independent attributes
+	net      *netSim
+	attrDist []attrDist // modes tree and net: independent attributes
 	priority string
 	rank     map[string]int32
 	// byAttrs are the attributes (indices in Attributes) that choose pools
@@ -208,22 +209,31 @@ func Compile(m *model.Model) (*Sim, error) {
 			return nil, err
 		}
 		s.tree = compileTree(t, "0", m.Routing.Probabilities, actIndex)
-		if p := m.Routing.Probabilities; p != nil {
-			for _, name := range keys(p.Attributes) {
-				ad := attrDist{name: name}
-				var total float64
-				for _, v := range keys(p.Attributes[name]) {
-					total += p.Attributes[name][v]
-					ad.values = append(ad.values, v)
-					ad.cum = append(ad.cum, total)
-				}
-				s.attrDist = append(s.attrDist, ad)
-				s.Attributes = append(s.Attributes, name)
-			}
-		}
+		s.compileAttributes(m.Routing.Probabilities)
+	case model.Net:
+		s.net = compileNet(m.Routing.Net, actIndex)
+		s.compileAttributes(m.Routing.Probabilities)
 	}
 	s.compilePoolBy(m, poolIndex)
 	return s, nil
+}
+
+// compileAttributes compiles the case attributes drawn independently of
+// the path (modes tree and net).
+func (s *Sim) compileAttributes(p *model.Probabilities) {
+	if p != nil {
+		for _, name := range keys(p.Attributes) {
+			ad := attrDist{name: name}
+			var total float64
+			for _, v := range keys(p.Attributes[name]) {
+				total += p.Attributes[name][v]
+				ad.values = append(ad.values, v)
+				ad.cum = append(ad.cum, total)
+			}
+			s.attrDist = append(s.attrDist, ad)
+			s.Attributes = append(s.Attributes, name)
+		}
+	}
 }
 
 // compilePoolBy numbers the values of the attributes that choose pools

@@ -1,8 +1,9 @@
 // Package engine runs a simulation model: a discrete-event simulation with
 // an event heap, FIFO resource queues (optionally ordered by a case
 // attribute first), resource calendars during which work pauses, extraneous
-// delays, and cases whose paths are whole variants or process trees played
-// out with probabilities (parallel branches run concurrently).
+// delays, and cases whose paths are whole variants, process trees played
+// out with probabilities, or workflow nets played as token games with
+// weighted choices (parallel branches run concurrently, joins wait).
 //
 // It is pure Go with no I/O: a compiled model and options in, activity
 // instances (to a callback) and KPIs out. Every run keeps its state to

@@ -118,7 +118,8 @@ type pnode struct {
 	kind    uint8
 	act     int32
 	occ     int32 // occurrence of act in the case (0 = first)
-	prev    int32 // the activity before it in a variant, -1 for the first, -2 unknown (trees)
+	prev    int32 // the activity before it in a variant, -1 for the first, -2 unknown (trees, nets)
+	trans   int32 // mode net: the transition whose activity it is
 	parent  int32
 	first   int32 // first child
 	next    int32 // next sibling
@@ -132,6 +133,7 @@ type caseState struct {
 	nodes   []pnode
 	arrival int64
 	rank    int32
+	net     *netState // mode net
 }
 
 type waiting struct {
@@ -161,6 +163,12 @@ type run struct {
 	vals    []int32
 	streams streams
 	free    [][]pnode // plan slices of finished cases, for reuse
+	// Mode net: token games of finished cases for reuse, and scratch for
+	// the candidates of a choice.
+	freeNet []*netState
+	cand    []int32
+	// err stops the run: a case of mode net is stuck.
+	err error
 }
 
 // ErrCases reports options without cases to simulate.
@@ -193,7 +201,7 @@ func (s *Sim) Run(o Options) (*Result, error) {
 	gaps := r.streams.of(purposeArrivals, 0, 0, 0)
 	t := s.advance(o.Start, s.gaps.Sample(&gaps))
 	r.push(event{t: t, kind: evArrival, c: 0})
-	for len(r.heap) > 0 {
+	for len(r.heap) > 0 && r.err == nil {
 		e := r.pop()
 		switch e.kind {
 		case evArrival:
@@ -206,6 +214,9 @@ func (s *Sim) Run(o Options) (*Result, error) {
 		case evWorkDone:
 			r.done(e.res, e.c, e.n, e.t)
 		}
+	}
+	if r.err != nil {
+		return nil, r.err
 	}
 	if r.res.First == math.MaxInt64 {
 		r.res.First = r.res.Last
@@ -242,13 +253,15 @@ func (r *run) arrive(c int32, t int64) {
 	if k := len(r.free); k > 0 {
 		nodes, r.free = r.free[k-1][:0], r.free[:k-1]
 	}
-	nodes = append(nodes, pnode{kind: nSeq, parent: -1, first: -1, next: -1})
+	if s.net == nil {
+		nodes = append(nodes, pnode{kind: nSeq, parent: -1, first: -1, next: -1})
+	}
 	addAct := func(parent int32, a int32) {
 		k := r.occ[a]
 		r.occ[a]++
 		nodes = append(nodes, pnode{kind: nAct, act: a, occ: k, parent: parent, first: -1, next: -1, prev: -2})
 	}
-	if s.tree == nil {
+	if s.tree == nil && s.net == nil {
 		v := &s.variants[pick(s.cum, st.Float64())]
 		cs.rank = v.rank
 		copy(r.attrs, v.attrs)
@@ -271,7 +284,9 @@ func (r *run) arrive(c int32, t int64) {
 			prev = me
 		}
 	} else {
-		r.playOut(s.tree, 0, &nodes, &st, addAct)
+		if s.tree != nil {
+			r.playOut(s.tree, 0, &nodes, &st, addAct)
+		}
 		for i, ad := range s.attrDist {
 			j := pick(ad.cum, st.Float64())
 			r.attrs[i] = ad.values[j]
@@ -299,6 +314,11 @@ func (r *run) arrive(c int32, t int64) {
 		if r.o.CaseAttributes != nil {
 			r.o.CaseAttributes(i, r.attrs)
 		}
+	}
+	if s.net != nil {
+		cs.net = r.newNetState()
+		r.play(c, t)
+		return
 	}
 	r.start(c, 0, t)
 }
@@ -529,15 +549,14 @@ func (r *run) done(ri, c, n int32, t int64) {
 
 // complete finishes plan node n of case c at t and moves the plan on.
 func (r *run) complete(c, n int32, t int64) {
+	if r.s.net != nil {
+		r.netDone(c, n, t)
+		return
+	}
 	nodes := r.cases[c].nodes
 	p := nodes[n].parent
 	if p < 0 {
-		if i, ok := r.reported(c); ok {
-			r.res.CycleTime[i] = float64(t-r.cases[c].arrival) / 1e6
-			r.res.Last = max(r.res.Last, t)
-		}
-		r.free = append(r.free, nodes)
-		r.cases[c].nodes = nil
+		r.finish(c, t)
 		return
 	}
 	switch nodes[p].kind {
@@ -552,6 +571,21 @@ func (r *run) complete(c, n int32, t int64) {
 		if nodes[p].pending == 0 {
 			r.complete(c, p, t)
 		}
+	}
+}
+
+// finish ends case c at t.
+func (r *run) finish(c int32, t int64) {
+	cs := &r.cases[c]
+	if i, ok := r.reported(c); ok {
+		r.res.CycleTime[i] = float64(t-cs.arrival) / 1e6
+		r.res.Last = max(r.res.Last, t)
+	}
+	r.free = append(r.free, cs.nodes)
+	cs.nodes = nil
+	if cs.net != nil {
+		r.freeNet = append(r.freeNet, cs.net)
+		cs.net = nil
 	}
 }
 

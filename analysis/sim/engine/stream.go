@@ -9,6 +9,7 @@ const (
 	purposeCase
 	purposeWork
 	purposeDelay
+	purposeRoute // mode net: the choices at each place
 )
 
 // stream is a small, fast, allocation-free random source: SplitMix64
@@ -38,7 +39,7 @@ func newStream(key ...uint64) stream {
 
 // streams derives the streams of one run cheaply: a base per purpose, then
 // two mixes per (case, activity, occurrence).
-type streams struct{ base [purposeDelay + 1]uint64 }
+type streams struct{ base [purposeRoute + 1]uint64 }
 
 func newStreams(seed, rep uint64) streams {
 	var s streams

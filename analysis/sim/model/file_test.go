@@ -203,6 +203,7 @@ func TestRoundTrip(t *testing.T) {
 	}{
 		{"testdata/variants.yaml", "testdata/variants.golden.yaml", variantsModel()},
 		{"testdata/tree.yaml", "testdata/tree.golden.yaml", treeModel()},
+		{"testdata/net.yaml", "testdata/net.golden.yaml", nil},
 		{"testdata/small.yaml", "", nil},
 		{prosimos, "", nil},
 	} {
@@ -445,7 +446,7 @@ var readErrorCases = []struct {
 	{"negative speed", "", []edit{{"speed: 1.2", "speed: -1"}}, 29, "pools.Desk.resources.1.speed", "-1: want > 0 (1 = typical)"},
 	{"NaN speed", "", []edit{{"speed: 1.2", "speed: .nan"}}, 29, "pools.Desk.resources.1.speed", "NaN: want > 0"},
 	// Routing.
-	{"unknown mode", "", []edit{{"mode: variants", "mode: graph"}}, 14, "routing.mode", `"graph": want variants or tree`},
+	{"unknown mode", "", []edit{{"mode: variants", "mode: graph"}}, 14, "routing.mode", `"graph": want variants, tree or net`},
 	{"no variants", "", []edit{{smallVariants, ""}}, 13, "routing.variants", "no variants"},
 	{"unknown activity in a variant", "", []edit{{"[A, B]", "[A, C]"}}, 16, "routing.variants.0.activities.1", `activity "C" is not under activities ("A", "B")`},
 	{"negative weight", "", []edit{{"cases: 3,", "cases: -3,"}}, 16, "routing.variants.0.cases", "-3: want a weight > 0"},

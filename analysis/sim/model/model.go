@@ -6,8 +6,9 @@
 // A model says how cases arrive (an hour-of-week profile of the arrival rate
 // and the distribution of the gaps between arrivals measured against that
 // profile), which path each case takes (a whole historical variant drawn by
-// its frequency, with the case attributes that came with it, or a process
-// tree played out with branching probabilities), how long each activity
+// its frequency, with the case attributes that came with it, a process
+// tree played out with branching probabilities, or a workflow net played as
+// a token game with weighted choices), how long each activity
 // takes (a distribution of working time, a pool of resources that performs
 // it, and an extraneous delay before it, such as waiting for the customer),
 // and the resources: pools of named resources with their working hours
@@ -22,11 +23,12 @@
 //	  per_hour: [0.1, 0.1, ...]     # 168 expected arrivals per hour, Monday 00:00 first
 //	  gaps: {dist: gamma, shape: 0.8, scale: 1.25}   # gaps in expected arrivals (mean 1)
 //	routing:
-//	  mode: variants                # or: tree
+//	  mode: variants                # or: tree, net
 //	  variants:
 //	    - {activities: [Open, Classify, Resolve, Close], cases: 512, attributes: {priority: P3}}
 //	  tree: "->( 'Open', X( 'Classify', tau ), 'Close' )"  # mode tree: PM4Py notation
 //	  probabilities: {...}          # mode tree: see Tree below
+//	  net: {...}                    # mode net: see Mode net below
 //	priority: {attribute: priority, order: [P1, P2, P3, P4]}   # optional queue order
 //	activities:
 //	  Classify:
@@ -51,6 +53,46 @@
 // optional p_zero share of exact zeros. A pool or resource without a
 // calendar works around the clock. Unknown fields, unknown pools or
 // activities, and bad parameters are errors naming the line and the field.
+// ParseDist reads one distribution on its own, in the same syntax or as a
+// plain number of seconds (a fixed duration).
+//
+// # Mode net
+//
+// A designed process (a BPMN diagram converted by mining/bpmn, a PNML
+// file) is a workflow net, written out under routing.net:
+//
+//	routing:
+//	  mode: net
+//	  net:
+//	    places: [start, p1, p2, p3, p4, p5, end]
+//	    transitions:
+//	      - {id: open, label: Open, in: [start], out: [p1]}
+//	      - {id: split, in: [p1], out: [p2, p3]}        # no label: silent
+//	      - {id: check, label: Check, in: [p2], out: [p4]}
+//	      - {id: notify, label: Notify, in: [p3], out: [p5]}
+//	      - {id: join, in: [p4, p5], out: [end]}
+//	    initial: {start: 1}
+//	    final: {end: 1}
+//	    weights:                    # place → transition → relative weight
+//	      p1: {split: 1}
+//	  probabilities: {attributes: {priority: {P1: 1, P2: 3}}}  # optional
+//
+// Each case plays the token game from the initial marking. A transition
+// is enabled when its input places hold its tokens (a place listed twice
+// is an arc of weight 2); it takes them when it starts and puts its
+// outputs when it ends. A silent transition (no label) takes no time; a
+// labelled one is an instance of its activity, with the activity's pool,
+// duration and delay (delay_after does not apply: a net has no single
+// previous activity). So an AND-split starts its branches at once and a
+// join waits for all of them. Where a place's tokens enable several
+// transitions, the place's weights choose among the enabled ones (equal
+// weights when the place has none listed, or all the enabled ones weigh
+// 0). The case ends when its marking is the final marking; a case that
+// can go no further before that is an error of the run, naming the
+// marking (the net is not sound). A loop of silent transitions is refused
+// here, since a case could go round it without end and without time
+// passing. Case attributes, if any, are drawn as in mode tree, from
+// probabilities.attributes.
 //
 // It must not import database/sql, DuckDB, ingest, report or cmd.
 package model
@@ -66,6 +108,7 @@ const Version = 1
 const (
 	Variants = "variants"
 	Tree     = "tree"
+	Net      = "net"
 )
 
 // Model is a simulation model (see the package documentation for the file).
@@ -108,6 +151,9 @@ type Routing struct {
 	// with Probabilities.
 	Tree          string         `yaml:"tree,omitempty" json:"tree,omitempty"`
 	Probabilities *Probabilities `yaml:"probabilities,omitempty" json:"probabilities,omitempty"`
+	// Net is a workflow net played as a token game (mode net), choices
+	// weighted by its Weights.
+	Net *WorkflowNet `yaml:"net,omitempty" json:"net,omitempty"`
 }
 
 // Variant is one observed path with the case attributes that came with it;
@@ -243,6 +289,7 @@ func (m *Model) Clone() *Model {
 		}
 		c.Routing.Probabilities = q
 	}
+	c.Routing.Net = m.Routing.Net.clone()
 	if m.Priority != nil {
 		p := *m.Priority
 		p.Order = append([]string(nil), p.Order...)

@@ -191,8 +191,18 @@ func (m *Model) validate(name string, l lines) error {
 		if err := checkProbabilities(t, m.Routing.Probabilities); err != nil {
 			bad("routing.probabilities", "%v", err)
 		}
+	case Net:
+		m.validateNet(bad)
+		if p := m.Routing.Probabilities; p != nil {
+			if len(p.Choice) > 0 || len(p.Redo) > 0 {
+				bad("routing.probabilities", "mode net weighs its choices under routing.net.weights; only attributes apply here")
+			}
+			if err := checkAttributes(p.Attributes); err != nil {
+				bad("routing.probabilities.attributes", "%v", err)
+			}
+		}
 	default:
-		bad("routing.mode", "%q: want %s or %s", m.Routing.Mode, Variants, Tree)
+		bad("routing.mode", "%q: want %s, %s or %s", m.Routing.Mode, Variants, Tree, Net)
 	}
 	if p := m.Priority; p != nil {
 		if p.Attribute == "" {
@@ -207,7 +217,7 @@ func (m *Model) validate(name string, l lines) error {
 
 // carries reports whether simulated cases carry the case attribute.
 func (m *Model) carries(attr string) bool {
-	if p := m.Routing.Probabilities; m.Routing.Mode == Tree && p != nil {
+	if p := m.Routing.Probabilities; (m.Routing.Mode == Tree || m.Routing.Mode == Net) && p != nil {
 		_, ok := p.Attributes[attr]
 		return ok
 	}
@@ -295,11 +305,18 @@ func checkProbabilities(t *tree.Node, p *Probabilities) error {
 		}
 	}
 	walk(t, "0")
+	return errors.Join(append(errs, checkAttributes(p.Attributes))...)
+}
+
+// checkAttributes checks the case attributes drawn independently of the
+// path.
+func checkAttributes(attrs map[string]map[string]float64) error {
+	var errs []error
 	// The simulator draws each attribute's value by these weights: an
 	// attribute without values, or with weights that sum to nothing, has
 	// none to draw.
-	for _, a := range sortedKeys(p.Attributes) {
-		vs := p.Attributes[a]
+	for _, a := range sortedKeys(attrs) {
+		vs := attrs[a]
 		ws := make([]float64, 0, len(vs))
 		for _, v := range sortedKeys(vs) {
 			ws = append(ws, vs[v])

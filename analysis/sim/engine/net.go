@@ -1,0 +1,234 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pmx-dev/pmx/analysis/sim/model"
+)
+
+// ErrStuck reports a case of mode net that can go no further before its
+// final marking: the net is not sound for the path the case took.
+var ErrStuck = errors.New("simulate: a case is stuck")
+
+// maxFirings bounds the transitions one step of a case's token game fires
+// at one instant. Validation refuses loops of silent transitions, so only
+// a huge net reaches it; it turns a bug into an error rather than a hang.
+const maxFirings = 1_000_000
+
+// netSim is mode net's workflow net, compiled for the token game. Places
+// and transitions are numbered as the model lists them.
+type netSim struct {
+	places  []string
+	act     []int32   // per transition: activity, -1 silent
+	pre     [][]arcW  // per transition: places it takes from
+	post    [][]arcW  // per transition: places it puts into
+	out     [][]int32 // per place: transitions taking from it
+	weight  [][]float64
+	initial []int32 // tokens per place
+	final   []int32
+}
+
+type arcW struct{ place, weight int32 }
+
+// netState is one case's token game.
+type netState struct {
+	mark    []int32
+	running int32    // labelled transitions started and not yet done
+	chosen  []uint32 // per place: choices made there (keys their streams)
+	occ     []int32  // per activity: instances started
+}
+
+func compileNet(w *model.WorkflowNet, actIndex map[string]int) *netSim {
+	n := &netSim{places: w.Places}
+	place := index(w.Places)
+	n.out = make([][]int32, len(w.Places))
+	add := func(arcs []arcW, p int32) []arcW {
+		for i := range arcs {
+			if arcs[i].place == p {
+				arcs[i].weight++
+				return arcs
+			}
+		}
+		return append(arcs, arcW{p, 1})
+	}
+	for ti, t := range w.Transitions {
+		a := int32(-1)
+		if t.Label != "" {
+			a = int32(actIndex[t.Label])
+		}
+		n.act = append(n.act, a)
+		var pre, post []arcW
+		for _, p := range t.In {
+			pi := int32(place[p])
+			pre = add(pre, pi)
+			if !slices.Contains(n.out[pi], int32(ti)) {
+				n.out[pi] = append(n.out[pi], int32(ti))
+			}
+		}
+		for _, p := range t.Out {
+			post = add(post, int32(place[p]))
+		}
+		n.pre, n.post = append(n.pre, pre), append(n.post, post)
+	}
+	n.weight = make([][]float64, len(w.Places))
+	for pi, p := range w.Places {
+		ws, ok := w.Weights[p]
+		n.weight[pi] = make([]float64, len(n.out[pi]))
+		for j, ti := range n.out[pi] {
+			n.weight[pi][j] = 1
+			if ok {
+				n.weight[pi][j] = ws[w.Transitions[ti].ID]
+			}
+		}
+	}
+	n.initial = make([]int32, len(w.Places))
+	n.final = make([]int32, len(w.Places))
+	for p, k := range w.Initial {
+		n.initial[place[p]] = int32(k)
+	}
+	for p, k := range w.Final {
+		n.final[place[p]] = int32(k)
+	}
+	return n
+}
+
+func (n *netSim) enabled(t int32, mark []int32) bool {
+	for _, a := range n.pre[t] {
+		if mark[a.place] < a.weight {
+			return false
+		}
+	}
+	return true
+}
+
+// newNetState starts a case's token game, reusing a finished case's state.
+func (r *run) newNetState() *netState {
+	n := r.s.net
+	var ns *netState
+	if k := len(r.freeNet); k > 0 {
+		ns, r.freeNet = r.freeNet[k-1], r.freeNet[:k-1]
+		clear(ns.chosen)
+		clear(ns.occ)
+		ns.running = 0
+	} else {
+		ns = &netState{mark: make([]int32, len(n.places)), chosen: make([]uint32, len(n.places)), occ: make([]int32, len(r.s.acts))}
+	}
+	copy(ns.mark, n.initial)
+	return ns
+}
+
+// play fires case c's enabled transitions at t until none is left: silent
+// ones at once, labelled ones by starting their activity (their outputs
+// come when it is done, in netDone). It ends the case at the final
+// marking, and fails the run when the case is stuck short of it.
+func (r *run) play(c int32, t int64) {
+	n, ns := r.s.net, r.cases[c].net
+	for range maxFirings {
+		if ns.running == 0 && slices.Equal(ns.mark, n.final) {
+			r.finish(c, t)
+			return
+		}
+		tr := r.choose(c, ns)
+		if tr < 0 {
+			if ns.running == 0 {
+				r.err = fmt.Errorf("%w: case %d reached marking %s, which is not the final marking %s, and no transition is enabled: the net is not sound on this path",
+					ErrStuck, c, n.marking(ns.mark), n.marking(n.final))
+			}
+			return
+		}
+		for _, a := range n.pre[tr] {
+			ns.mark[a.place] -= a.weight
+		}
+		a := n.act[tr]
+		if a < 0 {
+			for _, o := range n.post[tr] {
+				ns.mark[o.place] += o.weight
+			}
+			continue
+		}
+		nodes := append(r.cases[c].nodes, pnode{kind: nAct, act: a, occ: ns.occ[a], prev: -2, parent: -1, first: -1, next: -1, trans: tr})
+		r.cases[c].nodes = nodes
+		ns.occ[a]++
+		ns.running++
+		r.start(c, int32(len(nodes)-1), t)
+	}
+	r.err = fmt.Errorf("simulate: case %d fired %d transitions at one instant: the net loops without time passing", c, maxFirings)
+}
+
+// netDone puts the outputs of the transition of case c's plan node n,
+// whose activity ended at t, and plays on.
+func (r *run) netDone(c, n int32, t int64) {
+	ns := r.cases[c].net
+	for _, o := range r.s.net.post[r.cases[c].nodes[n].trans] {
+		ns.mark[o.place] += o.weight
+	}
+	ns.running--
+	r.play(c, t)
+}
+
+// choose picks the transition case c fires next, or -1 when none is
+// enabled. A place whose tokens enable several transitions chooses among
+// them by its weights (uniformly if they all weigh 0), from a stream of
+// its own keyed by (case, place, choice), so that timing (which branch of
+// a parallel block gets there first) does not shift any case's choices.
+// Places choose in the order the model lists them; a transition enabled
+// alone is fired only when no place has a choice to make.
+func (r *run) choose(c int32, ns *netState) int32 {
+	n := r.s.net
+	single := int32(-1)
+	for p, k := range ns.mark {
+		if k == 0 {
+			continue
+		}
+		cand, total := r.cand[:0], 0.0
+		for j, t := range n.out[p] {
+			if n.enabled(t, ns.mark) {
+				cand = append(cand, int32(j))
+				total += n.weight[p][j]
+			}
+		}
+		r.cand = cand
+		switch {
+		case len(cand) == 1:
+			if single < 0 {
+				single = n.out[p][cand[0]]
+			}
+			continue
+		case len(cand) == 0:
+			continue
+		}
+		st := r.streams.of(purposeRoute, uint64(c), uint64(p), uint64(ns.chosen[p]))
+		ns.chosen[p]++
+		u := st.Float64()
+		if total <= 0 {
+			return n.out[p][cand[min(int(u*float64(len(cand))), len(cand)-1)]]
+		}
+		x := u * total
+		for _, j := range cand {
+			if x -= n.weight[p][j]; x < 0 {
+				return n.out[p][j]
+			}
+		}
+		// Rounding left x at 0: the last one with weight takes it.
+		for i := len(cand) - 1; i >= 0; i-- {
+			if n.weight[p][cand[i]] > 0 {
+				return n.out[p][cand[i]]
+			}
+		}
+	}
+	return single
+}
+
+// marking writes a marking as {place: tokens, ...}.
+func (n *netSim) marking(mark []int32) string {
+	var parts []string
+	for p, k := range mark {
+		if k > 0 {
+			parts = append(parts, fmt.Sprintf("%s: %d", n.places[p], k))
+		}
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
