@@ -66,7 +66,7 @@ type Model struct {
 	// participants, each referring to one process.
 	Processes []*Process
 	// Warnings list the elements read but not supported, each with its
-	// line and id ("line 41: <bpmn:complexGateway id="g3">: not
+	// line and id ("line 41: <complexGateway id="g3">: not
 	// supported, read as …" or "… ignored"), in document order. Nothing
 	// is dropped without a warning.
 	Warnings []string
@@ -89,7 +89,10 @@ type Process struct {
 	Nodes       []*Node
 	Flows       []*Flow
 	Lanes       []*Lane
-	Line        int
+	// Bounds is the pool's shape from the DI (nil without a collaboration
+	// or a shape for its participant).
+	Bounds *Bounds
+	Line   int
 }
 
 // Node is a flow node.
@@ -109,6 +112,11 @@ type Node struct {
 	// cancelActivity (true unless the file says false).
 	AttachedTo   string
 	Interrupting bool
+	// Trigger is an event's definition, the element's name without
+	// "EventDefinition" ("timer", "message", "signal", "error",
+	// "terminate", …): "" for a none event (and for every other kind),
+	// "multiple" when the event has definitions of several kinds.
+	Trigger string
 	// Default is a gateway's (or task's) default outgoing flow ID.
 	Default string
 	// Bounds is the node's shape from the DI (nil without one).
