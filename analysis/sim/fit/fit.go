@@ -16,13 +16,24 @@
 //     values first). Tree mode plays out the given process tree, each
 //     exclusive choice weighted by how often its branches' activities occur
 //     and each loop's redo probability from how often its body repeats.
+//     Net mode plays a designed workflow net (Design, e.g. from a BPMN
+//     file): the log is aligned to it (mining/conformance) and each place
+//     with a choice weighs its output transitions by how often they fired
+//     in the aligned runs (synchronous, model-only and silent moves; log
+//     moves are ignored). Probabilities and durations the design's file
+//     gives win over the log's; a task the log never saw needs a duration
+//     there. Durations, delays, arrivals and calendars are fitted as in the
+//     other modes, for the activities the net's labels name.
 //   - Resources: pools are groups of resources with similar activity
 //     profiles (cosine similarity of activity counts ≥ 0.7, single
 //     linkage); each activity goes to the pool that performed it most. A
 //     pool's calendar is the hours of the week in which its resources
 //     record at least 2 % of the pool's peak-hour activity (around the
 //     clock if that is nearly every hour). Logs without resources get no
-//     pools: every activity is an unlimited automatic step.
+//     pools: every activity is an unlimited automatic step. In net mode a
+//     design with lanes replaces the clustering for its lanes' tasks: each
+//     lane is a pool of the resources who performed its tasks in the log
+//     (a lane nobody in the log worked in keeps the clustering's pools).
 //   - Durations: service time is start to completion where the log records
 //     starts, otherwise from the later of the enabling instant (the case's
 //     previous completion) and the resource's previous completion, in the
@@ -42,6 +53,7 @@
 package fit
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,11 +74,15 @@ type Options struct {
 	// Location is the zone of calendars and of the arrival profile
 	// (default UTC).
 	Location *time.Location
-	// Mode is model.Variants (default) or model.Tree; Tree needs Tree.
+	// Mode is model.Variants (default), model.Tree (needs Tree) or
+	// model.Net (needs Design).
 	Mode string
 	// Tree is the process tree to play out in tree mode, in PM4Py
 	// notation (e.g. from mining/inductive).
 	Tree string
+	// Design is the designed process mode net plays (e.g. from a BPMN
+	// file, see DesignFromBPMN).
+	Design *Design
 	// MaxAttributes bounds the case attributes kept with variants
 	// (default 2; -1 for none).
 	MaxAttributes int
@@ -89,8 +105,14 @@ type Report struct {
 // ErrEmpty reports a log with too little to fit.
 var ErrEmpty = errors.New("fit: the log needs at least two cases with activity instances")
 
-// Fit discovers a model from l.
+// Fit discovers a model from l (FitContext without cancellation).
 func Fit(l *timeline.Log, o Options) (*model.Model, *Report, error) {
+	return FitContext(context.Background(), l, o)
+}
+
+// FitContext discovers a model from l; cancelling ctx stops the one long
+// step, aligning the log to a design (mode net).
+func FitContext(ctx context.Context, l *timeline.Log, o Options) (*model.Model, *Report, error) {
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
@@ -106,7 +128,7 @@ func Fit(l *timeline.Log, o Options) (*model.Model, *Report, error) {
 	if l.Cases() < 2 || l.Steps() == 0 {
 		return nil, nil, ErrEmpty
 	}
-	f := &fitter{l: l, o: o, rep: &Report{Cases: l.Cases(), Instances: l.Steps()}}
+	f := &fitter{ctx: ctx, l: l, o: o, rep: &Report{Cases: l.Cases(), Instances: l.Steps()}}
 	f.index()
 	m := &model.Model{Version: model.Version, Name: l.Name, Timezone: o.Location.String(), Acts: model.Activities{}}
 	m.Fitted = &model.FitInfo{Log: l.Name, Cases: l.Cases(),
@@ -125,6 +147,12 @@ func Fit(l *timeline.Log, o Options) (*model.Model, *Report, error) {
 	}
 	f.pools(m)
 	f.durations(m)
+	if o.Mode == model.Net {
+		f.designDurations(m)
+		f.lanes(m)
+		prune(m)
+		f.rep.Pools = len(m.Pools)
+	}
 	if err := m.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("fit: the fitted model is invalid (a bug): %w", err)
 	}
@@ -138,6 +166,7 @@ func Fit(l *timeline.Log, o Options) (*model.Model, *Report, error) {
 
 // fitter holds what the steps share.
 type fitter struct {
+	ctx context.Context
 	l   *timeline.Log
 	o   Options
 	rep *Report
@@ -284,12 +313,22 @@ func (f *fitter) routing(m *model.Model) error {
 		m.Acts[a] = &model.Activity{Duration: dist.Zero}
 	}
 	switch f.o.Mode {
-	case model.Tree:
-		p, err := treeProbabilities(l, f.o.Tree)
-		if err != nil {
-			return err
+	case model.Tree, model.Net:
+		// Both play a model out; case attributes are drawn on their own.
+		p := &model.Probabilities{}
+		if f.o.Mode == model.Tree {
+			var err error
+			if p, err = treeProbabilities(l, f.o.Tree); err != nil {
+				return err
+			}
+			m.Routing = model.Routing{Mode: model.Tree, Tree: f.o.Tree, Probabilities: p}
+		} else {
+			net, err := f.netRouting(f.ctx, m)
+			if err != nil {
+				return err
+			}
+			m.Routing = model.Routing{Mode: model.Net, Net: net}
 		}
-		m.Routing = model.Routing{Mode: model.Tree, Tree: f.o.Tree, Probabilities: p}
 		attrs, _ := f.caseAttributes()
 		f.keepTeam(attrs)
 		if len(attrs) > 0 {
@@ -302,13 +341,14 @@ func (f *fitter) routing(m *model.Model) error {
 					}
 				}
 			}
+			m.Routing.Probabilities = p
 		}
 		m.Priority = priorityOf(attrs)
 		f.setPriority(attrs, m.Priority)
 		return nil
 	case model.Variants:
 	default:
-		return fmt.Errorf("fit: mode %q: want %s or %s", f.o.Mode, model.Variants, model.Tree)
+		return fmt.Errorf("fit: mode %q: want %s, %s or %s", f.o.Mode, model.Variants, model.Tree, model.Net)
 	}
 	attrs, _ := f.caseAttributes()
 	f.keepTeam(attrs)
