@@ -168,18 +168,20 @@ func (b *builder) where(p int) string {
 		return fmt.Sprintf("flow %q", f)
 	}
 	id := b.net.Places[p].ID
-	for _, pre := range []string{"end_", "ent_", "src_", "snk_"} {
-		if n, ok := strings.CutPrefix(id, pre); ok && b.nodes[n] != nil {
-			switch pre {
-			case "end_":
-				return "the end of " + b.what(n)
-			case "ent_":
-				return "the entry of " + b.what(n)
-			case "src_":
-				return "the start of " + b.what(n)
-			}
+	for _, pre := range []string{"ent_", "exi_", "src_", "snk_"} {
+		n, ok := strings.CutPrefix(id, pre)
+		if !ok || b.nodes[n] == nil {
+			continue
+		}
+		switch {
+		case pre == "ent_":
+			return "the entry of " + b.what(n)
+		case pre == "src_":
+			return "the start of " + b.what(n)
+		case pre == "snk_" || b.nodes[n].Kind == EndEvent || len(b.out[n]) == 0:
 			return "the end of " + b.what(n)
 		}
+		return "the exit of " + b.what(n)
 	}
 	return fmt.Sprintf("%q", id)
 }

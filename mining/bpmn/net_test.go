@@ -155,6 +155,13 @@ func TestNetLanguage(t *testing.T) {
 			if got := traces(conv.Net, 4); !slices.Equal(got, c.want) {
 				t.Errorf("language %q, want %q", got, c.want)
 			}
+			red := conv.Reduce()
+			if got := traces(red.Net, 4); !slices.Equal(got, c.want) {
+				t.Errorf("reduced: language %q, want %q", got, c.want)
+			}
+			if err := red.Net.Validate(); err != nil || len(red.Net.Transitions) >= len(conv.Net.Transitions) {
+				t.Errorf("reduced: %v, %d transitions of %d", err, len(red.Net.Transitions), len(conv.Net.Transitions))
+			}
 			warnings := strings.Join(conv.Warnings, "\n")
 			if (c.warn == "") != (warnings == "") || !strings.Contains(warnings, c.warn) {
 				t.Errorf("warnings %q, want one with %q", conv.Warnings, c.warn)
@@ -163,9 +170,11 @@ func TestNetLanguage(t *testing.T) {
 				t.Errorf("maps of %d transitions and %d places for a net of %d and %d", len(conv.Node), len(conv.Flow),
 					len(conv.Net.Transitions), len(conv.Net.Places))
 			}
-			for i, tr := range conv.Net.Transitions {
-				if !tr.Silent && conv.Node[i] != strings.ToLower(tr.Label) {
-					t.Errorf("transition %q labelled %q stands for node %q", tr.ID, tr.Label, conv.Node[i])
+			for _, cv := range []*Conversion{conv, red} {
+				for i, tr := range cv.Net.Transitions {
+					if !tr.Silent && cv.Node[i] != strings.ToLower(tr.Label) {
+						t.Errorf("transition %q labelled %q stands for node %q", tr.ID, tr.Label, cv.Node[i])
+					}
 				}
 			}
 		})
