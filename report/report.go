@@ -29,6 +29,7 @@ type Input struct {
 	DFG       facts.DFG       // the process map
 	Durations facts.Histogram // case-duration histogram (log-scale buckets)
 	Model     *Model          // optional process-model section
+	Designed  *Designed       // optional designed-model section (a BPMN file; report/bpmnview.Section)
 	Analysis  *analyze.Report // optional findings section (pmx analyze)
 	WhatIf    *WhatIf         // optional what-if section (pmx simulate)
 	Optimize  *Optimization   // optional optimisation section (pmx optimize)
@@ -96,6 +97,7 @@ type page struct {
 	Script, Echarts          template.JS
 	EchartsVersion           string
 	Model                    *modelPage
+	Designed                 *designedPage
 	Analysis                 *analysisPage
 	WhatIf                   *whatIfPage
 	Optimize                 *optimizationPage
@@ -170,6 +172,9 @@ func Write(w io.Writer, in Input) error {
 
 	p.Analysis = analysisSection(in.Analysis)
 	if p.Model, err = modelSection(in.Model, in.Stats.Cases); err != nil {
+		return err
+	}
+	if p.Designed, err = designedSection(in.Designed, in.Stats.Cases); err != nil {
 		return err
 	}
 

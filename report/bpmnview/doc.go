@@ -19,8 +19,9 @@
 // scripts, styles, links, markers or external references), so it can be
 // inlined under the report's strict Content-Security-Policy.
 //
-// It may import mining (bpmn, petri, eventlog, conformance, export) and
-// analysis/timeline and analysis/units; it must not import report (the
-// report takes the SVG and the figures as plain values), cmd, ingest's
-// writers or the DuckDB driver directly.
+// It may import mining (bpmn, petri, eventlog, conformance, export),
+// analysis/timeline, analysis/units and report, whose section value
+// (report.Designed) Section builds; report never imports it, so the
+// report package stays free of mining and renders plain values. It must
+// not import cmd, ingest or the DuckDB driver directly.
 package bpmnview

@@ -191,6 +191,9 @@ func (d *drawing) flowLabel(f *bpmn.Flow) {
 		label += " · " + units.Duration(fs.MeanSeconds)
 	}
 	anchor, x, y := "middle", mx, my-5
+	if d.badged[f.ID] { // clear of the badge on the line
+		y -= badgeR
+	}
 	if math.Abs(r[at].X-r[at-1].X) < math.Abs(r[at].Y-r[at-1].Y) { // vertical: beside it
 		anchor, x, y = "start", mx+5, my+4
 	}
@@ -203,6 +206,21 @@ func (d *drawing) flowLabel(f *bpmn.Flow) {
 // (the first in the diagram on a tie), or beside the node when it has
 // none. Badges on one flow are spaced along it.
 func (d *drawing) badges() {
+	for _, b := range d.placed {
+		d.badge(b.lo, b.x, b.y)
+	}
+}
+
+// badgeAt is a log-only badge placed.
+type badgeAt struct {
+	lo   LogOnly
+	x, y float64
+}
+
+// placeBadges finds where each badge goes (see badges) and which flows
+// carry one, before the flow labels are written.
+func (d *drawing) placeBadges() {
+	d.badged = map[string]bool{}
 	used := map[string]int{}
 	for _, lo := range d.ov.LogOnly {
 		after := lo.After
@@ -227,6 +245,7 @@ func (d *drawing) badges() {
 		if best != nil {
 			key = "flow " + best.ID
 			k = used[key]
+			d.badged[best.ID] = true
 			route := d.g.routes[best.ID]
 			dist := math.Min(16+float64(k)*badgeStep, math.Max(pathLen(route)-12, 0))
 			p, _, _ := pointAt(route, dist)
@@ -237,16 +256,22 @@ func (d *drawing) badges() {
 			continue
 		}
 		used[key]++
-		where := "at the start"
-		if n := d.nodes[lo.After]; n != nil {
-			where = "after " + orID(n.Name, n.ID)
-		}
-		title := fmt.Sprintf("Log-only activity “%s”: %s %s (not in the model there)", lo.Activity, cases(lo.Count), where)
-		count := units.Count(lo.Count)
-		rr := math.Max(badgeR, 3.2*float64(len(count))+3)
-		fmt.Fprintf(&d.b, `<g class="pmx-bpmn-logonly"><title>%s</title>`, esc(title))
-		fmt.Fprintf(&d.b, `<circle cx="%s" cy="%s" r="%s" fill="%s" stroke="#ffffff" stroke-width="1.5"/>`, num(x), num(y), num(rr), badgeFill)
-		fmt.Fprintf(&d.b, `<text x="%s" y="%s" text-anchor="middle" dominant-baseline="central" font-size="9" font-weight="bold" fill="#ffffff">%s</text>`, num(x), num(y), esc(count))
-		fmt.Fprintf(&d.b, `<text x="%s" y="%s" text-anchor="middle" font-size="10" fill="%s">%s</text></g>`, num(x), num(y+rr+11), badgeFill, esc(cut(lo.Activity, maxLabel)))
+		d.placed = append(d.placed, badgeAt{lo, x, y})
 	}
+}
+
+// badge draws one log-only badge centred on (x, y), its count inside and
+// the activity's name under it.
+func (d *drawing) badge(lo LogOnly, x, y float64) {
+	where := "at the start"
+	if n := d.nodes[lo.After]; n != nil {
+		where = "after " + orID(n.Name, n.ID)
+	}
+	title := fmt.Sprintf("Log-only activity “%s”: %s %s (not in the model there)", lo.Activity, cases(lo.Count), where)
+	count := units.Count(lo.Count)
+	rr := math.Max(badgeR, 3.2*float64(len(count))+3)
+	fmt.Fprintf(&d.b, `<g class="pmx-bpmn-logonly"><title>%s</title>`, esc(title))
+	fmt.Fprintf(&d.b, `<circle cx="%s" cy="%s" r="%s" fill="%s" stroke="#ffffff" stroke-width="1.5"/>`, num(x), num(y), num(rr), badgeFill)
+	fmt.Fprintf(&d.b, `<text x="%s" y="%s" text-anchor="middle" dominant-baseline="central" font-size="9" font-weight="bold" fill="#ffffff">%s</text>`, num(x), num(y), esc(count))
+	fmt.Fprintf(&d.b, `<text x="%s" y="%s" text-anchor="middle" font-size="10" fill="%s">%s</text></g>`, num(x), num(y+rr+11), badgeFill, esc(cut(lo.Activity, maxLabel)))
 }

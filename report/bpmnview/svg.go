@@ -65,6 +65,8 @@ type drawing struct {
 	flows    map[string]*FlowStat
 	nodes    map[string]*bpmn.Node
 	maxCases int64
+	placed   []badgeAt
+	badged   map[string]bool // flows that carry a badge
 	b        strings.Builder
 }
 
@@ -118,6 +120,7 @@ func (d *drawing) render() string {
 			d.node(n)
 		}
 	}
+	d.placeBadges()
 	for _, f := range d.p.Flows {
 		d.flowLabel(f)
 	}
