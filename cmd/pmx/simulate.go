@@ -22,8 +22,10 @@ import (
 	"github.com/pmx-dev/pmx/analysis/timeline"
 	"github.com/pmx-dev/pmx/analysis/units"
 	"github.com/pmx-dev/pmx/ingest/warehouse"
+	"github.com/pmx-dev/pmx/mining/bpmn"
 	"github.com/pmx-dev/pmx/mining/discover"
 	"github.com/pmx-dev/pmx/mining/eventlog"
+	"github.com/pmx-dev/pmx/mining/pnml"
 	"github.com/pmx-dev/pmx/report"
 	"github.com/pmx-dev/pmx/report/outfile"
 )
@@ -31,6 +33,7 @@ import (
 // simFlags are pmx simulate's flags besides the log source.
 type simFlags struct {
 	model, writeModel, mode, zone, from, out, name, sla string
+	modelBPMN, modelPNML, process                       string
 	cases, replications                                 int
 	seed                                                uint64
 	validate, replace                                   bool
@@ -44,12 +47,15 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func runSimulate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "simulate", "(--log NAME | FILE | --model SIM.yaml) [--validate | --scenario FILE... | -o FILE | --name NEW | --write-model SIM.yaml] [flags]")
+	fs := newFlags(e, "simulate", "(--log NAME | FILE | --model SIM.yaml) [--model-bpmn FILE.bpmn | --model-pnml FILE.pnml] [--validate | --scenario FILE... | -o FILE | --name NEW | --write-model SIM.yaml] [flags]")
 	src := addSourceFlags(fs)
 	f := &simFlags{}
 	fs.StringVar(&f.model, "model", "", "simulation model (YAML, as --write-model writes it) instead of fitting one to the log")
 	fs.StringVar(&f.writeModel, "write-model", "", "write the fitted (or loaded) model to this YAML file, to read or edit")
 	fs.StringVar(&f.mode, "mode", model.Variants, "routing when fitting: variants (replay whole observed paths) or tree (play out the IMf process tree)")
+	fs.StringVar(&f.modelBPMN, "model-bpmn", "", "simulate this designed process (BPMN 2.0): its paths, lanes and the probabilities and durations it gives, the rest fitted to the log")
+	fs.StringVar(&f.process, "process", "", "--model-bpmn: the process to simulate, in a file with several (its id)")
+	fs.StringVar(&f.modelPNML, "model-pnml", "", "simulate this designed process given as a workflow net (PNML), the rest fitted to the log")
 	fs.StringVar(&f.zone, "zone", "UTC", "zone the fitted calendars and arrival profile are in (IANA, e.g. Europe/Amsterdam)")
 	fs.IntVar(&f.cases, "cases", 0, "cases to simulate (default: as many as the log has)")
 	fs.StringVar(&f.from, "from", "", "when the simulated arrivals start (RFC 3339; default: where the log ends)")
@@ -77,7 +83,13 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 	case modes == 0 && f.writeModel == "":
 		return fmt.Errorf("nothing to do: give -o FILE or --name NEW (a simulated log), --validate, --scenario FILE, or --write-model FILE: %w", errUsage)
 	case f.mode != model.Variants && f.mode != model.Tree:
-		return fmt.Errorf("--mode %q: want variants or tree: %w", f.mode, errUsage)
+		return fmt.Errorf("--mode %q: want variants or tree (a designed process: --model-bpmn or --model-pnml): %w", f.mode, errUsage)
+	case f.modelBPMN != "" && f.modelPNML != "":
+		return fmt.Errorf("give one of --model-bpmn and --model-pnml: %w", errUsage)
+	case (f.modelBPMN != "" || f.modelPNML != "") && (f.model != "" || f.mode != model.Variants):
+		return fmt.Errorf("--model-bpmn and --model-pnml fit a model of mode net to the log: leave out --model and --mode: %w", errUsage)
+	case f.process != "" && f.modelBPMN == "":
+		return fmt.Errorf("--process picks a process of --model-bpmn's file: %w", errUsage)
 	case f.cases < 0 || f.replications < 1:
 		return fmt.Errorf("--cases must be ≥ 0 and --replications ≥ 1: %w", errUsage)
 	case f.validate && f.model != "":
@@ -95,7 +107,7 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 		}
 		from = t.UnixMicro()
 	}
-	guard := src.guard(pos, f.model, f.sla)
+	guard := src.guard(pos, f.model, f.sla, f.modelBPMN, f.modelPNML)
 	for _, s := range f.scenarios {
 		guard.Protect(s, "an input of this command")
 	}
@@ -143,6 +155,15 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("--name stores the simulated log in the warehouse: use it with --log NAME (and --db), or write a file with -o: %w", errUsage)
 	}
 	fo := fit.Options{Location: loc, Mode: f.mode, Seed: f.seed}
+	if f.modelBPMN != "" || f.modelPNML != "" {
+		if l == nil {
+			return fmt.Errorf("--model-bpmn and --model-pnml fit durations, arrivals and resources to a log: give --log NAME or a FILE: %w", errUsage)
+		}
+		if fo.Design, err = simDesign(f, l); err != nil {
+			return err
+		}
+		fo.Mode = model.Net
+	}
 	if f.validate {
 		return simValidate(ctx, e, src, l, f, fo)
 	}
@@ -151,6 +172,13 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 	p.Stop()
 	if err != nil {
 		return err
+	}
+	if fo.Design != nil && !src.json {
+		// What the design's reading approximated, and how well the log fits
+		// it, matter to whoever reads the figures.
+		for _, n := range rep.Notes {
+			fmt.Fprintf(e.stderr, "note: %s\n", n)
+		}
 	}
 	if f.writeModel != "" {
 		if err := outfile.Write(f.writeModel, guard, func(w io.Writer) error { return model.Write(w, m) }); err != nil {
@@ -194,7 +222,34 @@ func simModel(ctx context.Context, p *progress, l *timeline.Log, f *simFlags, fo
 		}
 		fo.Tree = t
 	}
-	return fit.Fit(l, fo)
+	return fit.FitContext(ctx, l, fo)
+}
+
+// simDesign reads --model-bpmn or --model-pnml as the design mode net
+// plays, its task names matched to the log's activities.
+func simDesign(f *simFlags, l *timeline.Log) (*fit.Design, error) {
+	path := f.modelBPMN + f.modelPNML
+	r, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	if f.modelPNML != "" {
+		n, err := pnml.Read(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return fit.DesignFromNet(n, l.Activities), nil
+	}
+	bm, err := bpmn.Read(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	d, err := fit.DesignFromBPMN(bm, f.process, l.Activities)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
 }
 
 // imfTree discovers the process tree tree mode plays out.
@@ -251,8 +306,15 @@ func fitSummary(m *model.Model, rep *fit.Report) string {
 	if !rep.Starts {
 		starts = "start times estimated from resource availability"
 	}
-	return fmt.Sprintf(" (fitted on %s cases: %d variants, %d activities, %d resource pools; %s)", units.Count(int64(rep.Cases)),
-		len(m.Routing.Variants), len(m.Acts), rep.Pools, starts)
+	routing := fmt.Sprintf("%d variants", len(m.Routing.Variants))
+	switch {
+	case m.Routing.Net != nil:
+		routing = fmt.Sprintf("a designed net of %d transitions", len(m.Routing.Net.Transitions))
+	case m.Routing.Mode == model.Tree:
+		routing = "a process tree"
+	}
+	return fmt.Sprintf(" (fitted on %s cases: %s, %d activities, %d resource pools; %s)", units.Count(int64(rep.Cases)),
+		routing, len(m.Acts), rep.Pools, starts)
 }
 
 func readScenario(path string) (*scenario.Scenario, error) {

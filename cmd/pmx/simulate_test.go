@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,4 +171,97 @@ func TestSimulateTreeMode(t *testing.T) {
 	if len(distinct) < 10 {
 		t.Errorf("only %d distinct paths from 400 cases", len(distinct))
 	}
+}
+
+// --model-bpmn simulates a designed process: the demo's incident process
+// drawn by hand (testdata/sim/demo-incidents.bpmn, with lanes and two
+// simulation properties) over what is fitted to the demo log. The model
+// it writes is of mode net, reads back, and the simulated cases do each
+// activity about as often as the log's do.
+func TestSimulateBPMN(t *testing.T) {
+	dir := t.TempDir()
+	const demo, design = "../../ingest/demo/incidents.xes.gz", "testdata/sim/demo-incidents.bpmn"
+	model, out := filepath.Join(dir, "m.yaml"), filepath.Join(dir, "s.csv")
+	_, errOut, code := pmx(t, "simulate", demo, "--model-bpmn", design, "--zone", "Europe/Amsterdam", "--write-model", model,
+		"--cases", "3000", "--seed", "5", "-o", out)
+	if code != 0 {
+		t.Fatalf("simulate --model-bpmn: %d %s", code, errOut)
+	}
+	// The design's spelling "Wait for customer" is the log's activity.
+	if !strings.Contains(errOut, `task "Wait for customer" is the log's activity "Wait for Customer"`) || !strings.Contains(errOut, "alignment fitness") {
+		t.Errorf("notes: %s", errOut)
+	}
+	y, _ := os.ReadFile(model)
+	for _, want := range []string{"mode: net", "sfl_f_escalate: 0.05,", "  Service Desk:\n", "  Second line:\n", "    pool: Second line\n",
+		"  Customer Replied:\n    duration:\n      dist: fixed\n"} {
+		if !strings.Contains(string(y), want) {
+			t.Errorf("the model lacks %q:\n%.3000s", want, y)
+		}
+	}
+	// Per case, as often as in the log (testdata/demo/README.md) within
+	// 0.05: the design leaves out a few rare paths (Escalate after
+	// Reassign, Assign after Reopen) and every simulated case closes.
+	logCounts := map[string]float64{"Assign": 2581, "Classify": 2999, "Close": 2931, "Customer Replied": 588, "Escalate": 154,
+		"Investigate": 4148, "Open": 3000, "Reassign": 773, "Reopen": 247, "Resolve": 3220, "Wait for Customer": 683}
+	got, cases := activityCounts(t, out)
+	for a, n := range logCounts {
+		if g := got[a] / cases; math.Abs(g-n/3000) > 0.05 {
+			t.Errorf("%s: %.3f a case, the log %.3f", a, g, n/3000)
+		}
+	}
+	if _, errOut, code := pmx(t, "simulate", "--model", model, "--cases", "200", "-o", filepath.Join(dir, "again.csv")); code != 0 {
+		t.Errorf("the written model does not simulate: %s", errOut)
+	}
+	// A to-be task the log never saw needs a duration in the file.
+	b, _ := os.ReadFile(design)
+	tobe := filepath.Join(dir, "tobe.bpmn")
+	os.WriteFile(tobe, []byte(strings.Replace(string(b), `<bpmn:task id="close" name="Close" />`, `<bpmn:task id="close" name="Archive" />`, 1)), 0o644)
+	_, errOut, code = pmx(t, "simulate", demo, "--model-bpmn", tobe, "--cases", "100", "-o", out)
+	if code != 1 || !strings.Contains(errOut, `"Archive"`) || !strings.Contains(errOut, "no duration in the file") {
+		t.Errorf("to-be task without a duration: %d %s", code, errOut)
+	}
+	os.WriteFile(tobe, []byte(strings.Replace(string(b), `<bpmn:task id="close" name="Close" />`,
+		`<bpmn:task id="close" name="Archive"><bpmn:extensionElements><pmx:properties><pmx:property name="duration" value="{dist: exponential, mean: 600}" /></pmx:properties></bpmn:extensionElements></bpmn:task>`, 1)), 0o644)
+	if _, errOut, code = pmx(t, "simulate", demo, "--model-bpmn", tobe, "--cases", "300", "-o", out); code != 0 {
+		t.Fatalf("to-be task with a duration: %s", errOut)
+	}
+	if got, cases := activityCounts(t, out); got["Archive"] != cases || got["Close"] != 0 {
+		t.Errorf("Archive %v, Close %v in %v cases: want Archive once a case", got["Archive"], got["Close"], cases)
+	}
+	// A bad property names the line.
+	os.WriteFile(tobe, []byte(strings.Replace(string(b), `value="0.05"`, `value="often"`, 1)), 0o644)
+	if _, errOut, code = pmx(t, "simulate", demo, "--model-bpmn", tobe, "-o", out); code != 1 || !strings.Contains(errOut, `line 73: sequence flow f_escalate: probability "often"`) {
+		t.Errorf("bad probability: %d %s", code, errOut)
+	}
+	for _, args := range [][]string{
+		{"simulate", demo, "--model-bpmn", design, "--model", model, "-o", out},
+		{"simulate", demo, "--model-bpmn", design, "--mode", "tree", "-o", out},
+		{"simulate", "--model-bpmn", design, "-o", out},
+		{"simulate", demo, "--process", "p", "-o", out},
+	} {
+		if _, errOut, code := pmx(t, args...); code != 2 {
+			t.Errorf("pmx %v: %d %s, want a usage error", args, code, errOut)
+		}
+	}
+}
+
+// activityCounts reads a simulated CSV log: instances per activity, and
+// the number of cases.
+func activityCounts(t *testing.T, path string) (map[string]float64, float64) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	counts, cases := map[string]float64{}, map[string]bool{}
+	for _, r := range rows[1:] {
+		counts[r[1]]++
+		cases[r[0]] = true
+	}
+	return counts, float64(len(cases))
 }
