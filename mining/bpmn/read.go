@@ -67,15 +67,28 @@ func Read(r io.Reader) (*Model, error) {
 	return rd.m, nil
 }
 
-// inputLimit fails with errTooLarge once more than n bytes were read.
+// inputLimit gives the first n bytes of r, then fails with errTooLarge if
+// r has more (a document of exactly n bytes reads to its end).
 type inputLimit struct {
 	r io.Reader
 	n int64
 }
 
 func (l *inputLimit) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
 	if l.n <= 0 {
-		return 0, errTooLarge
+		var one [1]byte
+		for {
+			k, err := l.r.Read(one[:])
+			if k > 0 {
+				return 0, errTooLarge
+			}
+			if err != nil {
+				return 0, err
+			}
+		}
 	}
 	if int64(len(p)) > l.n {
 		p = p[:l.n]

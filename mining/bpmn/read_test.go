@@ -173,3 +173,60 @@ func checkModel(t testing.TB, m *Model) {
 		t.Errorf("the model does not marshal to JSON: %v", err)
 	}
 }
+
+// TestReadWarnings reads documents with elements the converter cannot use
+// and checks that each is in Model.Warnings, with its line and id, in
+// document order.
+func TestReadWarnings(t *testing.T) {
+	cases := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"second diagram", defsOpen + "\n<process id=\"p\"><task id=\"a\" /></process>\n" +
+			"<bpmndi:BPMNDiagram id=\"d1\"><bpmndi:BPMNPlane bpmnElement=\"p\"/></bpmndi:BPMNDiagram>\n" +
+			"<bpmndi:BPMNDiagram id=\"d2\"><bpmndi:BPMNPlane bpmnElement=\"p\"/></bpmndi:BPMNDiagram>\n</definitions>",
+			[]string{`line 4: <BPMNDiagram id="d2">: a second diagram, ignored (the first one, line 3, is used)`}},
+		{"lane names no node", doc(`<laneSet id="ls">`, `<lane id="l">`, `<flowNodeRef>a</flowNodeRef>`, `<flowNodeRef>gone</flowNodeRef>`, `</lane>`, `</laneSet>`, `<task id="a" />`),
+			[]string{`line 6: <flowNodeRef>: "gone" names no flow node of process "p", ignored`}},
+		{"foreign element", doc(`<task id="a" />`, `<x:note xmlns:x="urn:x">hi</x:note>`),
+			[]string{`line 4: <note>: an element of namespace "urn:x" outside extensionElements, ignored`}},
+		{"unknown BPMN element", doc(`<implicitThrowEvent id="i" />`),
+			[]string{`line 3: <implicitThrowEvent id="i">: not supported, ignored`}},
+		{"two pools of one process", defsOpen + "\n<collaboration id=\"c\">\n<participant id=\"A\" processRef=\"p\" />\n<participant id=\"B\" processRef=\"p\" />\n" +
+			"<conversation id=\"cv\" />\n</collaboration>\n<process id=\"p\"/>\n</definitions>",
+			[]string{`line 4: <participant id="B">: a second pool of process "p", ignored`,
+				`line 5: 1 conversation: choreography and conversation are not control flow within a process, ignored (the first is id "cv")`}},
+		{"choreography", defsOpen + "\n<choreography id=\"ch\" />\n<process id=\"p\"/>\n</definitions>",
+			[]string{`line 2: 1 choreography: choreography and conversation are not control flow within a process, ignored (the first is id "ch")`}},
+		{"data in a subprocess", doc(`<subProcess id="s">`, `<dataObject id="d1" />`, `<task id="a">`, `<dataOutputAssociation id="o1" />`, `</task>`, `</subProcess>`, `<dataObject id="d2" />`),
+			[]string{`line 4: 2 dataObject: not control flow, ignored (the first is id "d1")`,
+				`line 6: 1 dataOutputAssociation: not control flow, ignored (the first is id "o1")`}},
+		{"nothing to say", doc(`<task id="a"><documentation>x</documentation><incoming>f</incoming><performer/></task>`, `<extensionElements><y:z xmlns:y="urn:y"/></extensionElements>`), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := Read(strings.NewReader(c.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkModel(t, m)
+			if strings.Join(m.Warnings, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(m.Warnings, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestReadLatin1 reads a document declared ISO-8859-1: names come out as
+// UTF-8.
+func TestReadLatin1(t *testing.T) {
+	in := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n" + doc("<task id=\"a\" name=\"Pr\xfcfung\" />")
+	m, err := Read(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Processes[0].Nodes[0].Name; got != "Prüfung" {
+		t.Errorf("name %q, want Prüfung", got)
+	}
+}

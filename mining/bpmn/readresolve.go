@@ -85,7 +85,7 @@ func (r *docReader) participants() (map[string]*Process, error) {
 // whereIs says where a node or flow is, for errors.
 func whereIs(p *Process, sub string) string {
 	if sub == "" {
-		return fmt.Sprintf("at the top whereIs of process %q", p.ID)
+		return fmt.Sprintf("at the top level of process %q", p.ID)
 	}
 	return fmt.Sprintf("inside subprocess %q of process %q", sub, p.ID)
 }
@@ -202,7 +202,7 @@ func (r *docReader) diDiagram(pools map[string]*Process, lanes map[string]*Lane)
 	for i, d := range r.diagrams {
 		if i > 0 {
 			if at, ok := r.nodes[d.plane]; !ok || at.node.Kind != SubProcess {
-				r.warn(d.line, "BPMNDiagram", d.id, fmt.Sprintf("a second diDiagram, ignored (the first one, line %d, is used)", r.diagrams[0].line))
+				r.warn(d.line, "BPMNDiagram", d.id, fmt.Sprintf("a second diagram, ignored (the first one, line %d, is used)", r.diagrams[0].line))
 				continue
 			}
 		}
