@@ -122,7 +122,7 @@ type Node struct {
 	// Bounds is the node's shape from the DI (nil without one).
 	Bounds *Bounds
 	// Ext holds simulation parameters given in the file's extension
-	// elements (Camunda properties or pmx's own, see ReadExtensions):
+	// elements (Camunda properties or pmx's own, see the package doc):
 	// key → value as written, nil when none.
 	Ext map[string]string
 	// Line is where the element starts in the file.
