@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -241,8 +242,17 @@ func (c Change) apply(m *model.Model) error {
 
 // removeActivity drops an activity from every path: from every variant
 // (variants left empty are dropped, equal ones merged), or from the tree
-// (its leaves become silent steps).
+// or the net (its leaves or transitions become silent steps).
 func removeActivity(m *model.Model, name string) error {
+	if w := m.Routing.Net; m.Routing.Mode == model.Net && w != nil {
+		for i := range w.Transitions {
+			if w.Transitions[i].Label == name {
+				w.Transitions[i].Label = ""
+			}
+		}
+		delete(m.Acts, name)
+		return nil
+	}
 	if m.Routing.Mode == model.Tree {
 		t, err := tree.Parse(m.Routing.Tree)
 		if err != nil {
@@ -283,6 +293,9 @@ func removeActivity(m *model.Model, name string) error {
 // removeRework makes every path loop-free: each activity is kept at its
 // first occurrence only; in a tree no loop repeats.
 func removeRework(m *model.Model) error {
+	if m.Routing.Mode == model.Net {
+		return errNetRouting
+	}
 	if m.Routing.Mode == model.Tree {
 		if p := m.Routing.Probabilities; p != nil {
 			for k := range p.Redo {
@@ -305,6 +318,10 @@ func removeRework(m *model.Model) error {
 	m.Routing.Variants = mergeVariants(m.Routing.Variants)
 	return nil
 }
+
+// errNetRouting refuses the path changes a designed net does not support:
+// where its loops are is the design's to say.
+var errNetRouting = errors.New("the model plays out a designed net: change its loops in the design (or their weights under routing.net.weights) instead")
 
 // mergeVariants drops empty variants and merges equal ones (same path and
 // attributes), keeping the first's position.
@@ -335,7 +352,7 @@ func mergeVariants(vs []model.Variant) []model.Variant {
 // listed next activity; the other continuations keep their proportions.
 func reroute(m *model.Model, after string, to map[string]float64) error {
 	if m.Routing.Mode != model.Variants {
-		return fmt.Errorf("routing changes reweight variants; the model plays out a tree (change its probabilities in the model file instead)")
+		return fmt.Errorf("routing changes reweight variants; the model plays out a %s (change its probabilities or weights in the model file instead)", m.Routing.Mode)
 	}
 	next := func(v model.Variant) (string, bool) {
 		i := slices.Index(v.Activities, after)
@@ -401,6 +418,9 @@ func sum(m map[string]float64) float64 {
 // package documentation); in a tree, loops whose redo part holds the
 // activity never repeat.
 func removeLoop(m *model.Model, name string) error {
+	if m.Routing.Mode == model.Net {
+		return errNetRouting
+	}
 	if m.Routing.Mode == model.Tree {
 		t, err := tree.Parse(m.Routing.Tree)
 		if err != nil {
@@ -581,7 +601,7 @@ func minutes(s string) (int, error) {
 // directly before then.
 func reorder(m *model.Model, first, then string) error {
 	if m.Routing.Mode != model.Variants {
-		return fmt.Errorf("reordering rewrites the variants' paths; the model plays out a tree (edit the tree in the model file instead)")
+		return fmt.Errorf("reordering rewrites the variants' paths; the model plays out a %s (edit it in the model file instead)", m.Routing.Mode)
 	}
 	changed := false
 	for i := range m.Routing.Variants {
