@@ -16,8 +16,64 @@ type geometry struct {
 	routes map[string][]bpmn.Point
 	// fromDI: lanes and expanded subprocesses are drawn only with the
 	// file's DI; a Graphviz layout has no room for them, so a subprocess
-	// is drawn collapsed there (its inner nodes as a separate part).
+	// is drawn collapsed there (its content as a separate part).
 	fromDI bool
+	// collapsed subprocesses are drawn as a box with the [+] marker: all
+	// of them without DI; with DI, those whose box holds none of their
+	// content (a modeler draws a collapsed subprocess's content on a
+	// plane of its own, at coordinates that would overlap this one).
+	// hidden are the nodes and flows inside a collapsed subprocess in a
+	// drawing from DI; shown maps a hidden node to the collapsed
+	// subprocess that shows it.
+	collapsed map[string]bool
+	hidden    map[string]bool
+	shown     map[string]string
+}
+
+// expanded says whether subprocess id is drawn with its content.
+func (g *geometry) expanded(id string) bool { return g.fromDI && !g.collapsed[id] }
+
+// fold finds the collapsed subprocesses of a drawing from DI, and the
+// nodes and flows their boxes stand for.
+func (g *geometry) fold(p *bpmn.Process) {
+	parent := map[string]string{}
+	for _, n := range p.Nodes {
+		parent[n.ID] = n.SubProcess
+	}
+	for _, n := range p.Nodes {
+		if n.Kind != bpmn.SubProcess {
+			continue
+		}
+		holds := false
+		for _, c := range p.Nodes {
+			if c.SubProcess == n.ID && inside(g.shapes[c.ID], g.shapes[n.ID]) {
+				holds = true
+				break
+			}
+		}
+		if !holds {
+			g.collapsed[n.ID] = true
+		}
+	}
+	// A node is hidden under its outermost collapsed ancestor.
+	for _, n := range p.Nodes {
+		for sp := n.SubProcess; sp != ""; sp = parent[sp] {
+			if g.collapsed[sp] {
+				g.hidden[n.ID], g.shown[n.ID] = true, sp
+			}
+		}
+	}
+	for _, f := range p.Flows {
+		if g.hidden[f.Source] || g.hidden[f.Target] {
+			g.hidden[f.ID] = true
+		}
+	}
+}
+
+// inside says whether a lies within b (half a pixel of slack).
+func inside(a, b bpmn.Bounds) bool {
+	const slack = 0.5
+	return a.X >= b.X-slack && a.Y >= b.Y-slack && a.X+a.W <= b.X+b.W+slack && a.Y+a.H <= b.Y+b.H+slack
 }
 
 func hasDI(m *bpmn.Model, p *bpmn.Process) bool {
@@ -33,7 +89,8 @@ func hasDI(m *bpmn.Model, p *bpmn.Process) bool {
 }
 
 func layoutOf(ctx context.Context, m *bpmn.Model, p *bpmn.Process) (*geometry, error) {
-	g := &geometry{shapes: map[string]bpmn.Bounds{}, routes: map[string][]bpmn.Point{}}
+	g := &geometry{shapes: map[string]bpmn.Bounds{}, routes: map[string][]bpmn.Point{},
+		collapsed: map[string]bool{}, hidden: map[string]bool{}, shown: map[string]string{}}
 	if hasDI(m, p) {
 		g.fromDI = true
 		for _, n := range p.Nodes {
@@ -43,12 +100,14 @@ func layoutOf(ctx context.Context, m *bpmn.Model, p *bpmn.Process) (*geometry, e
 			if len(f.Waypoints) >= 2 {
 				g.routes[f.ID] = f.Waypoints
 			} else if s, ok1 := g.shapes[f.Source]; ok1 {
-				// A flow without its edge in the DI: join the centres.
+				// A flow without its edge in the DI: a straight line
+				// between the two shapes' borders.
 				if t, ok2 := g.shapes[f.Target]; ok2 {
-					g.routes[f.ID] = []bpmn.Point{center(s), center(t)}
+					g.routes[f.ID] = []bpmn.Point{border(s, center(t)), border(t, center(s))}
 				}
 			}
 		}
+		g.fold(p)
 		return g, nil
 	}
 	nodes := make([]export.LayoutNode, 0, len(p.Nodes))
@@ -139,6 +198,20 @@ func eventW(k bpmn.Kind) float64 {
 }
 
 func center(b bpmn.Bounds) bpmn.Point { return bpmn.Point{X: b.X + b.W/2, Y: b.Y + b.H/2} }
+
+// border is where the line from b's centre toward p leaves b's box.
+func border(b bpmn.Bounds, p bpmn.Point) bpmn.Point {
+	c := center(b)
+	dx, dy := p.X-c.X, p.Y-c.Y
+	t := 1.0
+	if dx != 0 {
+		t = math.Min(t, b.W/2/math.Abs(dx))
+	}
+	if dy != 0 {
+		t = math.Min(t, b.H/2/math.Abs(dy))
+	}
+	return bpmn.Point{X: math.Round(c.X + dx*t), Y: math.Round(c.Y + dy*t)}
+}
 
 // box is a bounding box grown by add.
 type box struct{ x0, y0, x1, y1 float64 }

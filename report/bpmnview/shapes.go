@@ -12,13 +12,16 @@ import (
 // node draws one flow node at its shape, with a <title> for hover.
 func (d *drawing) node(n *bpmn.Node) {
 	b, ok := d.g.shapes[n.ID]
-	if !ok {
+	if !ok || d.g.hidden[n.ID] {
 		return
 	}
-	title := orID(n.Name, n.ID) + " (" + kindName(n) + ")"
+	title := orID(n.Name, n.ID) + " (" + kindTitle(n) + ")"
 	class := "pmx-bpmn-node"
-	if n.Kind == bpmn.Task {
+	switch {
+	case n.Kind == bpmn.Task:
 		class, title = "pmx-bpmn-task", d.taskTitle(n)
+	case n.Kind == bpmn.SubProcess && !d.g.expanded(n.ID):
+		title += d.contentTitle(n.ID)
 	}
 	fmt.Fprintf(&d.b, `<g class="%s"><title>%s</title>`, class, esc(title))
 	cx, cy := b.X+b.W/2, b.Y+b.H/2
@@ -36,7 +39,7 @@ func (d *drawing) node(n *bpmn.Node) {
 	case bpmn.SubProcess:
 		fmt.Fprintf(&d.b, `<rect x="%s" y="%s" width="%s" height="%s" rx="10" fill="#ffffff" fill-opacity="0.6" stroke="%s" stroke-width="1.5"/>`,
 			num(b.X), num(b.Y), num(b.W), num(b.H), shapeStroke)
-		if d.g.fromDI { // expanded: the name at the top left
+		if d.g.expanded(n.ID) { // the name at the top left
 			fmt.Fprintf(&d.b, `<text x="%s" y="%s">%s</text>`, num(b.X+8), num(b.Y+16), esc(cut(n.Name, int((b.W-16)/charW))))
 		} else { // collapsed: the name and the [+] marker
 			d.text(cx, cy-6, wrap(n.Name, int((b.W-10)/charW), int((b.H-24)/lineH)), "")
@@ -62,6 +65,9 @@ func (d *drawing) node(n *bpmn.Node) {
 		fmt.Fprintf(&d.b, `<circle cx="%s" cy="%s" r="%s" fill="#ffffff" stroke="%s" stroke-width="%s"%s/>`, num(cx), num(cy), num(r), shapeStroke, width, dash)
 		if n.Kind == bpmn.IntermediateEvent || n.Kind == bpmn.BoundaryEvent {
 			fmt.Fprintf(&d.b, `<circle cx="%s" cy="%s" r="%s" fill="none" stroke="%s"%s/>`, num(cx), num(cy), num(r-3), shapeStroke, dash)
+		}
+		if n.Trigger == "terminate" {
+			fmt.Fprintf(&d.b, `<circle cx="%s" cy="%s" r="%s" fill="%s"/>`, num(cx), num(cy), num(r*0.55), shapeStroke)
 		}
 		if n.Name != "" { // the label below
 			d.text(cx, b.Y+b.H+12, []string{cut(n.Name, 30)}, ` font-size="11"`)
@@ -94,6 +100,37 @@ func (d *drawing) gatewayMarker(k bpmn.Kind, cx, cy, r float64) {
 	}
 }
 
+// contentTitle lists the figures of the tasks a collapsed subprocess
+// holds, since the drawing does not show them.
+func (d *drawing) contentTitle(sp string) string {
+	var b strings.Builder
+	for _, n := range d.p.Nodes {
+		if n.Kind != bpmn.Task || !d.within(n.ID, sp) {
+			continue
+		}
+		b.WriteString("\n" + orID(n.Name, n.ID) + ": ")
+		if t := d.tasks[n.ID]; t != nil && t.Ran {
+			fmt.Fprintf(&b, "%s in step, %s skipped (%s)", units.Count(t.Sync), units.Count(t.Skipped), units.Percent(t.SkipRate))
+		} else {
+			b.WriteString("not reached")
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "\ninside:" + b.String()
+}
+
+// within says whether node id lies in subprocess sp, at any depth.
+func (d *drawing) within(id, sp string) bool {
+	for n := d.nodes[id]; n != nil && n.SubProcess != ""; n = d.nodes[n.SubProcess] {
+		if n.SubProcess == sp {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *drawing) taskTitle(n *bpmn.Node) string {
 	t := d.tasks[n.ID]
 	name := orID(n.Name, n.ID)
@@ -108,7 +145,7 @@ func (d *drawing) taskTitle(n *bpmn.Node) string {
 // cases that passed it, with an arrowhead at the target.
 func (d *drawing) flow(f *bpmn.Flow) {
 	r := d.g.routes[f.ID]
-	if len(r) < 2 {
+	if len(r) < 2 || d.g.hidden[f.ID] {
 		return
 	}
 	fs := d.flows[f.ID]
@@ -176,7 +213,7 @@ func plural(n int64, one, many string) string {
 // longest segment, drawn after all shapes so none hides it.
 func (d *drawing) flowLabel(f *bpmn.Flow) {
 	r, fs := d.g.routes[f.ID], d.flows[f.ID]
-	if len(r) < 2 || fs == nil || fs.Cases == 0 {
+	if len(r) < 2 || fs == nil || fs.Cases == 0 || d.g.hidden[f.ID] {
 		return
 	}
 	best, at := -1.0, 0
@@ -232,10 +269,13 @@ func (d *drawing) placeBadges() {
 				}
 			}
 		}
+		if sp, ok := d.g.shown[after]; ok { // inside a collapsed subprocess: on its box
+			after = sp
+		}
 		var best *bpmn.Flow
 		var bestCases int64 = -1
 		for _, f := range d.p.Flows {
-			if fs := d.flows[f.ID]; f.Source == after && len(d.g.routes[f.ID]) >= 2 && fs != nil && fs.Cases > bestCases {
+			if fs := d.flows[f.ID]; f.Source == after && !d.g.hidden[f.ID] && len(d.g.routes[f.ID]) >= 2 && fs != nil && fs.Cases > bestCases {
 				best, bestCases = f, fs.Cases
 			}
 		}

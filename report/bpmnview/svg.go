@@ -78,7 +78,7 @@ func (d *drawing) render() string {
 	}
 	for _, n := range d.p.Nodes {
 		b, ok := d.g.shapes[n.ID]
-		if !ok {
+		if !ok || d.g.hidden[n.ID] {
 			continue
 		}
 		bb.addBounds(b)
@@ -89,7 +89,10 @@ func (d *drawing) render() string {
 			bb.add(b.X+b.W/2+half, b.Y+b.H+lineH+4)
 		}
 	}
-	for _, r := range d.g.routes {
+	for id, r := range d.g.routes {
+		if d.g.hidden[id] {
+			continue
+		}
 		for _, pt := range r {
 			bb.add(pt.X, pt.Y)
 		}
@@ -108,7 +111,7 @@ func (d *drawing) render() string {
 	}
 	// Expanded subprocesses first, so their content is drawn over them.
 	for _, n := range d.p.Nodes {
-		if n.Kind == bpmn.SubProcess && d.g.fromDI {
+		if n.Kind == bpmn.SubProcess && d.g.expanded(n.ID) {
 			d.node(n)
 		}
 	}
@@ -116,7 +119,7 @@ func (d *drawing) render() string {
 		d.flow(f)
 	}
 	for _, n := range d.p.Nodes {
-		if !(n.Kind == bpmn.SubProcess && d.g.fromDI) {
+		if !(n.Kind == bpmn.SubProcess && d.g.expanded(n.ID)) {
 			d.node(n)
 		}
 	}
@@ -131,10 +134,17 @@ func (d *drawing) render() string {
 	return d.b.String()
 }
 
-// poolBounds is the pool around the lanes (bpmn.Model keeps no pool
-// shape): the lanes' box with bpmn.io's header on its left.
+// poolBounds is the pool's shape from the DI or, when the file gives
+// lanes but no pool shape, the lanes' box with bpmn.io's header on its
+// left.
 func (d *drawing) poolBounds() (bpmn.Bounds, bool) {
-	if !d.g.fromDI || len(d.p.Lanes) == 0 {
+	if !d.g.fromDI {
+		return bpmn.Bounds{}, false
+	}
+	if d.p.Bounds != nil {
+		return *d.p.Bounds, true
+	}
+	if len(d.p.Lanes) == 0 {
 		return bpmn.Bounds{}, false
 	}
 	bb := newBox()
@@ -150,9 +160,9 @@ func (d *drawing) poolBounds() (bpmn.Bounds, bool) {
 }
 
 func (d *drawing) drawPool(pool bpmn.Bounds) {
-	name := d.p.Name
+	name := d.p.Participant // the reader keeps the participant's name
 	if name == "" {
-		name = d.p.ID
+		name = orID(d.p.Name, d.p.ID)
 	}
 	d.band("pmx-bpmn-pool", pool, name, "Pool "+name)
 	var lanes func(ls []*bpmn.Lane)
@@ -336,6 +346,14 @@ func kindName(n *bpmn.Node) string {
 		return "subprocess"
 	}
 	return "task"
+}
+
+// kindTitle is the kind as a title says it, with an event's trigger.
+func kindTitle(n *bpmn.Node) string {
+	if n.Trigger != "" {
+		return n.Trigger + " " + kindName(n)
+	}
+	return kindName(n)
 }
 
 func cases(n int64) string {
