@@ -18,6 +18,15 @@ var ErrStuck = errors.New("simulate: a case is stuck")
 // a huge net reaches it; it turns a bug into an error rather than a hang.
 const maxFirings = 1_000_000
 
+// maxCaseActivities and maxTokens bound one case: a case that does this
+// many activities, or piles this many tokens on a place, is in a loop
+// whose way out weighs 0 or in a net that is not bounded, and would
+// otherwise run the simulation forever.
+const (
+	maxCaseActivities = 100_000
+	maxTokens         = 10_000
+)
+
 // netSim is mode net's workflow net, compiled for the token game. Places
 // and transitions are numbered as the model lists them.
 type netSim struct {
@@ -37,6 +46,7 @@ type arcW struct{ place, weight int32 }
 type netState struct {
 	mark    []int32
 	running int32    // labelled transitions started and not yet done
+	started int32    // labelled transitions started in all
 	chosen  []uint32 // per place: choices made there (keys their streams)
 	occ     []int32  // per activity: instances started
 }
@@ -112,7 +122,7 @@ func (r *run) newNetState() *netState {
 		ns, r.freeNet = r.freeNet[k-1], r.freeNet[:k-1]
 		clear(ns.chosen)
 		clear(ns.occ)
-		ns.running = 0
+		ns.running, ns.started = 0, 0
 	} else {
 		ns = &netState{mark: make([]int32, len(n.places)), chosen: make([]uint32, len(n.places)), occ: make([]int32, len(r.s.acts))}
 	}
@@ -144,10 +154,14 @@ func (r *run) play(c int32, t int64) {
 		}
 		a := n.act[tr]
 		if a < 0 {
-			for _, o := range n.post[tr] {
-				ns.mark[o.place] += o.weight
+			if !r.put(c, tr) {
+				return
 			}
 			continue
+		}
+		if ns.started++; ns.started > maxCaseActivities {
+			r.err = fmt.Errorf("%w: case %d has started %d activities without reaching the final marking: a loop whose way out weighs 0?", ErrStuck, c, maxCaseActivities)
+			return
 		}
 		nodes := append(r.cases[c].nodes, pnode{kind: nAct, act: a, occ: ns.occ[a], prev: -2, parent: -1, first: -1, next: -1, trans: tr})
 		r.cases[c].nodes = nodes
@@ -162,11 +176,23 @@ func (r *run) play(c int32, t int64) {
 // whose activity ended at t, and plays on.
 func (r *run) netDone(c, n int32, t int64) {
 	ns := r.cases[c].net
-	for _, o := range r.s.net.post[r.cases[c].nodes[n].trans] {
-		ns.mark[o.place] += o.weight
-	}
 	ns.running--
-	r.play(c, t)
+	if r.put(c, r.cases[c].nodes[n].trans) {
+		r.play(c, t)
+	}
+}
+
+// put puts transition tr's output tokens in case c's marking; it fails the
+// run when a place overflows (the net is not bounded).
+func (r *run) put(c, tr int32) bool {
+	n, ns := r.s.net, r.cases[c].net
+	for _, o := range n.post[tr] {
+		if ns.mark[o.place] += o.weight; ns.mark[o.place] > maxTokens {
+			r.err = fmt.Errorf("%w: case %d has %d tokens on place %s: the net is not bounded", ErrStuck, c, ns.mark[o.place], n.places[o.place])
+			return false
+		}
+	}
+	return true
 }
 
 // choose picks the transition case c fires next, or -1 when none is

@@ -200,17 +200,43 @@ func TestNetDeterministic(t *testing.T) {
 	}
 }
 
-// A net that is not sound stops the run with ErrStuck naming the marking.
+// A net that is not sound, a loop that cannot be left and a net that is
+// not bounded stop the run with ErrStuck and the reason.
 func TestNetStuck(t *testing.T) {
-	w := &model.WorkflowNet{Places: ps("i", "p", "q", "o"),
-		Transitions: []model.NetTransition{tr("a", "A", ps("i"), ps("p", "q")), tr("b", "B", ps("p"), ps("o"))},
-		Initial:     map[string]int{"i": 1}, Final: map[string]int{"o": 1}}
-	s, err := Compile(netModel(w, map[string]float64{"A": 1, "B": 1}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = s.Run(Options{Cases: 5, Start: monday, Seed: 1})
-	if !errors.Is(err, ErrStuck) || !strings.Contains(err.Error(), "{q: 1, o: 1}") {
-		t.Fatalf("err = %v, want ErrStuck at {q: 1, o: 1}", err)
+	for _, tc := range []struct {
+		name string
+		net  *model.WorkflowNet
+		want string
+	}{{
+		name: "a branch never joined",
+		net: &model.WorkflowNet{Places: ps("i", "p", "q", "o"),
+			Transitions: []model.NetTransition{tr("a", "A", ps("i"), ps("p", "q")), tr("b", "B", ps("p"), ps("o"))},
+			Initial:     map[string]int{"i": 1}, Final: map[string]int{"o": 1}},
+		want: "reached marking {q: 1, o: 1}, which is not the final marking {o: 1}",
+	}, {
+		name: "a loop whose way out weighs 0",
+		net: &model.WorkflowNet{Places: ps("i", "p", "o"),
+			Transitions: []model.NetTransition{tr("a", "A", ps("i"), ps("p")), tr("redo", "", ps("p"), ps("i")), tr("exit", "", ps("p"), ps("o"))},
+			Initial:     map[string]int{"i": 1}, Final: map[string]int{"o": 1},
+			Weights: map[string]map[string]float64{"p": {"redo": 1, "exit": 0}}},
+		want: "has started 100000 activities without reaching the final marking",
+	}, {
+		name: "not bounded",
+		net: &model.WorkflowNet{Places: ps("i", "q", "o"),
+			Transitions: []model.NetTransition{tr("a", "A", ps("i"), ps("i", "q")), tr("b", "B", ps("i"), ps("o"))},
+			Initial:     map[string]int{"i": 1}, Final: map[string]int{"o": 1},
+			Weights: map[string]map[string]float64{"i": {"a": 1, "b": 0}}},
+		want: "10001 tokens on place q: the net is not bounded",
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Compile(netModel(tc.net, map[string]float64{"A": 1, "B": 1}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Run(Options{Cases: 5, Start: monday, Seed: 1})
+			if !errors.Is(err, ErrStuck) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want ErrStuck: …%s…", err, tc.want)
+			}
+		})
 	}
 }
