@@ -136,3 +136,32 @@ func TestInputLimit(t *testing.T) {
 		}
 	}
 }
+
+// endless is a BPMN document that never ends: a process followed by
+// comments without end.
+type endless struct{ head []byte }
+
+func (e *endless) Read(p []byte) (int, error) {
+	if len(e.head) > 0 {
+		n := copy(p, e.head)
+		e.head = e.head[n:]
+		return n, nil
+	}
+	for i := range p {
+		p[i] = "<!-- padding -->\n"[i%17]
+	}
+	return len(p), nil
+}
+
+// TestReadTooLarge checks that a document past the input bound fails with
+// the bound's error rather than reading on.
+func TestReadTooLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 64 MiB")
+	}
+	_, err := Read(&endless{head: []byte(defsOpen + "\n<process id=\"p\">\n")})
+	var e *Error
+	if !errors.As(err, &e) || !strings.Contains(e.Reason, "larger than 64 MiB") || e.Line < 1000 {
+		t.Errorf("got %v", err)
+	}
+}

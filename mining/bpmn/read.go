@@ -323,7 +323,7 @@ func (r *docReader) root(t xml.StartElement, line int, stray string, strayLine i
 	case space == nsModel && name == "definitions":
 	case name == "pnml":
 		return &Error{Line: line, Element: name, pnml: true, Reason: "a PNML Petri net, not a BPMN model: " +
-			"read it as PNML (a .pnml file; mining/pnml)"}
+			"read it with the PNML reader (mining/pnml; pmx reads a model file not named .bpmn as PNML)"}
 	case name == "log" || name == "trace":
 		return &Error{Line: line, Element: name, Reason: "an XES event log, not a BPMN model"}
 	case name == "definitions" && space == "":
@@ -404,7 +404,12 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func notXMLSpace(r rune) bool { return r != ' ' && r != '\t' && r != '\n' && r != '\r' }
+// notXMLSpace reports a rune that is not XML white space. A byte order
+// mark counts as space: Windows tools start UTF-8 files with one, and
+// encoding/xml hands it over as text before the root.
+func notXMLSpace(r rune) bool {
+	return r != ' ' && r != '\t' && r != '\n' && r != '\r' && r != '\ufeff'
+}
 
 // textExcerpt is the first line of text, trimmed and cut to 40 bytes at a rune
 // boundary, for error messages.

@@ -218,15 +218,22 @@ func TestReadWarnings(t *testing.T) {
 	}
 }
 
-// TestReadLatin1 reads a document declared ISO-8859-1: names come out as
-// UTF-8.
-func TestReadLatin1(t *testing.T) {
-	in := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n" + doc("<task id=\"a\" name=\"Pr\xfcfung\" />")
-	m, err := Read(strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
+// TestReadEncodings reads a document declared ISO-8859-1 (names come out
+// as UTF-8) and one starting with a UTF-8 byte order mark.
+func TestReadEncodings(t *testing.T) {
+	cases := []struct{ name, in string }{
+		{"latin1", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n" + doc("<task id=\"a\" name=\"Pr\xfcfung\" />")},
+		{"BOM", "\ufeff<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + doc("<task id=\"a\" name=\"Prüfung\" />")},
+		{"BOM, no declaration", "\ufeff" + doc("<task id=\"a\" name=\"Prüfung\" />")},
 	}
-	if got := m.Processes[0].Nodes[0].Name; got != "Prüfung" {
-		t.Errorf("name %q, want Prüfung", got)
+	for _, c := range cases {
+		m, err := Read(strings.NewReader(c.in))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got := m.Processes[0].Nodes[0].Name; got != "Prüfung" {
+			t.Errorf("%s: name %q, want Prüfung", c.name, got)
+		}
 	}
 }
