@@ -17,16 +17,17 @@ import (
 // strictest the page meets: inline script and style only, no resource.
 const strictCSP = `default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:`
 
-// TestChromiumDesigned opens a report with the designed-model section in
-// headless Chromium under a strict Content-Security-Policy: the task the
-// log skips is filled differently from the others, the log-only badge
-// shows its count on the flow after the task it followed, the hover
-// titles carry the figures, and nothing violates the policy. Needs
-// PMX_CHROMIUM=1; PMX_SCREENSHOT_DIR keeps a PNG of the section.
+// TestChromiumDesigned opens a report with the designed-model section of
+// testdata/order.bpmn (read and converted by mining/bpmn) in headless
+// Chromium under a strict Content-Security-Policy: the task the log skips
+// is filled differently from the others, the log-only badge shows its
+// count on the flow after the task it followed, the hover titles carry
+// the figures, and nothing violates the policy. Needs PMX_CHROMIUM=1;
+// PMX_SCREENSHOT_DIR keeps a PNG of the section.
 func TestChromiumDesigned(t *testing.T) {
 	b := cdp.New(t, 1200, 900)
-	in := report.Input{Title: "pmx report — designed", Stats: facts.Stats{Cases: 6, Events: 16, Activities: 4, Variants: 3},
-		Designed: linearSection(t)}
+	in := report.Input{Title: "pmx report — designed", Stats: facts.Stats{Cases: 6, Events: 22, Activities: 5, Variants: 4},
+		Designed: orderSection(t)}
 	var buf bytes.Buffer
 	if err := report.Write(&buf, in); err != nil {
 		t.Fatal(err)
@@ -67,7 +68,7 @@ func TestChromiumDesigned(t *testing.T) {
 		});
 		svg.querySelectorAll("g.pmx-bpmn-flow").forEach(function (g) {
 			var t = g.querySelector("title").textContent;
-			if (t.indexOf("Receive order → Check credit") >= 0) r.FlowTitle = t;
+			if (t.indexOf("Check credit → join") >= 0) r.FlowTitle = t;
 		});
 		return r;
 	})()`, &r)
@@ -76,11 +77,11 @@ func TestChromiumDesigned(t *testing.T) {
 	if r.Error != "" {
 		t.Errorf("page script error: %s", r.Error)
 	}
-	if len(r.Fill) != 3 {
-		t.Fatalf("tasks drawn: %v; want Receive order, Check credit, Ship", r.Fill)
+	if len(r.Fill) != 4 {
+		t.Fatalf("tasks drawn: %v; want Receive order, Check credit, Notify customer, Ship", r.Fill)
 	}
-	if r.Fill["Check credit"] == r.Fill["Receive order"] || r.Fill["Receive order"] != r.Fill["Ship"] {
-		t.Errorf("fills %v: want the skipped task's to differ from the two never skipped, which match", r.Fill)
+	if r.Fill["Check credit"] == r.Fill["Receive order"] || r.Fill["Receive order"] != r.Fill["Ship"] || r.Fill["Ship"] != r.Fill["Notify customer"] {
+		t.Errorf("fills %v: want the skipped task's to differ from the three never skipped, which match", r.Fill)
 	}
 	for task, want := range map[string]string{
 		"Check credit":  "Check credit\nin step with the log: 4 cases\nskipped (model-only moves): 2 cases\nskip rate: 33.3 %",
@@ -97,12 +98,12 @@ func TestChromiumDesigned(t *testing.T) {
 	if bd.Count != "1" || !bd.Visible || bd.Title != "Log-only activity “Call customer”: 1 case after Receive order (not in the model there)" {
 		t.Errorf("badge %+v", bd)
 	}
-	// On the flow from Receive order (right edge x=270) to Check credit (x=320).
-	if bd.X < 270 || bd.X > 320 {
+	// On the flow from Receive order (right edge x=380) to the split (x=435).
+	if bd.X < 380 || bd.X > 435 {
 		t.Errorf("badge at x=%v, not on the flow after Receive order", bd.X)
 	}
-	if want := "passed by 6 cases (6 passes)\nmean time on it: 47 min (over 6 timed passes)"; !strings.HasSuffix(r.FlowTitle, want) {
-		t.Errorf("flow title %q; want it to end %q", r.FlowTitle, want)
+	if want := "Sequence flow f5: Check credit → join\npassed by 6 cases (6 passes)\nmean time on it: 1.2 h (over 6 timed passes)"; r.FlowTitle != want {
+		t.Errorf("flow title %q; want %q", r.FlowTitle, want)
 	}
 	if len(r.CSP) > 0 {
 		t.Errorf("CSP violations: %q", r.CSP)

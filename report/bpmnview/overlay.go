@@ -62,8 +62,8 @@ type TaskStat struct {
 
 // LogOnly is an activity the log did where the model allows none (a move
 // on the log only), counted by where it happened: After is the BPMN node
-// of the last move of the model before it in the alignment (silent moves
-// of no node are passed over), "" when it came before any.
+// of the last visible move before it in the alignment (in step with the
+// log, or on the model only: a task), "" when it came before any.
 type LogOnly struct {
 	Activity string `json:"activity"`
 	After    string `json:"after"`
@@ -75,12 +75,16 @@ type LogOnly struct {
 // many cases did at least once.
 //
 // MeanSeconds is the mean time on the flow over the Timed passes that
-// have both ends: from the last event the log and the model did in step
-// at or before the move that entered the flow (its source task's event,
-// or the latest one before the gateway or event it leaves), to the first
-// such event at or after the move that left it (its target task's event,
-// or the next task's after a gateway). Entering and leaving moves are
-// paired first in, first out per flow. Times are completion times.
+// have both ends, found by following the tokens of the aligned run: a
+// pass starts at the last event (done in step by log and model) that
+// causally precedes the token put on the flow — its source task's event,
+// or the one before the gateways and skipped tasks it leaves — and ends
+// at the first event the token (or, past a split, one of its copies)
+// then reaches: its target task's, or the next task's after a gateway or
+// a skipped task. Causality, not the order of the alignment's moves,
+// decides, so parallel branches do not time each other. A pass from the
+// start event, or into the end, has no such event and is not timed.
+// Times are completion times.
 type FlowStat struct {
 	Flow        string  `json:"flow"`
 	Source      string  `json:"source"`
@@ -174,7 +178,10 @@ func Compute(in Input) (*Overlay, error) {
 					}
 				}
 			}
-			if id := nodeOf(m.Transition); id != "" {
+			// Only visible moves say where a case is: the converter's
+			// silent steps are named by the node they lead into, and an
+			// alignment may put them before an event they do not precede.
+			if id := nodeOf(m.Transition); id != "" && m.Kind != conformance.SilentMove {
 				after = id
 			}
 			if m.Transition < 0 || int(m.Transition) >= len(idx.Post) {
@@ -193,7 +200,7 @@ func Compute(in Input) (*Overlay, error) {
 			}
 		}
 		if timing != nil {
-			timing.add(vi, va.Moves, idx, func(pl int) (int, bool) { i, ok := flowAt[flowOf(pl)]; return i, ok }, ov.Flows)
+			timing.add(vi, va.Moves, in.Net, idx, func(pl int) (int, bool) { i, ok := flowAt[flowOf(pl)]; return i, ok }, ov.Flows)
 		}
 	}
 	for i := range ov.Tasks {

@@ -28,7 +28,7 @@ func Section(ctx context.Context, in Input, name string, warnings []string, conf
 		return nil, nil, err
 	}
 	p, _ := pickProcess(in.Model, ov.Process) // Compute found it
-	d := &report.Designed{Name: name, Process: orID(p.Name, p.ID), SVG: svg, Conformance: conf, Warnings: warnings}
+	d := &report.Designed{Name: name, Process: processName(p), SVG: svg, Conformance: conf, Warnings: warnings}
 	if d.Conformance == nil {
 		d.Conformance = Conformance(in)
 	}

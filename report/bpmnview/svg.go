@@ -160,10 +160,7 @@ func (d *drawing) poolBounds() (bpmn.Bounds, bool) {
 }
 
 func (d *drawing) drawPool(pool bpmn.Bounds) {
-	name := d.p.Participant // the reader keeps the participant's name
-	if name == "" {
-		name = orID(d.p.Name, d.p.ID)
-	}
+	name := processName(d.p)
 	d.band("pmx-bpmn-pool", pool, name, "Pool "+name)
 	var lanes func(ls []*bpmn.Lane)
 	lanes = func(ls []*bpmn.Lane) {
@@ -186,6 +183,15 @@ func (d *drawing) band(class string, b bpmn.Bounds, name, title string) {
 	cx, cy := b.X+poolLabelW/2, b.Y+b.H/2
 	fmt.Fprintf(&d.b, `<text x="%s" y="%s" text-anchor="middle" dominant-baseline="middle" transform="rotate(-90 %s %s)">%s</text></g>`,
 		num(cx), num(cy), num(cx), num(cy), esc(cut(name, int(b.H/charW))))
+}
+
+// processName is how a process is called: its pool's name (the reader
+// keeps the participant's name), its own, or its ID.
+func processName(p *bpmn.Process) string {
+	if p.Participant != "" {
+		return p.Participant
+	}
+	return orID(p.Name, p.ID)
 }
 
 func orID(name, id string) string {
@@ -283,8 +289,8 @@ func (d *drawing) text(x, y float64, lines []string, extra string) {
 	for i, l := range lines {
 		if i == 0 {
 			fmt.Fprintf(&d.b, `<tspan x="%s" y="%s">%s</tspan>`, num(x), num(y0), esc(l))
-		} else {
-			fmt.Fprintf(&d.b, `<tspan x="%s" dy="%d">%s</tspan>`, num(x), lineH, esc(l))
+		} else { // y, not dy: the report's SVG allowlist keeps no dy
+			fmt.Fprintf(&d.b, `<tspan x="%s" y="%s">%s</tspan>`, num(x), num(y0+float64(i)*lineH), esc(l))
 		}
 	}
 	d.b.WriteString(`</text>`)

@@ -62,68 +62,72 @@ cases:
 }
 
 // add adds the time each pass over a flow took in the cases of variant vi
-// to flows (MeanSeconds holds the sum until Compute divides). A token's
-// pass is the move that put it on the flow's place paired with the move
-// that took it off, first in first out; its ends are the in-step events
-// around them (see FlowStat).
-func (t *times) add(vi int, moves []conformance.Move, idx *petri.Index, flowAt func(place int) (int, bool), flows []FlowStat) {
+// to flows (MeanSeconds holds the sum until Compute divides). It replays
+// the aligned run on the net, each token carrying the trace position of
+// the last in-step event that causally precedes it and the passes still
+// waiting for their end (see FlowStat).
+func (t *times) add(vi int, moves []conformance.Move, net *petri.Net, idx *petri.Index, flowAt func(place int) (int, bool), flows []FlowStat) {
 	cases := t.byVars[vi]
 	if len(cases) == 0 {
 		return
 	}
-	// ev[i]: the trace position of move i's event (-1: no event);
-	// lastSync[i]: that of the last sync move at or before i.
-	ev, lastSync := make([]int, len(moves)), make([]int, len(moves))
-	pos, last := 0, -1
-	for i, m := range moves {
-		ev[i] = -1
-		if m.Kind == conformance.SyncMove || m.Kind == conformance.LogMove {
-			ev[i] = pos
-			pos++
-		}
-		if m.Kind == conformance.SyncMove {
-			last = ev[i]
-		}
-		lastSync[i] = last
-	}
-	nextSync := make([]int, len(moves)+1)
-	nextSync[len(moves)] = -1
-	for i := len(moves) - 1; i >= 0; i-- {
-		nextSync[i] = nextSync[i+1]
-		if moves[i].Kind == conformance.SyncMove {
-			nextSync[i] = ev[i]
-		}
+	type token struct {
+		at      int   // trace position of the causing event, -1 none
+		pending []int // passes it carries that have not ended
 	}
 	type pass struct{ flow, from, to int }
 	var passes []pass
-	pending := map[int][]int{} // flow → moves that entered it, oldest first
-	for i, m := range moves {
-		tr := int(m.Transition)
-		if m.Kind == conformance.LogMove || tr < 0 || tr >= len(idx.Pre) {
+	tokens := make([][]token, len(idx.PlaceOut))
+	for p, n := range net.Initial {
+		for ; n > 0 && p >= 0 && p < len(tokens); n-- {
+			tokens[p] = append(tokens[p], token{at: -1})
+		}
+	}
+	pos := 0
+	for _, m := range moves {
+		if m.Kind == conformance.LogMove {
+			pos++
 			continue
 		}
+		tr := int(m.Transition)
+		if tr < 0 || tr >= len(idx.Pre) {
+			continue
+		}
+		// Consume: the first tokens in (places of a sound net hold one).
+		merged := token{at: -1}
 		for _, w := range idx.Pre[tr] {
-			f, ok := flowAt(w.Place)
-			if !ok || len(pending[f]) == 0 {
-				continue
-			}
-			in := pending[f][0]
-			pending[f] = pending[f][1:]
-			if from, to := lastSync[in], nextSync[i]; from >= 0 && to >= 0 {
-				passes = append(passes, pass{f, from, to})
+			for k := 0; k < w.Weight && len(tokens[w.Place]) > 0; k++ {
+				tk := tokens[w.Place][0]
+				tokens[w.Place] = tokens[w.Place][1:]
+				merged.at = max(merged.at, tk.at)
+				merged.pending = append(merged.pending, tk.pending...)
 			}
 		}
+		if m.Kind == conformance.SyncMove {
+			for _, p := range merged.pending {
+				if passes[p].to < 0 { // a copy past a split may have ended it
+					passes[p].to = pos
+				}
+			}
+			merged = token{at: pos}
+			pos++
+		}
 		for _, w := range idx.Post[tr] {
+			out := token{at: merged.at, pending: merged.pending}
 			if f, ok := flowAt(w.Place); ok {
-				pending[f] = append(pending[f], i)
+				out.pending = append(append([]int(nil), merged.pending...), len(passes))
+				passes = append(passes, pass{flow: f, from: merged.at, to: -1})
+			}
+			for k := 0; k < w.Weight; k++ {
+				tokens[w.Place] = append(tokens[w.Place], out)
 			}
 		}
 	}
 	for _, c := range cases {
 		base := t.tl.CaseStart[c]
-		n := t.tl.CaseStart[c+1] - base
+		n := int(t.tl.CaseStart[c+1] - base)
 		for _, p := range passes {
-			if int32(p.to) >= n || int32(p.from) >= n {
+			if p.from < 0 || p.to < 0 || p.from >= n || p.to >= n {
 				continue
 			}
 			d := t.tl.Time[base+int32(p.to)] - t.tl.Time[base+int32(p.from)]
