@@ -212,6 +212,23 @@ func TestSimulateBPMN(t *testing.T) {
 	if _, errOut, code := pmx(t, "simulate", "--model", model, "--cases", "200", "-o", filepath.Join(dir, "again.csv")); code != 0 {
 		t.Errorf("the written model does not simulate: %s", errOut)
 	}
+	// --validate fits the design to the first 70 % of cases and measures
+	// the simulated rest against the real one.
+	vout, errOut, code := pmx(t, "simulate", demo, "--model-bpmn", design, "--validate", "--replications", "2", "--json")
+	var v struct {
+		Measures map[string]struct{ Mean float64 } `json:"measures"`
+	}
+	if code != 0 || json.Unmarshal([]byte(vout), &v) != nil || !(v.Measures["ngram_2_distance"].Mean < 0.2) {
+		t.Errorf("--validate: %d %s %s", code, vout, errOut)
+	}
+	// A workflow net (PNML) works alike: the demo's IMf net.
+	pnml := filepath.Join(dir, "d.pnml")
+	if _, errOut, code := pmx(t, "discover", demo, "-o", pnml); code != 0 {
+		t.Fatalf("discover: %s", errOut)
+	}
+	if _, errOut, code := pmx(t, "simulate", demo, "--model-pnml", pnml, "--cases", "300", "-o", filepath.Join(dir, "p.csv")); code != 0 {
+		t.Errorf("--model-pnml: %s", errOut)
+	}
 	// A to-be task the log never saw needs a duration in the file.
 	b, _ := os.ReadFile(design)
 	tobe := filepath.Join(dir, "tobe.bpmn")

@@ -48,7 +48,10 @@ type netState struct {
 	running int32    // labelled transitions started and not yet done
 	started int32    // labelled transitions started in all
 	chosen  []uint32 // per place: choices made there (keys their streams)
-	occ     []int32  // per activity: instances started
+	// committed is, per place with a choice, the transition its next
+	// token is promised to (-1: not drawn yet).
+	committed []int32
+	occ       []int32 // per activity: instances started
 }
 
 func compileNet(w *model.WorkflowNet, actIndex map[string]int) *netSim {
@@ -122,9 +125,16 @@ func (r *run) newNetState() *netState {
 		ns, r.freeNet = r.freeNet[k-1], r.freeNet[:k-1]
 		clear(ns.chosen)
 		clear(ns.occ)
+		for i := range ns.committed {
+			ns.committed[i] = -1
+		}
 		ns.running, ns.started = 0, 0
 	} else {
-		ns = &netState{mark: make([]int32, len(n.places)), chosen: make([]uint32, len(n.places)), occ: make([]int32, len(r.s.acts))}
+		ns = &netState{mark: make([]int32, len(n.places)), chosen: make([]uint32, len(n.places)), occ: make([]int32, len(r.s.acts)),
+			committed: make([]int32, len(n.places))}
+		for i := range ns.committed {
+			ns.committed[i] = -1
+		}
 	}
 	copy(ns.mark, n.initial)
 	return ns
@@ -142,6 +152,9 @@ func (r *run) play(c int32, t int64) {
 			return
 		}
 		tr := r.choose(c, ns)
+		if tr < 0 && ns.running == 0 && r.recommit(c, ns) {
+			continue
+		}
 		if tr < 0 {
 			if ns.running == 0 {
 				r.err = fmt.Errorf("%w: case %d reached marking %s, which is not the final marking %s, and no transition is enabled: the net is not sound on this path",
@@ -151,6 +164,9 @@ func (r *run) play(c int32, t int64) {
 		}
 		for _, a := range n.pre[tr] {
 			ns.mark[a.place] -= a.weight
+			if ns.committed[a.place] == tr || ns.mark[a.place] == 0 {
+				ns.committed[a.place] = -1
+			}
 		}
 		a := n.act[tr]
 		if a < 0 {
@@ -195,57 +211,105 @@ func (r *run) put(c, tr int32) bool {
 	return true
 }
 
-// choose picks the transition case c fires next, or -1 when none is
-// enabled. A place whose tokens enable several transitions chooses among
-// them by its weights (uniformly if they all weigh 0), from a stream of
-// its own keyed by (case, place, choice), so that timing (which branch of
-// a parallel block gets there first) does not shift any case's choices.
-// Places choose in the order the model lists them; a transition enabled
-// alone is fired only when no place has a choice to make.
+// choose picks the transition case c fires next, or -1 when none may.
+//
+// A place with a choice decides when a token is in it, by its weights
+// over all its output transitions, as a BPMN gateway decides when the
+// token arrives: the token is then promised to that transition and waits
+// until it is enabled. Choosing only among the transitions enabled at
+// that instant would bias every choice whose branch needs a token from
+// elsewhere too (a loop back beside a join that waits for a parallel
+// branch: the loop would win whenever the branch is late). Only if the
+// case would otherwise be stuck does recommit draw again among the enabled
+// ones. Each draw comes from a stream of its own keyed by (case, place,
+// draw), so that timing (which branch of a parallel block gets there
+// first) does not shift any case's choices. A transition fires when it is
+// enabled and every input place with a choice is promised to it, in the
+// order the model lists places and transitions.
 func (r *run) choose(c int32, ns *netState) int32 {
 	n := r.s.net
-	single := int32(-1)
+	for p, k := range ns.mark {
+		if k > 0 && len(n.out[p]) > 1 && ns.committed[p] < 0 {
+			ns.committed[p] = r.draw(c, ns, int32(p), false)
+		}
+	}
 	for p, k := range ns.mark {
 		if k == 0 {
 			continue
 		}
-		cand, total := r.cand[:0], 0.0
-		for j, t := range n.out[p] {
-			if n.enabled(t, ns.mark) {
-				cand = append(cand, int32(j))
-				total += n.weight[p][j]
-			}
-		}
-		r.cand = cand
-		switch {
-		case len(cand) == 1:
-			if single < 0 {
-				single = n.out[p][cand[0]]
-			}
-			continue
-		case len(cand) == 0:
-			continue
-		}
-		st := r.streams.of(purposeRoute, uint64(c), uint64(p), uint64(ns.chosen[p]))
-		ns.chosen[p]++
-		u := st.Float64()
-		if total <= 0 {
-			return n.out[p][cand[min(int(u*float64(len(cand))), len(cand)-1)]]
-		}
-		x := u * total
-		for _, j := range cand {
-			if x -= n.weight[p][j]; x < 0 {
-				return n.out[p][j]
-			}
-		}
-		// Rounding left x at 0: the last one with weight takes it.
-		for i := len(cand) - 1; i >= 0; i-- {
-			if n.weight[p][cand[i]] > 0 {
-				return n.out[p][cand[i]]
+		for _, t := range n.out[p] {
+			if n.enabled(t, ns.mark) && n.promised(t, ns) {
+				return t
 			}
 		}
 	}
-	return single
+	return -1
+}
+
+// promised reports whether every input place of t with a choice has its
+// token promised to t.
+func (n *netSim) promised(t int32, ns *netState) bool {
+	for _, a := range n.pre[t] {
+		if len(n.out[a.place]) > 1 && ns.committed[a.place] != t {
+			return false
+		}
+	}
+	return true
+}
+
+// recommit draws again, among the transitions enabled now, for each place
+// whose token is promised to a transition that is not enabled: case c has
+// nothing running and would be stuck otherwise. It reports whether any
+// promise changed.
+func (r *run) recommit(c int32, ns *netState) bool {
+	n := r.s.net
+	changed := false
+	for p, t := range ns.committed {
+		if t < 0 || ns.mark[p] == 0 || n.enabled(t, ns.mark) {
+			continue
+		}
+		if u := r.draw(c, ns, int32(p), true); u >= 0 && u != t {
+			ns.committed[p], changed = u, true
+		}
+	}
+	return changed
+}
+
+// draw picks one of place p's output transitions by their weights
+// (uniformly when those it picks among all weigh 0): among all of them,
+// or only the enabled ones (-1 when none is).
+func (r *run) draw(c int32, ns *netState, p int32, enabledOnly bool) int32 {
+	n := r.s.net
+	cand, total := r.cand[:0], 0.0
+	for j, t := range n.out[p] {
+		if !enabledOnly || n.enabled(t, ns.mark) {
+			cand = append(cand, int32(j))
+			total += n.weight[p][j]
+		}
+	}
+	r.cand = cand
+	if len(cand) == 0 {
+		return -1
+	}
+	st := r.streams.of(purposeRoute, uint64(c), uint64(p), uint64(ns.chosen[p]))
+	ns.chosen[p]++
+	u := st.Float64()
+	if total <= 0 {
+		return n.out[p][cand[min(int(u*float64(len(cand))), len(cand)-1)]]
+	}
+	x := u * total
+	for _, j := range cand {
+		if x -= n.weight[p][j]; x < 0 {
+			return n.out[p][j]
+		}
+	}
+	// Rounding left x at 0: the last one with weight takes it.
+	for i := len(cand) - 1; i >= 0; i-- {
+		if n.weight[p][cand[i]] > 0 {
+			return n.out[p][cand[i]]
+		}
+	}
+	return n.out[p][cand[len(cand)-1]]
 }
 
 // marking writes a marking as {place: tokens, ...}.

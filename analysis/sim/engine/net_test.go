@@ -98,6 +98,33 @@ func TestNetRouting(t *testing.T) {
 		want:      map[string]float64{"A": 1.25},
 		tol:       0.015, // the count's sd is 0.56 a case: 5 standard errors
 	}, {
+		// The same loop beside a parallel branch that takes long (B):
+		// the join needs B's token too, yet A's choice keeps its weights
+		// (choosing only among enabled transitions would loop until B is
+		// done, a hundred times).
+		name: "loop beside a join",
+		net: &model.WorkflowNet{Places: ps("i", "pa", "pb", "x", "y", "o"),
+			Transitions: []model.NetTransition{tr("split", "", ps("i"), ps("pa", "pb")), tr("a", "A", ps("pa"), ps("x")),
+				tr("redo", "", ps("x"), ps("pa")), tr("b", "B", ps("pb"), ps("y")), tr("join", "", ps("x", "y"), ps("o"))},
+			Initial: map[string]int{"i": 1}, Final: map[string]int{"o": 1},
+			Weights: map[string]map[string]float64{"x": {"redo": 0.2, "join": 0.8}}},
+		durations: map[string]float64{"A": 1, "B": 100},
+		want:      map[string]float64{"A": 1.25, "B": 1},
+		tol:       0.015,
+		cycle:     100,
+	}, {
+		// A choice promised to a transition that can never be enabled
+		// (it needs a token no path brings) falls back, once the case
+		// has nothing left running, to the one that is.
+		name: "promise that cannot be kept",
+		net: &model.WorkflowNet{Places: ps("i", "x", "y", "o"),
+			Transitions: []model.NetTransition{tr("a", "A", ps("i"), ps("x")), tr("t1", "", ps("x", "y"), ps("o")), tr("t2", "", ps("x"), ps("o"))},
+			Initial: map[string]int{"i": 1}, Final: map[string]int{"o": 1},
+			Weights: map[string]map[string]float64{"x": {"t1": 0.9, "t2": 0.1}}},
+		durations: map[string]float64{"A": 1},
+		want:      map[string]float64{"A": 1},
+		cycle:     1,
+	}, {
 		// Silent steps around A take no time.
 		name: "silent",
 		net: &model.WorkflowNet{Places: ps("i", "p1", "p2", "p3", "o"),

@@ -84,10 +84,13 @@
 // labelled one is an instance of its activity, with the activity's pool,
 // duration and delay (delay_after does not apply: a net has no single
 // previous activity). So an AND-split starts its branches at once and a
-// join waits for all of them. Where a place's tokens enable several
-// transitions, the place's weights choose among the enabled ones (equal
-// weights when the place has none listed, or all the enabled ones weigh
-// 0). The case ends when its marking is the final marking; a case that
+// join waits for all of them. A place that several transitions take from
+// is a choice: its weights decide, for each token, which transition takes
+// it, and the token waits until that one is enabled, as a BPMN gateway
+// decides when the token arrives (a place with no weights listed weighs
+// its transitions equally; if all weigh 0, uniformly). Only when the case
+// could go no further otherwise is the choice drawn again among the
+// transitions enabled then. The case ends when its marking is the final marking; a case that
 // can go no further before that is an error of the run, naming the
 // marking (the net is not sound). A loop of silent transitions is refused
 // here, since a case could go round it without end and without time

@@ -22,10 +22,10 @@ type WorkflowNet struct {
 	// Initial and ends when its marking is Final.
 	Initial map[string]int `yaml:"initial,flow" json:"initial"`
 	Final   map[string]int `yaml:"final,flow" json:"final"`
-	// Weights choose among the transitions a place's tokens enable: place →
-	// output transition → relative weight. A place left out weighs its
-	// transitions equally; a place listed must weigh every transition that
-	// takes from it.
+	// Weights decide which of the transitions that take from a place takes
+	// each of its tokens: place → output transition → relative weight. A
+	// place left out weighs its transitions equally; a place listed must
+	// weigh every transition that takes from it.
 	Weights map[string]map[string]float64 `yaml:"weights,omitempty" json:"weights,omitempty"`
 }
 
