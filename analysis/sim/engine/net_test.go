@@ -119,7 +119,7 @@ func TestNetRouting(t *testing.T) {
 		name: "promise that cannot be kept",
 		net: &model.WorkflowNet{Places: ps("i", "x", "y", "o"),
 			Transitions: []model.NetTransition{tr("a", "A", ps("i"), ps("x")), tr("t1", "", ps("x", "y"), ps("o")), tr("t2", "", ps("x"), ps("o"))},
-			Initial: map[string]int{"i": 1}, Final: map[string]int{"o": 1},
+			Initial:     map[string]int{"i": 1}, Final: map[string]int{"o": 1},
 			Weights: map[string]map[string]float64{"x": {"t1": 0.9, "t2": 0.1}}},
 		durations: map[string]float64{"A": 1},
 		want:      map[string]float64{"A": 1},
