@@ -1,0 +1,100 @@
+package bpmn
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// What stands between the input and encoding/xml: the size bound, the
+// accepted encodings, and the DOCTYPE check.
+
+// inputLimit gives the first n bytes of r, then fails with errTooLarge if
+// r has more (a document of exactly n bytes reads to its end).
+type inputLimit struct {
+	r io.Reader
+	n int64
+}
+
+func (l *inputLimit) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if l.n <= 0 {
+		var one [1]byte
+		for {
+			k, err := l.r.Read(one[:])
+			if k > 0 {
+				return 0, errTooLarge
+			}
+			if err != nil {
+				return 0, err
+			}
+		}
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	k, err := l.r.Read(p)
+	l.n -= int64(k)
+	return k, err
+}
+
+// directive checks a <!…> declaration. A DOCTYPE that declares entities is
+// refused: expanding them could read local files or grow without bound, and
+// ignoring the declarations would silently change the names that use them.
+// encoding/xml never expands them, and a reference to one is a syntax error.
+func directive(d xml.Directive, line int, late bool) error {
+	if !bytes.HasPrefix(d, []byte("DOCTYPE")) {
+		return nil
+	}
+	if late {
+		return &Error{Line: line, Reason: "a DOCTYPE after the root element"}
+	}
+	if bytes.Contains(d, []byte("<!ENTITY")) {
+		return &Error{Line: line, Reason: "the DOCTYPE declares an entity; pmx refuses entity declarations " +
+			"(they can read local files or expand without bound) and never expands them"}
+	}
+	return nil
+}
+
+// charsetReader accepts the encodings BPMN tools declare: UTF-8 (and its
+// ASCII subset) as is, ISO-8859-1 converted to UTF-8.
+func charsetReader(label string, in io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return in, nil
+	case "iso-8859-1", "latin1", "latin-1", "iso8859-1":
+		return &latin1Reader{r: in}, nil
+	}
+	return nil, fmt.Errorf("unsupported encoding %q (pmx reads UTF-8 and ISO-8859-1)", label)
+}
+
+// latin1Reader converts ISO-8859-1 to UTF-8 as it streams (each byte is
+// the code point of the same value), so that the limits still hold.
+type latin1Reader struct {
+	r   io.Reader
+	buf []byte
+	out []byte
+}
+
+func (l *latin1Reader) Read(p []byte) (int, error) {
+	for len(l.out) == 0 {
+		if cap(l.buf) == 0 {
+			l.buf = make([]byte, 4096)
+		}
+		n, err := l.r.Read(l.buf[:cap(l.buf)])
+		for _, c := range l.buf[:n] {
+			l.out = utf8.AppendRune(l.out, rune(c))
+		}
+		if n == 0 && err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, l.out)
+	l.out = l.out[n:]
+	return n, nil
+}
