@@ -237,3 +237,18 @@ func TestReadEncodings(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRead reads the Signavio test file (a pool, a lane, labels and
+// their styles: the most markup per node of the test files).
+func BenchmarkRead(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(readDir, "signavio.bpmn"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Read(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
