@@ -221,18 +221,19 @@ func Compile(m *model.Model) (*Sim, error) {
 // compileAttributes compiles the case attributes drawn independently of
 // the path (modes tree and net).
 func (s *Sim) compileAttributes(p *model.Probabilities) {
-	if p != nil {
-		for _, name := range keys(p.Attributes) {
-			ad := attrDist{name: name}
-			var total float64
-			for _, v := range keys(p.Attributes[name]) {
-				total += p.Attributes[name][v]
-				ad.values = append(ad.values, v)
-				ad.cum = append(ad.cum, total)
-			}
-			s.attrDist = append(s.attrDist, ad)
-			s.Attributes = append(s.Attributes, name)
+	if p == nil {
+		return
+	}
+	for _, name := range keys(p.Attributes) {
+		ad := attrDist{name: name}
+		var total float64
+		for _, v := range keys(p.Attributes[name]) {
+			total += p.Attributes[name][v]
+			ad.values = append(ad.values, v)
+			ad.cum = append(ad.cum, total)
 		}
+		s.attrDist = append(s.attrDist, ad)
+		s.Attributes = append(s.Attributes, name)
 	}
 }
 

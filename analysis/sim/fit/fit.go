@@ -74,8 +74,8 @@ type Options struct {
 	// Location is the zone of calendars and of the arrival profile
 	// (default UTC).
 	Location *time.Location
-	// Mode is model.Variants (default), model.Tree (needs Tree) or
-	// model.Net (needs Design).
+	// Mode is model.Variants (default; model.Net when Design is set),
+	// model.Tree (needs Tree) or model.Net (needs Design).
 	Mode string
 	// Tree is the process tree to play out in tree mode, in PM4Py
 	// notation (e.g. from mining/inductive).
@@ -116,7 +116,10 @@ func FitContext(ctx context.Context, l *timeline.Log, o Options) (*model.Model, 
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
-	if o.Mode == "" {
+	switch {
+	case o.Mode == "" && o.Design != nil:
+		o.Mode = model.Net
+	case o.Mode == "":
 		o.Mode = model.Variants
 	}
 	if o.MaxAttributes == 0 {
