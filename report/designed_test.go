@@ -75,3 +75,44 @@ func TestDesignedSectionRefusesMarkup(t *testing.T) {
 		t.Error("wrote a page despite the error")
 	}
 }
+
+// TestChromiumDesignedSection: in a real browser the section's drawing
+// keeps its hover titles and stays as wide as drawn (scrolled, not
+// squeezed), the page script runs, and names that look like markup stay
+// text. Needs PMX_CHROMIUM=1 (see cdp_test.go).
+func TestChromiumDesignedSection(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	b.open(writePage(t, designedInput()))
+	var r struct {
+		Titles     []string
+		Width      float64
+		Scripts    int
+		Error      string
+		TableCells []string
+	}
+	b.eval(`(function () {
+		var r = {Titles: [], TableCells: [], Scripts: document.scripts.length, Error: document.body.getAttribute("data-pmx-error") || ""};
+		var sec = document.getElementById("designed-section");
+		if (!sec) return r;
+		sec.querySelectorAll("svg title").forEach(function (t) { r.Titles.push(t.textContent); });
+		r.Width = sec.querySelector("svg").getBoundingClientRect().width;
+		sec.querySelectorAll("table.designed-logonly td").forEach(function (td) { r.TableCells.push(td.textContent); });
+		return r;
+	})()`, &r)
+	b.screenshot("report-designed", "#designed-section")
+	if r.Error != "" {
+		t.Errorf("page script error: %s", r.Error)
+	}
+	if len(r.Titles) != 1 || r.Titles[0] != "Check <credit>\nskip rate: 33.3 %" {
+		t.Errorf("titles %q", r.Titles)
+	}
+	if r.Width != 200 {
+		t.Errorf("drawing %v px wide; want its own 200", r.Width)
+	}
+	if want := []string{"Call <customer>", "Receive order", "1", "Fax", "the start", "3"}; strings.Join(r.TableCells, "|") != strings.Join(want, "|") {
+		t.Errorf("log-only table %q; want %q", r.TableCells, want)
+	}
+	if f := b.failures(); len(f) > 0 {
+		t.Errorf("browser reported: %q", f)
+	}
+}
