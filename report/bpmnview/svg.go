@@ -201,13 +201,18 @@ func orID(name, id string) string {
 	return id
 }
 
+// num writes a coordinate to a tenth of a pixel; a coordinate that is
+// not a number (a broken DI) is drawn at 0 rather than written as NaN.
 func num(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "0"
+	}
 	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
 }
 
 // esc escapes s for XML text and double-quoted attributes (the same rules
-// hold in HTML's SVG content); control characters, which XML cannot
-// carry, become spaces.
+// hold in HTML's SVG content); control characters and the other code
+// points XML cannot carry (U+FFFE, U+FFFF, invalid UTF-8) become spaces.
 func esc(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -224,13 +229,19 @@ func esc(s string) string {
 			b.WriteString("&#39;")
 		case r == '\n':
 			b.WriteString("&#10;")
-		case r < 0x20 || r == 0x7f || r == 0xfffd:
+		case r < 0x20 || r == 0x7f || r == 0xfffd || !xmlChar(r):
 			b.WriteByte(' ')
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// xmlChar says whether XML 1.0 can carry r at all (its Char production).
+func xmlChar(r rune) bool {
+	return r == 0x9 || r == 0xA || r == 0xD || (r >= 0x20 && r <= 0xD7FF) ||
+		(r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
 }
 
 // cut shortens s to n runes, marking the cut with an ellipsis.
