@@ -36,7 +36,8 @@
 //     (a lane nobody in the log worked in keeps the clustering's pools).
 //   - Durations: service time is start to completion where the log records
 //     starts, otherwise from the later of the enabling instant (the case's
-//     previous completion) and the resource's previous completion, in the
+//     previous completion; in net mode, when the step's tokens came in its
+//     case's aligned run) and the resource's previous completion, in the
 //     pool's working time; one distribution per activity chosen by AIC
 //     (sim/dist), and per resource a speed factor (its median over the
 //     activity's median, pooled over activities, from 20 instances on).

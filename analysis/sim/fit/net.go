@@ -81,10 +81,12 @@ func (f *fitter) netRouting(ctx context.Context, m *model.Model) (*model.Workflo
 			traces[c] = append(traces[c], f.l.Activities[f.l.Act[i]])
 		}
 	}
-	al, err := conformance.Align(ctx, eventlog.FromTraces(traces), d.Net, conformance.AlignOptions{})
+	el := eventlog.FromTraces(traces)
+	al, err := conformance.Align(ctx, el, d.Net, conformance.AlignOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("fit: aligning the log to the design: %w", err)
 	}
+	f.netEnabling(traces, el, al, d.Net)
 	fired := make([]float64, len(d.Net.Transitions))
 	for _, v := range al.Variants {
 		for _, mv := range v.Moves {
@@ -113,6 +115,66 @@ func (f *fitter) netRouting(ctx context.Context, m *model.Model) (*model.Workflo
 		w.Weights[d.Net.Places[p].ID] = pw
 	}
 	return w, nil
+}
+
+// netEnabling sets each step's enabling instant from its case's aligned
+// run: the instant the last token its transition takes was put, where the
+// other modes take the case's previous completion. In a net that runs
+// branches side by side, the previous completion may be another branch's,
+// and a step of one branch would look enabled late (its delay, and the
+// calibration's target, too short). Tokens are taken first in, first out;
+// a synchronous move puts its tokens at the step's completion, a model or
+// silent move at once. Cases whose variant was not aligned keep the
+// previous completion.
+func (f *fitter) netEnabling(traces [][]string, el *eventlog.Log, al *conformance.Alignments, net *petri.Net) {
+	ix := net.Index()
+	variant := make(map[string]int, len(el.Variants))
+	for vi, v := range el.Variants {
+		variant[strings.Join(el.Trace(v), "\x00")] = vi
+	}
+	tokens := make([][]int64, len(net.Places)) // per place: when each token was put
+	for c, trace := range traces {
+		vi, ok := variant[strings.Join(trace, "\x00")]
+		if !ok || vi >= len(al.Variants) || !al.Variants[vi].Aligned {
+			continue
+		}
+		for p := range tokens {
+			tokens[p] = tokens[p][:0]
+		}
+		arrival := f.arrival[c]
+		for p, k := range net.Initial {
+			for range k {
+				tokens[p] = append(tokens[p], arrival)
+			}
+		}
+		i, hi := f.l.CaseStart[c], f.l.CaseStart[c+1]
+		for _, mv := range al.Variants[vi].Moves {
+			if mv.Kind == conformance.LogMove {
+				i++
+				continue
+			}
+			en := arrival
+			for _, w := range ix.Pre[mv.Transition] {
+				for range w.Weight {
+					if q := tokens[w.Place]; len(q) > 0 {
+						en = max(en, q[0])
+						tokens[w.Place] = q[1:]
+					}
+				}
+			}
+			put := en
+			if mv.Kind == conformance.SyncMove && i < hi {
+				f.enabled[i] = min(en, f.begin[i])
+				put = f.l.Time[i]
+				i++
+			}
+			for _, w := range ix.Post[mv.Transition] {
+				for range w.Weight {
+					tokens[w.Place] = append(tokens[w.Place], put)
+				}
+			}
+		}
+	}
 }
 
 // choiceWeights are the probabilities of a place's output transitions:

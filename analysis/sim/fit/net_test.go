@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"context"
 	"math"
 	"reflect"
 	"slices"
@@ -177,6 +178,54 @@ func TestChoiceWeights(t *testing.T) {
 		got := choiceWeights([]int{0, 1, 2}[:len(tc.fired)], tc.fired, tc.fixed)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A step of one parallel branch is enabled when the branch's token came,
+// not at the other branch's completion: A; then B (10 s to 40 s) beside C
+// (10 s to 20 s); then D once both are done. By previous completion B
+// would be enabled at C's end, 20 s.
+func TestNetEnabling(t *testing.T) {
+	tr := func(id, label string, in, out []string) model.NetTransition {
+		return model.NetTransition{ID: id, Label: label, In: in, Out: out}
+	}
+	w := &model.WorkflowNet{Places: []string{"i", "p", "q", "r", "s", "o"},
+		Transitions: []model.NetTransition{tr("a", "A", []string{"i"}, []string{"p", "q"}), tr("b", "B", []string{"p"}, []string{"r"}),
+			tr("c", "C", []string{"q"}, []string{"s"}), tr("d", "D", []string{"r", "s"}, []string{"o"})},
+		Initial: map[string]int{"i": 1}, Final: map[string]int{"o": 1}}
+	const s = int64(1_000_000)
+	// Steps in completion order: A, C, B, D; two cases alike, an hour apart.
+	l := &timeline.Log{Activities: []string{"A", "B", "C", "D"}, CaseIDs: []string{"1", "2"}, CaseAttrs: []string{"", ""}, CaseStart: []int32{0, 4, 8}}
+	for c := range 2 {
+		base := int64(c) * 3600 * s
+		for _, st := range []struct {
+			act         int32
+			start, done int64
+		}{{0, 0, 10}, {2, 10, 20}, {1, 10, 40}, {3, 40, 50}} {
+			l.Case = append(l.Case, int32(c))
+			l.Act = append(l.Act, st.act)
+			l.Resource = append(l.Resource, timeline.None)
+			l.Start = append(l.Start, base+st.start*s)
+			l.Time = append(l.Time, base+st.done*s)
+		}
+	}
+	f := &fitter{l: l, o: Options{Mode: model.Net, Design: &Design{Net: w.Petri()}}, rep: &Report{}}
+	f.index()
+	m := &model.Model{Acts: model.Activities{}}
+	for _, a := range l.Activities {
+		m.Acts[a] = &model.Activity{}
+	}
+	if _, err := f.netRouting(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	for c := range 2 {
+		base := int64(c) * 3600 * s
+		want := []int64{0, 10, 10, 40} // A, C, B, D
+		for k, w := range want {
+			if got := f.enabled[c*4+k]; got != base+w*s {
+				t.Errorf("case %d, step %d (%s): enabled at %d s, want %d s", c, k, l.Activities[l.Act[c*4+k]], (got-base)/s, w)
+			}
 		}
 	}
 }
