@@ -11,7 +11,8 @@
 //     (read and written, errors naming line and field) and validation;
 //   - sim/engine: the discrete-event engine, pure Go with no I/O: a model,
 //     a seed and options in, activity instances and KPIs out;
-//   - sim/fit: model discovery from a timeline.Log;
+//   - sim/fit: model discovery from a timeline.Log, alone or over a
+//     designed process (a BPMN or PNML file: routing mode net);
 //   - sim/measures: the log-distance measures of the simulation literature
 //     (n-gram distance and the temporal EMDs) used to validate a model;
 //   - sim/scenario: what-if changes (YAML) applied to a model, and the

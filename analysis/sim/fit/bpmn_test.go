@@ -42,21 +42,25 @@ const designXML = `<?xml version="1.0" encoding="UTF-8"?>
 func TestDesignFromBPMN(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		edit   [2]string
+		edits  [][2]string
 		weight float64 // of the step into fb
 		dur    dist.Dist
 		err    string
 	}{
 		{name: "as drawn", weight: 0.3, dur: dist.Dist{Kind: dist.Fixed, Value: 60}},
-		{name: "a distribution", edit: [2]string{`value="60"`, `value="{dist: lognormal, mu: 4, sigma: 0.5}"`},
+		{name: "a distribution", edits: [][2]string{{`value="60"`, `value="{dist: lognormal, mu: 4, sigma: 0.5}"`}},
 			weight: 0.3, dur: dist.Dist{Kind: dist.LogNormal, Mu: 4, Sigma: 0.5}},
-		{name: "bad duration", edit: [2]string{`value="60"`, `value="{dist: gamma}"`}, err: `bpmn line 9: task "A" (a): duration: gamma`},
-		{name: "probability above 1", edit: [2]string{`value="0.3"`, `value="1.5"`}, err: `bpmn line 19: sequence flow fb: probability "1.5": want a number from 0 to 1`},
+		// An inclusive split: the probability is the branch's against its
+		// skip.
+		{name: "inclusive", edits: [][2]string{{`exclusiveGateway id="g"`, `inclusiveGateway id="g"`}, {`exclusiveGateway id="j"`, `inclusiveGateway id="j"`}},
+			weight: 0.3, dur: dist.Dist{Kind: dist.Fixed, Value: 60}},
+		{name: "bad duration", edits: [][2]string{{`value="60"`, `value="{dist: gamma}"`}}, err: `bpmn line 9: task "A" (a): duration: gamma`},
+		{name: "probability above 1", edits: [][2]string{{`value="0.3"`, `value="1.5"`}}, err: `bpmn line 19: sequence flow fb: probability "1.5": want a number from 0 to 1`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := designXML
-			if tc.edit[0] != "" {
-				src = strings.Replace(src, tc.edit[0], tc.edit[1], 1)
+			for _, e := range tc.edits {
+				src = strings.Replace(src, e[0], e[1], 1)
 			}
 			m, err := bpmn.Read(strings.NewReader(src))
 			if err != nil {
