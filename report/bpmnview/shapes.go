@@ -224,6 +224,9 @@ func (d *drawing) flowLabel(f *bpmn.Flow) {
 	}
 	mx, my := (r[at-1].X+r[at].X)/2, (r[at-1].Y+r[at].Y)/2
 	label := units.Count(fs.Cases)
+	if fs.Passes != fs.Cases { // a loop: how often, besides by how many
+		label += " (" + units.Count(fs.Passes) + "×)"
+	}
 	if fs.Timed > 0 {
 		label += " · " + units.Duration(fs.MeanSeconds)
 	}
