@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pmx-dev/pmx/analysis/sim/dist"
@@ -72,6 +73,52 @@ func BenchmarkSimulate(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		out = out[:0]
 		r, err := s.Run(Options{Cases: cases, Start: monday, Seed: uint64(i) + 1, Emit: func(in Instance) { out = append(out, in) }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += r.Instances
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// benchNet is benchModel's service desk routed by a workflow net shaped as
+// a BPMN diagram converts (a silent step per flow and gateway): Open,
+// Classify, then Fix at first line or Assign and Investigate (redone with
+// weight 0.3) beside Wait, then Resolve, Reopen (weight 0.1) or Close.
+func benchNet() *model.Model {
+	m := benchModel()
+	tr := func(id, label, in, out string) model.NetTransition {
+		return model.NetTransition{ID: id, Label: label, In: strings.Fields(in), Out: strings.Fields(out)}
+	}
+	w := &model.WorkflowNet{
+		Places: []string{"i", "a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "l", "o"},
+		Transitions: []model.NetTransition{
+			tr("open", "Open", "i", "a"), tr("t1", "", "a", "b"), tr("classify", "Classify", "b", "c"),
+			tr("first", "", "c", "j"), tr("second", "", "c", "d"), tr("assign", "Assign", "d", "e"),
+			tr("split", "", "e", "f g"), tr("investigate", "Investigate", "f", "h"), tr("redo", "", "h", "f"),
+			tr("wait", "Wait", "g", "k"), tr("join", "", "h k", "j"),
+			tr("resolve", "Resolve", "j", "l"), tr("reopen", "Reopen", "l", "c"), tr("close", "Close", "l", "o"),
+		},
+		Initial: map[string]int{"i": 1}, Final: map[string]int{"o": 1},
+		Weights: map[string]map[string]float64{"c": {"first": 0.3, "second": 0.7}, "h": {"redo": 0.3, "join": 0.7},
+			"l": {"reopen": 0.1, "close": 0.9}},
+	}
+	m.Routing = model.Routing{Mode: model.Net, Net: w}
+	return m
+}
+
+// BenchmarkSimulateNet is BenchmarkSimulate in mode net: the token game's
+// cost over variant replay.
+func BenchmarkSimulateNet(b *testing.B) {
+	s, err := Compile(benchNet())
+	if err != nil {
+		b.Fatal(err)
+	}
+	const cases = 100_000
+	var events int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := s.Run(Options{Cases: cases, Start: monday, Seed: uint64(i) + 1, Emit: func(Instance) {}})
 		if err != nil {
 			b.Fatal(err)
 		}
