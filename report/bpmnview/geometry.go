@@ -57,10 +57,12 @@ func (g *geometry) fold(p *bpmn.Process) {
 	}
 	// A node is hidden under its outermost collapsed ancestor.
 	for _, n := range p.Nodes {
-		for sp := n.SubProcess; sp != ""; sp = parent[sp] {
+		sp := n.SubProcess
+		for k := 0; sp != "" && k <= len(parent); k++ { // k: a cycle in a broken model ends
 			if g.collapsed[sp] {
 				g.hidden[n.ID], g.shown[n.ID] = true, sp
 			}
+			sp = parent[sp]
 		}
 	}
 	for _, f := range p.Flows {

@@ -123,10 +123,12 @@ func (d *drawing) contentTitle(sp string) string {
 
 // within says whether node id lies in subprocess sp, at any depth.
 func (d *drawing) within(id, sp string) bool {
-	for n := d.nodes[id]; n != nil && n.SubProcess != ""; n = d.nodes[n.SubProcess] {
+	n := d.nodes[id]
+	for k := 0; n != nil && n.SubProcess != "" && k <= len(d.nodes); k++ { // k: a cycle ends
 		if n.SubProcess == sp {
 			return true
 		}
+		n = d.nodes[n.SubProcess]
 	}
 	return false
 }

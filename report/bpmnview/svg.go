@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -109,11 +110,17 @@ func (d *drawing) render() string {
 	if hasPool {
 		d.drawPool(pool)
 	}
-	// Expanded subprocesses first, so their content is drawn over them.
+	// Expanded subprocesses first, outer before inner, so that their
+	// content is drawn over them.
+	var subs []*bpmn.Node
 	for _, n := range d.p.Nodes {
 		if n.Kind == bpmn.SubProcess && d.g.expanded(n.ID) {
-			d.node(n)
+			subs = append(subs, n)
 		}
+	}
+	slices.SortStableFunc(subs, func(a, b *bpmn.Node) int { return d.depth(a) - d.depth(b) })
+	for _, n := range subs {
+		d.node(n)
 	}
 	for _, f := range d.p.Flows {
 		d.flow(f)
@@ -132,6 +139,20 @@ func (d *drawing) render() string {
 	d.legend(bb.y1 - bb.y0)
 	d.b.WriteString(`</svg>`)
 	return d.b.String()
+}
+
+// depth is how many subprocesses hold n (a cycle in a broken file stops
+// the count).
+func (d *drawing) depth(n *bpmn.Node) int {
+	k := 0
+	for sp := n.SubProcess; sp != "" && k <= len(d.nodes); k++ {
+		p := d.nodes[sp]
+		if p == nil {
+			break
+		}
+		sp = p.SubProcess
+	}
+	return k
 }
 
 // poolBounds is the pool's shape from the DI or, when the file gives

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,5 +160,37 @@ func golden(t *testing.T, name, got string) {
 	}
 	if string(want) != got {
 		t.Errorf("%s differs from the golden file; run with -update and review the diff", path)
+	}
+}
+
+// TestSVGBrokenModels: models no reader should produce but a caller might
+// build — subprocesses holding each other, coordinates that are not
+// numbers, flows to nodes that are not there, lanes without shapes — are
+// drawn without a panic or a hang, as well-formed SVG.
+func TestSVGBrokenModels(t *testing.T) {
+	nan := math.NaN()
+	for name, p := range map[string]*bpmn.Process{
+		"subprocess cycle": {ID: "P", Nodes: []*bpmn.Node{
+			{ID: "s1", Kind: bpmn.SubProcess, SubProcess: "s2", Bounds: &bpmn.Bounds{X: 0, Y: 0, W: 100, H: 80}},
+			{ID: "s2", Kind: bpmn.SubProcess, SubProcess: "s1", Bounds: &bpmn.Bounds{X: 200, Y: 0, W: 100, H: 80}},
+			{ID: "t", Kind: bpmn.Task, Name: "t", SubProcess: "s1", Bounds: &bpmn.Bounds{X: 400, Y: 0, W: 100, H: 80}}}},
+		"not a number": {ID: "P", Nodes: []*bpmn.Node{
+			{ID: "t", Kind: bpmn.Task, Name: "t", Bounds: &bpmn.Bounds{X: nan, Y: math.Inf(1), W: nan, H: 80}}},
+			Flows: []*bpmn.Flow{{ID: "f", Source: "t", Target: "t", Waypoints: []bpmn.Point{{X: nan, Y: 0}, {X: 1, Y: nan}}}}},
+		"dangling flow": {ID: "P", Nodes: []*bpmn.Node{{ID: "t", Kind: bpmn.Task, Name: "t", Bounds: &bpmn.Bounds{W: 100, H: 80}}},
+			Flows: []*bpmn.Flow{{ID: "f", Source: "t", Target: "nowhere"}}, Lanes: []*bpmn.Lane{{ID: "l", Name: "lane"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := &bpmn.Model{Processes: []*bpmn.Process{p}, HasDI: true}
+			ov := &Overlay{Process: "P", LogOnly: []LogOnly{{Activity: "x", After: "t", Count: 1}, {Activity: "y", After: "nowhere", Count: 1}}}
+			svg, err := SVG(context.Background(), m, ov)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSVG(t, svg)
+			if strings.Contains(svg, "NaN") || strings.Contains(svg, "Inf") {
+				t.Error("a coordinate written as NaN or Inf")
+			}
+		})
 	}
 }
