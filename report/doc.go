@@ -1,7 +1,9 @@
 // Package report renders pmx results as one self-contained HTML page: header
 // KPIs, an interactive process map, top variants, the findings of pmx
-// analyze, the process model with its conformance, the case-duration
-// histogram and activity frequencies. The map and the model pan and zoom
+// analyze, the process model with its conformance, a designed BPMN model
+// as its author drew it with the log's deviations on it (Designed, built
+// by report/bpmnview, which imports this package and not the reverse),
+// the case-duration histogram and activity frequencies. The map and the model pan and zoom
 // (one script for both) and open fitted to the page width; printed, the page
 // drops its controls and shows every drawing and chart whole.
 //
