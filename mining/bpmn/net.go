@@ -39,6 +39,10 @@ type Conversion struct {
 	Flow []string
 	// Warnings say what the conversion approximated or could not check.
 	Warnings []string
+
+	// full is the unreduced net Reduce starts from, so that it gives
+	// PM4Py's net whatever Net merged.
+	full *Conversion
 }
 
 // ErrUnsound is what a *SoundnessError is (errors.Is): the model converts,
@@ -67,6 +71,11 @@ func (e *SoundnessError) Unwrap() error        { return e.Net }
 // process with flow nodes (an error lists the IDs when there are several).
 // An unsound model returns the Conversion and a *SoundnessError; a model
 // too large to check returns the Conversion with a warning saying so.
+//
+// The net keeps a place for every sequence flow (Flow maps it back), so
+// that an alignment's moves tell which flows a case took; silent steps
+// that only pass a token between a node and its flows are merged. Reduce
+// merges further, as PM4Py does, for figures equal to PM4Py's.
 func (m *Model) Net(process string) (*Conversion, error) {
 	p, err := m.process(process)
 	if err != nil {
@@ -101,6 +110,16 @@ func (m *Model) Net(process string) (*Conversion, error) {
 		return fail(err) // a bug: IDs are minted unique
 	}
 	b.conv.Net = b.net
+	// Most of PM4Py's silent steps only pass a token on; merging them
+	// (keeping every flow's place, so that runs still map to flows) makes
+	// the net several times smaller for the check and for alignments.
+	keep := make([]bool, len(b.conv.Flow))
+	for i, f := range b.conv.Flow {
+		keep[i] = f != ""
+	}
+	full := b.conv
+	b.adopt(full.reduce(keep))
+	b.conv.full = full
 	err = CheckSound(b.net, b.maxStates)
 	var u *Unsoundness
 	switch {
@@ -113,6 +132,18 @@ func (m *Model) Net(process string) (*Conversion, error) {
 		return fail(err)
 	}
 	return b.conv, nil
+}
+
+// adopt makes c the builder's conversion, after a reduction renumbered
+// places and transitions.
+func (b *builder) adopt(c *Conversion) {
+	b.conv, b.net = c, c.Net
+	clear(b.flowPlace)
+	for p, f := range c.Flow {
+		if f != "" {
+			b.flowPlace[f] = p
+		}
+	}
 }
 
 func (m *Model) process(id string) (*Process, error) {

@@ -18,9 +18,23 @@ import (
 // moves) and precision agree with PM4Py's.
 //
 // The reduced net loses most flow places (Flow is "" for the places left
-// that stand for none); use the unreduced conversion to map runs back to
-// sequence flows. Reduce does not change c.
+// that stand for none); use the conversion Net returned to map runs back
+// to sequence flows. Reduce does not change c.
 func (c *Conversion) Reduce() *Conversion {
+	src := c
+	if c.full != nil {
+		src = c.full
+	}
+	out := src.reduce(nil)
+	out.Warnings = slices.Clone(c.Warnings)
+	return out
+}
+
+// reduce applies PM4Py's reduction (keep nil) or the light one Net applies
+// (keep marks the places to keep: the flows'): both rules taken with
+// several transitions on the other side of the place, but only where that
+// keeps soundness as well as the language.
+func (c *Conversion) reduce(keep []bool) *Conversion {
 	n := c.Net
 	nP, nT := len(n.Places), len(n.Transitions)
 	type arc struct{ p, w int }
@@ -71,9 +85,9 @@ func (c *Conversion) Reduce() *Conversion {
 		}
 		return true
 	}
-	// remove deletes transition t and place p, which only t and other
+	// remove deletes transition t and place p, which only t and others
 	// touch, and the arcs of both.
-	remove := func(t, p, other int) {
+	remove := func(t, p int, others []int) {
 		aliveT[t], aliveP[p] = false, false
 		for _, a := range pre[t] {
 			consumers[a.p] = drop(consumers[a.p], t)
@@ -82,45 +96,83 @@ func (c *Conversion) Reduce() *Conversion {
 			producers[a.p] = drop(producers[a.p], t)
 		}
 		pre[t], post[t] = nil, nil
-		pre[other] = slices.DeleteFunc(pre[other], func(a arc) bool { return a.p == p })
-		post[other] = slices.DeleteFunc(post[other], func(a arc) bool { return a.p == p })
+		for _, o := range others {
+			pre[o] = slices.DeleteFunc(pre[o], func(a arc) bool { return a.p == p })
+			post[o] = slices.DeleteFunc(post[o], func(a arc) bool { return a.p == p })
+		}
 		producers[p], consumers[p] = nil, nil
 	}
+	free := func(p int) bool { return (keep == nil || !keep[p]) && n.Initial[p] == 0 && n.Final[p] == 0 }
+	distinct := func(ts []int, t int) bool {
+		for i, u := range ts {
+			if u == t || slices.Contains(ts[:i], u) {
+				return false
+			}
+		}
+		return len(ts) > 0
+	}
+	// singleEntry merges t into the transitions feeding its one input
+	// place p, which feeds only t: t then fires as soon as p is marked,
+	// which it always could. PM4Py requires one feeding transition; the
+	// light reduction takes several.
 	singleEntry := func() bool {
 		for t := range nT {
 			if !plain(t) || len(pre[t]) != 1 {
 				continue
 			}
 			p := pre[t][0].p
-			in, out := producers[p], consumers[p]
-			if len(in) != 1 || len(out) != 1 || in[0] == t || weightAt(post[in[0]], p) != 1 {
+			in := producers[p]
+			if !free(p) || len(consumers[p]) != 1 || !distinct(in, t) || (keep == nil && len(in) != 1) {
 				continue
 			}
-			s, targets := in[0], post[t]
-			remove(t, p, s)
-			post[s] = append(post[s], targets...)
-			for _, a := range targets {
-				producers[a.p] = append(producers[a.p], s)
+			ok := true
+			for _, s := range in {
+				ok = ok && weightAt(post[s], p) == 1
+			}
+			if !ok {
+				continue
+			}
+			targets := slices.Clone(post[t])
+			remove(t, p, in)
+			for _, s := range in {
+				post[s] = append(post[s], targets...)
+				for _, a := range targets {
+					producers[a.p] = append(producers[a.p], s)
+				}
 			}
 			return true
 		}
 		return false
 	}
+	// singleExit merges t into the transitions its one output place p
+	// feeds, when only t feeds p: t's firing is put off until one of them
+	// fires. PM4Py requires one fed transition (which may wait for other
+	// places too); the light reduction takes several, each waiting for p
+	// alone, so that no choice moves and soundness is kept.
 	singleExit := func() bool {
 		for t := range nT {
 			if !plain(t) || len(post[t]) != 1 {
 				continue
 			}
 			p := post[t][0].p
-			in, out := producers[p], consumers[p]
-			if len(out) != 1 || len(in) != 1 || out[0] == t || weightAt(pre[out[0]], p) != 1 {
+			out := consumers[p]
+			if !free(p) || len(producers[p]) != 1 || !distinct(out, t) || (keep == nil && len(out) != 1) {
 				continue
 			}
-			u, sources := out[0], pre[t]
-			remove(t, p, u)
-			pre[u] = append(pre[u], sources...)
-			for _, a := range sources {
-				consumers[a.p] = append(consumers[a.p], u)
+			ok := true
+			for _, u := range out {
+				ok = ok && weightAt(pre[u], p) == 1 && (keep == nil || len(pre[u]) == 1)
+			}
+			if !ok {
+				continue
+			}
+			sources := slices.Clone(pre[t])
+			remove(t, p, out)
+			for _, u := range out {
+				pre[u] = append(pre[u], sources...)
+				for _, a := range sources {
+					consumers[a.p] = append(consumers[a.p], u)
+				}
 			}
 			return true
 		}
