@@ -95,8 +95,22 @@ func (b *builder) index() error {
 		if len(b.in[n.ID]) > 0 {
 			return fmt.Errorf("boundary event %q has an incoming sequence flow", n.ID)
 		}
-		if n.Interrupting {
+		switch {
+		case n.Trigger == "compensate":
+			// A compensation event starts its handler (by association,
+			// not by flow) only when a later failure undoes the task.
+			b.drop[n.ID] = true
+			b.warn("compensation boundary event %q on %q: left out (compensation is not converted)", n.ID, n.AttachedTo)
+		case n.Interrupting:
 			b.bounds[n.AttachedTo] = append(b.bounds[n.AttachedTo], n)
+		}
+	}
+	// A task or intermediate event no sequence flow touches is not on any
+	// path: a compensation handler, or a shape left on the canvas.
+	for _, n := range b.proc.Nodes {
+		if (n.Kind == Task || n.Kind == IntermediateEvent) && len(b.in[n.ID])+len(b.out[n.ID]) == 0 {
+			b.drop[n.ID] = true
+			b.warn("%s %q is connected by no sequence flow: left out", n.Kind, n.ID)
 		}
 	}
 	return nil

@@ -119,6 +119,9 @@ func (b *builder) leave(lv *level, n *Node, exi int) {
 // sound subprocess no reachable marking contains another, so the step
 // empties the subprocess whatever it was doing.
 func (b *builder) subprocess(lv *level, n *Node, ent, exi int) error {
+	if n.Element == "adHocSubProcess" {
+		return fmt.Errorf("ad hoc subprocess %q: its activities run in any order and any number of times, which pmx does not convert", n.ID)
+	}
 	src := b.place("src_"+n.ID, "")
 	snk := b.place("snk_"+n.ID, "")
 	b.arcs(b.trans(n.ID, "", true, n.ID), []int{ent}, []int{src})
