@@ -105,6 +105,11 @@ func (b *builder) index() error {
 			b.bounds[n.AttachedTo] = append(b.bounds[n.AttachedTo], n)
 		}
 	}
+	for _, n := range b.proc.Nodes {
+		if n.Kind == EndEvent && n.Trigger == "terminate" {
+			b.warn("terminate end event %q: converted as a plain end event (the branches still running are not cut short)", n.ID)
+		}
+	}
 	// A task or intermediate event no sequence flow touches is not on any
 	// path: a compensation handler, or a shape left on the canvas.
 	for _, n := range b.proc.Nodes {
@@ -148,7 +153,11 @@ func (b *builder) dropNonInterrupting() error {
 				}
 			}
 		}
-		for id := range path {
+		for _, pn := range b.proc.Nodes { // document order: the same error every time
+			id := pn.ID
+			if !path[id] {
+				continue
+			}
 			for _, f := range b.in[id] {
 				if !path[f.Source] {
 					return fmt.Errorf("non-interrupting boundary event %q: its path joins the rest of the process at %q (flow %q); pmx cannot convert a branch that starts beside a running task and merges back",
