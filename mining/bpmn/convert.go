@@ -16,6 +16,7 @@ type builder struct {
 	conv      *Conversion
 	ids       map[string]bool
 	nodes     map[string]*Node
+	flows     []*Flow            // the process's, then those joining link events
 	in, out   map[string][]*Flow // by node ID, document order
 	flowPlace map[string]int
 	kids      map[string][]*Node // by SubProcess ID ("" the process level)
@@ -73,7 +74,10 @@ func (b *builder) index() error {
 		b.nodes[n.ID] = n
 		b.kids[n.SubProcess] = append(b.kids[n.SubProcess], n)
 	}
-	for _, f := range b.proc.Flows {
+	if err := b.links(); err != nil {
+		return err
+	}
+	for _, f := range b.flows {
 		s, t := b.nodes[f.Source], b.nodes[f.Target]
 		if s == nil || t == nil {
 			return fmt.Errorf("sequence flow %q joins %q and %q, not both flow nodes of the process", f.ID, f.Source, f.Target)
@@ -117,6 +121,32 @@ func (b *builder) index() error {
 			b.drop[n.ID] = true
 			b.warn("%s %q is connected by no sequence flow: left out", n.Kind, n.ID)
 		}
+	}
+	return nil
+}
+
+// links joins each link throw event to the link catch event of the same
+// name (and subprocess level) by a flow of its own: link events are a
+// drawing's off-page connectors, a jump as good as a sequence flow. The
+// flow's place stands for no flow of the file (Flow "").
+func (b *builder) links() error {
+	b.flows = append(b.flows, b.proc.Flows...)
+	catch := map[[2]string]*Node{}
+	for _, n := range b.proc.Nodes {
+		if n.Kind == IntermediateEvent && n.Trigger == "link" && n.Element == "intermediateCatchEvent" {
+			catch[[2]string{n.SubProcess, n.Name}] = n
+		}
+	}
+	for _, n := range b.proc.Nodes {
+		if n.Kind != IntermediateEvent || n.Trigger != "link" || n.Element != "intermediateThrowEvent" {
+			continue
+		}
+		c := catch[[2]string{n.SubProcess, n.Name}]
+		if c == nil {
+			return fmt.Errorf("link event %q throws to %q, but no link catch event of that name is on its level", n.ID, n.Name)
+		}
+		b.flows = append(b.flows, &Flow{ID: "link_" + n.ID, Source: n.ID, Target: c.ID, SubProcess: n.SubProcess})
+		b.warn("link events %q and %q: joined as by a sequence flow", n.ID, c.ID)
 	}
 	return nil
 }

@@ -162,7 +162,7 @@ func (b *builder) endText(lv *level, m petri.Marking) string {
 // both kinds of flows; so does this.
 func (b *builder) inclusiveSkips() {
 	exit, entry := map[string]bool{}, map[string]bool{}
-	for _, f := range b.proc.Flows {
+	for _, f := range b.flows {
 		if b.drop[f.ID] {
 			continue
 		}
@@ -183,7 +183,7 @@ func (b *builder) inclusiveSkips() {
 	if len(exit) == 0 || len(entry) == 0 {
 		return
 	}
-	for _, f := range b.proc.Flows {
+	for _, f := range b.flows {
 		if !exit[f.ID] {
 			continue
 		}

@@ -96,10 +96,15 @@ func (m *Model) Net(process string) (*Conversion, error) {
 	}
 	src := b.place("source", "")
 	snk := b.place("sink", "")
-	for _, f := range p.Flows {
-		if !b.drop[f.ID] {
-			b.flowPlace[f.ID] = b.place(f.ID, f.ID)
+	for i, f := range b.flows {
+		if b.drop[f.ID] {
+			continue
 		}
+		flow := f.ID
+		if i >= len(p.Flows) {
+			flow = "" // joins link events: no flow of the file
+		}
+		b.flowPlace[f.ID] = b.place(f.ID, flow)
 	}
 	b.inclusiveSkips()
 	if err := b.level(&level{src: src, snk: snk}); err != nil {
@@ -313,7 +318,7 @@ func (b *builder) explain(u *Unsoundness) string {
 }
 
 func (b *builder) flowTarget(id string) string {
-	for _, f := range b.proc.Flows {
+	for _, f := range b.flows {
 		if f.ID == id {
 			return f.Target
 		}
