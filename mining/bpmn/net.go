@@ -19,8 +19,12 @@ import (
 // join), and goes beyond it where PM4Py drops elements: event-based
 // gateways are exclusive choices, intermediate events silent steps,
 // interrupting boundary events silent alternatives to their task or
-// subprocess, embedded subprocesses nested sub-workflow nets. Two choices
-// differ from PM4Py, both BPMN's own semantics: a task (or event) with
+// subprocess, embedded subprocesses nested sub-workflow nets, link events
+// joined by name. Compensation events and handlers, and nodes no flow
+// touches, are left out with a warning; terminate end events are read as
+// plain ones (with a warning). Conditions and default flows are not
+// evaluated: every branch of a choice is possible. Two choices differ
+// from PM4Py, both BPMN's own semantics: a task (or event) with
 // several outgoing flows starts them all (PM4Py picks one), and a case
 // ends when no token is left, so end events reached together are joined
 // before the sink (PM4Py puts one token in the sink per end event).
