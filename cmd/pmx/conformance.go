@@ -16,17 +16,18 @@ import (
 
 	"github.com/pmx-dev/pmx/analysis/minelog"
 
+	"github.com/pmx-dev/pmx/mining/bpmn"
 	"github.com/pmx-dev/pmx/mining/conformance"
 	"github.com/pmx-dev/pmx/mining/discover"
 	"github.com/pmx-dev/pmx/mining/petri"
-	"github.com/pmx-dev/pmx/mining/pnml"
 	"github.com/pmx-dev/pmx/mining/quality"
 )
 
 func runConformance(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "conformance", "(--model FILE.pnml | --algo A) [--method alignments|tokens] [flags] (--log NAME | FILE)")
+	fs := newFlags(e, "conformance", "(--model FILE.pnml|FILE.bpmn | --algo A) [--method alignments|tokens] [flags] (--log NAME | FILE)")
 	src := addSourceFlagsAs(fs, "input-format")
-	model := fs.String("model", "", "Petri net to check against (PNML, as PM4Py, ProM or pmx discover write it)")
+	model := fs.String("model", "", "model to check against: a Petri net (PNML, as PM4Py, ProM or pmx discover write it) or a designed BPMN 2.0 model (Camunda, bpmn.io, Signavio, pmx)")
+	process := fs.String("process", "", "with a BPMN --model of several processes (pools): the process ID to check against")
 	algo := fs.String("algo", "", "instead of --model: discover the model with this algorithm first ("+strings.Join(discover.Algorithms[:6], ", ")+")")
 	noise := fs.Float64("noise", discover.DefaultNoise, "with --algo imf/imd: noise threshold")
 	method := fs.String("method", "alignments", "fitness method: alignments or tokens (token-based replay)")
@@ -41,7 +42,7 @@ func runConformance(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if (*model == "") == (*algo == "") {
-		return fmt.Errorf("give either --model FILE.pnml or --algo: %w", errUsage)
+		return fmt.Errorf("give either --model FILE.pnml|FILE.bpmn or --algo: %w", errUsage)
 	}
 	if *method != "alignments" && *method != "tokens" {
 		return fmt.Errorf("--method %q: want alignments or tokens: %w", *method, errUsage)
@@ -54,21 +55,16 @@ func runConformance(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var net *petri.Net
+	var mf *modelFile
 	what := *model
 	if *model != "" {
 		// Read the model before opening the log: a bad model fails fast.
-		f, err := os.Open(*model)
-		if err != nil {
+		if mf, err = readModelFile(*model, *process); err != nil {
 			return err
 		}
-		net, err = pnml.Read(f)
-		f.Close()
-		if errors.Is(err, pnml.ErrBPMN) {
-			return fmt.Errorf("--model %s: %w", *model, err)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", *model, err)
-		}
+		net = mf.Net
+	} else if *process != "" {
+		return fmt.Errorf("--process goes with a BPMN --model: %w", errUsage)
 	}
 	w, name, err := src.openWarehouse(ctx, e, pos)
 	if err != nil {
@@ -78,6 +74,10 @@ func runConformance(ctx context.Context, e *env, args []string) error {
 	l, err := minelog.Load(ctx, w, name)
 	if err != nil {
 		return err
+	}
+	if mf != nil {
+		mf.match(l.Activities)
+		mf.warn(e, *model)
 	}
 	if net == nil {
 		noiseSet := *noise != discover.DefaultNoise
@@ -100,7 +100,11 @@ func runConformance(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if src.json {
-		return writeJSON(e.stdout, conformanceJSON{Log: name, Model: what, Result: r})
+		out := conformanceJSON{Log: name, Model: what, Result: r}
+		if mf != nil {
+			out.Warnings, out.Labels = mf.Warnings, mf.Labels
+		}
+		return writeJSON(e.stdout, out)
 	}
 	printConformance(e, name, what, r, *top)
 	return nil
@@ -110,6 +114,10 @@ func runConformance(ctx context.Context, e *env, args []string) error {
 type conformanceJSON struct {
 	Log   string `json:"log"`
 	Model string `json:"model"`
+	// For a BPMN model: what its reading left out, and how its task names
+	// met the log's activities.
+	Warnings []string    `json:"model_warnings,omitempty"`
+	Labels   *bpmn.Match `json:"labels,omitempty"`
 	*quality.Result
 }
 

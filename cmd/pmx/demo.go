@@ -59,7 +59,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if in.Model, err = reportModel(ctx, w, info.Name, modelSpec{algo: "imf", noise: discover.DefaultNoise}, nil); err != nil {
+	if in.Model, _, err = reportModel(ctx, w, info.Name, modelSpec{algo: "imf", noise: discover.DefaultNoise}, nil); err != nil {
 		return err
 	}
 	// The demo's service levels and business hours are bundled with it.

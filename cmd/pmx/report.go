@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -18,14 +17,15 @@ import (
 	"github.com/pmx-dev/pmx/ingest/warehouse"
 	"github.com/pmx-dev/pmx/mining/conformance"
 	"github.com/pmx-dev/pmx/mining/discover"
+	"github.com/pmx-dev/pmx/mining/eventlog"
 	"github.com/pmx-dev/pmx/mining/export"
 	"github.com/pmx-dev/pmx/mining/petri"
-	"github.com/pmx-dev/pmx/mining/pnml"
 	"github.com/pmx-dev/pmx/mining/quality"
 
 	"github.com/pmx-dev/pmx/analysis/facts"
 	"github.com/pmx-dev/pmx/analysis/sim/scenario"
 	"github.com/pmx-dev/pmx/report"
+	"github.com/pmx-dev/pmx/report/bpmnview"
 	"github.com/pmx-dev/pmx/report/outfile"
 )
 
@@ -119,7 +119,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	p.Phase("process model and conformance", "", 0)
-	if in.Model, err = reportModel(ctx, w, name, spec, p); err != nil {
+	if in.Model, in.Designed, err = reportModel(ctx, w, name, spec, p); err != nil {
 		return err
 	}
 	p.Phase("bottlenecks, rework, service levels", "", 0)
@@ -156,14 +156,15 @@ func runReport(ctx context.Context, e *env, args []string) error {
 
 // modelFlags choose the report's process-model section.
 type modelFlags struct {
-	algo, model string
-	noise       float64
+	algo, model, process string
+	noise                float64
 }
 
 func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	m := &modelFlags{}
 	fs.StringVar(&m.algo, "model-algo", "imf", "model section: discover with this algorithm (alpha, alpha+, heuristics, im, imf, imd; none = no model section)")
-	fs.StringVar(&m.model, "model", "", "model section: check this Petri net (PNML) instead of discovering one")
+	fs.StringVar(&m.model, "model", "", "model section: check this model instead of discovering one: a Petri net (PNML) or a designed BPMN 2.0 model (drawn as designed, with the deviations on it)")
+	fs.StringVar(&m.process, "process", "", "with a BPMN --model of several processes (pools): the process ID")
 	fs.Float64Var(&m.noise, "noise", discover.DefaultNoise, "model section: IMf/IMd noise threshold")
 	return m
 }
@@ -171,13 +172,16 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 // modelSpec is what the model section shows: a PNML file, an algorithm, or
 // nothing (algo "none").
 type modelSpec struct {
-	algo, file string
-	noise      float64
+	algo, file, process string
+	noise               float64
 }
 
 func (m *modelFlags) spec() (modelSpec, error) {
 	if m.model != "" {
-		return modelSpec{file: m.model}, nil
+		return modelSpec{file: m.model, process: m.process}, nil
+	}
+	if m.process != "" {
+		return modelSpec{}, fmt.Errorf("--process goes with a BPMN --model: %w", errUsage)
 	}
 	if m.algo == "none" {
 		return modelSpec{}, nil
@@ -196,32 +200,30 @@ func (m *modelFlags) spec() (modelSpec, error) {
 const reportAlignBudget = 5 * time.Second
 
 // reportModel discovers (or reads) the model and checks the log against it
-// with alignments, for the report's model section.
-func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec modelSpec, p *progress) (*report.Model, error) {
+// with alignments, for the report's model section; a designed BPMN model
+// also gets the designed-model section, its diagram with the deviations.
+func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec modelSpec, p *progress) (*report.Model, *report.Designed, error) {
 	if spec.algo == "" && spec.file == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	l, err := minelog.Load(ctx, w, name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rm := &report.Model{}
 	var net *petri.Net
+	var mf *modelFile
 	if spec.file != "" {
-		f, err := os.Open(spec.file)
-		if err != nil {
-			return nil, err
+		if mf, err = readModelFile(spec.file, spec.process); err != nil {
+			return nil, nil, err
 		}
-		net, err = pnml.Read(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", spec.file, err)
-		}
+		mf.match(l.Activities)
+		net = mf.Net
 		rm.Algorithm = "Model " + filepath.Base(spec.file)
 	} else {
 		m, err := discover.Discover(l, discover.Options{Algorithm: spec.algo, Noise: spec.noise, NoiseSet: true})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		net, rm.Algorithm = m.Net, m.Description
 		if m.Tree != nil {
@@ -229,7 +231,7 @@ func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec 
 		}
 	}
 	if rm.DOT, err = export.PetriNetDOT(net); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rm.Titles = export.PetriNetTitles(net)
 	rm.Places, rm.Transitions, rm.Arcs = len(net.Places), len(net.Transitions), len(net.Arcs)
@@ -239,11 +241,11 @@ func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec 
 		MaxMemory: budget, Align: conformance.AlignOptions{VariantTimeout: reportAlignBudget}})
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		// The model is still worth showing; say what is missing.
 		rm.Conformance = &report.Conformance{Method: "alignments", NotChecked: oneLine(err)}
-		return rm, nil
+		return rm, nil, nil
 	}
 	c := &report.Conformance{Method: "alignments", Fitness: float64(q.Fitness), FittingShare: float64(q.FittingShare),
 		Precision: float64(q.Precision), Generalization: float64(q.Generalization), Simplicity: float64(q.Simplicity),
@@ -253,7 +255,31 @@ func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec 
 		c.Deviations = append(c.Deviations, report.Deviation{Activity: a.Activity, LogMoves: a.LogMoves, ModelMoves: a.ModelMoves})
 	}
 	rm.Conformance = c
-	return rm, nil
+	if mf == nil || mf.BPMN == nil {
+		return rm, nil, nil
+	}
+	d, err := reportDesigned(ctx, w, name, spec, mf, l, c)
+	if err != nil {
+		return nil, nil, fmt.Errorf("designed-model section: %w", err)
+	}
+	return rm, d, nil
+}
+
+// reportDesigned draws a designed BPMN model with how the log ran over it:
+// the alignments map to its tasks and flows, the log's times give the
+// flows' mean times.
+func reportDesigned(ctx context.Context, w *warehouse.Warehouse, name string, spec modelSpec, mf *modelFile, l *eventlog.Log, c *report.Conformance) (*report.Designed, error) {
+	al, err := conformance.Align(ctx, l, mf.Net, conformance.AlignOptions{VariantTimeout: reportAlignBudget})
+	if err != nil {
+		return nil, err
+	}
+	times, err := timeline.Load(ctx, w, name)
+	if err != nil {
+		return nil, err
+	}
+	in := bpmnview.Input{Model: mf.BPMN, Process: spec.process, Net: mf.Net, Node: mf.Conv.Node, Flow: mf.Conv.Flow, Log: l, Align: al, Times: times}
+	d, _, err := bpmnview.Section(ctx, in, filepath.Base(spec.file), mf.Warnings, c)
+	return d, err
 }
 
 // reportAnalysis runs pmx analyze's analyses for the report's findings and
