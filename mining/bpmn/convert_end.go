@@ -93,31 +93,51 @@ func (b *builder) endCombinations(lv *level, allowed []bool) ([]petri.Marking, e
 	if len(lv.ends) == 0 {
 		return nil, nil
 	}
-	g, err := explore(b.net, petri.Marking{lv.src: 1}, allowed, b.maxStates)
+	// Explored on a copy with the pass-through steps merged (keeping the
+	// source, the end places and the flows): it has the same dead
+	// markings, and far fewer states.
+	keep := make([]bool, len(b.net.Places))
+	keep[lv.src] = true
+	for i, f := range b.conv.Flow {
+		keep[i] = keep[i] || f != ""
+	}
+	for _, p := range lv.ends {
+		keep[p] = true
+	}
+	small, placeAt, transAt := (&Conversion{Net: b.net, Node: b.conv.Node, Flow: b.conv.Flow}).reduceMap(keep)
+	back := make(map[int]int, len(lv.ends))
+	for _, p := range lv.ends {
+		back[placeAt[p]] = p
+	}
+	smallAllowed := make([]bool, len(small.Net.Transitions))
+	for t, to := range transAt {
+		if to >= 0 && t < len(allowed) {
+			smallAllowed[to] = allowed[t]
+		}
+	}
+	g, err := explore(small.Net, petri.Marking{placeAt[lv.src]: 1}, smallAllowed, b.maxStates)
 	if err != nil {
 		if errors.Is(err, ErrStateLimit) && len(lv.ends) > 1 {
 			b.warn("which end events of %s a case reaches together is unknown (%v): each end event is taken to end the case on its own", levelName(lv), err)
 		}
 		return single(), nil
 	}
-	isEnd := map[int]bool{}
-	for _, p := range lv.ends {
-		isEnd[p] = true
-	}
 	var combos []petri.Marking
-	seen := map[string]bool{}
 	for s := range g.keys {
 		if len(g.succ[s]) > 0 {
 			continue
 		}
-		m := g.marking(int32(s))
-		only := len(m) > 0
-		for p := range m {
-			only = only && isEnd[p]
+		m := petri.Marking{}
+		for p, k := range g.marking(int32(s)) {
+			if orig, ok := back[p]; ok {
+				m[orig] = k
+			} else {
+				m = nil // a deadlock: CheckSound explains it
+				break
+			}
 		}
-		if only && !seen[g.keys[s]] {
-			seen[g.keys[s]] = true
-			combos = append(combos, m)
+		if len(m) > 0 {
+			combos = append(combos, m) // markings are unique per state
 		}
 	}
 	if len(combos) == 0 {

@@ -35,6 +35,13 @@ func (c *Conversion) Reduce() *Conversion {
 // several transitions on the other side of the place, but only where that
 // keeps soundness as well as the language.
 func (c *Conversion) reduce(keep []bool) *Conversion {
+	out, _, _ := c.reduceMap(keep)
+	return out
+}
+
+// reduceMap is reduce that also returns where each place and transition
+// went (-1 when merged away).
+func (c *Conversion) reduceMap(keep []bool) (*Conversion, []int, []int) {
 	n := c.Net
 	nP, nT := len(n.Places), len(n.Transitions)
 	type arc struct{ p, w int }
@@ -226,5 +233,5 @@ func (c *Conversion) reduce(keep []bool) *Conversion {
 	for p, k := range n.Final {
 		out.Net.Final[placeAt[p]] = k
 	}
-	return out
+	return out, placeAt, transAt
 }
