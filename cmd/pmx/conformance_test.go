@@ -189,7 +189,7 @@ func TestConformanceOverBudgetAndWrongModel(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"--model", bpmn}, 1, []string{"--model " + bpmn + ": ", "BPMN models are not accepted yet, only PNML", "pmx discover -o model.pnml"}},
+		{[]string{"--model", bpmn}, 1, []string{bpmn + ": ", "no process has flow nodes"}},
 		{[]string{"--algo", "imf", "--max-memory", "lots"}, 2, []string{"--max-memory", "4GiB"}},
 		{[]string{"--algo", "imf", "--max-memory", "64KiB"}, 1, []string{"too large for the memory budget", "raise --max-memory"}},
 	} {

@@ -24,8 +24,9 @@
 //
 // A document that is not PNML is named for what it is: text that is not
 // XML ("not XML: text ... where a <pnml> element should start"), a BPMN 2.0
-// model (root in the BPMN model namespace; such errors also wrap ErrBPMN:
-// BPMN models are not accepted yet), or another XML root element.
+// model (root in the BPMN model namespace; such errors also wrap ErrBPMN,
+// and callers read the document with mining/bpmn instead), or another XML
+// root element.
 //
 // Invariant: Write then Read gives back an equal net (same IDs, labels,
 // silent flags, arcs, weights and markings), and Read never panics on any

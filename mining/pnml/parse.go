@@ -16,7 +16,7 @@ var ErrInvalid = errors.New("invalid PNML")
 
 // ErrBPMN is wrapped (besides ErrInvalid) by the *Error for a BPMN model
 // (a root element in the BPMN 2.0 model namespace), so that callers can
-// say what to give instead.
+// hand the document to the BPMN reader (mining/bpmn) instead.
 var ErrBPMN = errors.New("BPMN model")
 
 // bpmnNamespace is the BPMN 2.0 model namespace of <definitions>.
@@ -233,7 +233,7 @@ func parse(r io.Reader, element func(*node) error) (*document, error) {
 func checkRoot(root *node) error {
 	if root.space == bpmnNamespace || (root.name == "definitions" && strings.Contains(strings.ToLower(root.space), "bpmn")) {
 		return &Error{Line: root.line, Element: root.name, bpmn: true, Reason: "a BPMN model, not a Petri net: " +
-			"BPMN models are not accepted yet, only PNML (as pmx discover -o model.pnml, PM4Py and ProM write it)"}
+			"read it with mining/bpmn (pmx reads a .bpmn file, or any file whose root is BPMN, as BPMN)"}
 	}
 	if root.name != "pnml" {
 		return &Error{Line: root.line, Element: root.name, Reason: "root element is not <pnml>"}

@@ -152,9 +152,9 @@ func TestReadErrors(t *testing.T) {
 		{"json", `{"places": []}`, "not XML", 1},
 		{"whitespace only", " \n\t\n", "empty document", 0},
 		{"bpmn", "<?xml version=\"1.0\"?>\n<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\">\n<process id=\"p\"/></definitions>",
-			"<definitions>: a BPMN model, not a Petri net: BPMN models are not accepted yet, only PNML", 2},
+			"<definitions>: a BPMN model, not a Petri net: read it with mining/bpmn", 2},
 		{"bpmn prefixed", "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><bpmn:process id=\"p\"/></bpmn:definitions>",
-			"BPMN models are not accepted yet", 1},
+			"a BPMN model, not a Petri net", 1},
 		// Token counts and weights beyond petri.MaxTokens (2^31-1) are refused, not wrapped.
 		{"huge initial marking", net(`<place id="a"><initialMarking><text>2147483648</text></initialMarking></place>`), `<place "a">: initialMarking: 2147483648 is more than 2147483647`, 4},
 		{"huge final marking", "<pnml><net id=\"n\"><page id=\"g\"><place id=\"o\"/></page>\n<finalmarkings><marking>\n<place idref=\"o\"><text>8589934592</text></place></marking></finalmarkings></net></pnml>", `<finalmarkings place "o">: 8589934592 is more than 2147483647`, 3},
