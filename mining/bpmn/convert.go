@@ -74,6 +74,19 @@ func (b *builder) index() error {
 		b.nodes[n.ID] = n
 		b.kids[n.SubProcess] = append(b.kids[n.SubProcess], n)
 	}
+	for _, n := range b.proc.Nodes {
+		// Every level must be a subprocess node, and levels must not
+		// nest in a circle (a Model built in Go may say anything).
+		depth := 0
+		for s := n.SubProcess; s != ""; s = b.nodes[s].SubProcess {
+			if b.nodes[s] == nil || b.nodes[s].Kind != SubProcess {
+				return fmt.Errorf("%s %q is inside %q, which is no subprocess of the process", n.Kind, n.ID, s)
+			}
+			if depth++; depth > len(b.proc.Nodes) {
+				return fmt.Errorf("%s %q: subprocesses nest in a circle", n.Kind, n.ID)
+			}
+		}
+	}
 	if err := b.links(); err != nil {
 		return err
 	}
