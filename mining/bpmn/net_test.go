@@ -267,36 +267,3 @@ func TestNetDeterministic(t *testing.T) {
 		}
 	}
 }
-
-func TestCheckSoundOnAnyNet(t *testing.T) {
-	// p0 → a → p1 → b → p2, with c: p0 → p1 + p3 leaving a token behind.
-	n := &petri.Net{}
-	p0, p1, p2, p3 := n.AddPlace("p0"), n.AddPlace("p1"), n.AddPlace("p2"), n.AddPlace("p3")
-	a, b := n.AddTransition("a", "A", false), n.AddTransition("b", "B", false)
-	n.AddInput(p0, a)
-	n.AddOutput(a, p1)
-	n.AddInput(p1, b)
-	n.AddOutput(b, p2)
-	n.Initial, n.Final = petri.Marking{p0: 1}, petri.Marking{p2: 1}
-	if err := CheckSound(n, 0); err != nil {
-		t.Fatalf("sequence: %v", err)
-	}
-	c := n.AddTransition("c", "C", false)
-	n.AddInput(p0, c)
-	n.AddOutput(c, p1)
-	n.AddOutput(c, p3)
-	var u *Unsoundness
-	if err := CheckSound(n, 0); !errors.As(err, &u) || u.Problem != ImproperCompletion || !slices.Equal(u.Path, []int{c, b}) {
-		t.Fatalf("leftover token: %v", err)
-	}
-	d := n.AddTransition("d", "D", false)
-	n.AddInput(p3, d)
-	n.AddInput(p2, d)
-	n.AddOutput(d, p2)
-	if err := CheckSound(n, 0); !errors.As(err, &u) || u.Problem != ImproperCompletion {
-		t.Fatalf("leftover token still: %v", err)
-	}
-	if err := CheckSound(n, 2); !errors.Is(err, ErrStateLimit) {
-		t.Fatalf("bound of 2 states: %v", err)
-	}
-}
