@@ -16,7 +16,7 @@ import (
 // demoBPMN is the demo's service-desk process as a person drew it (lanes,
 // a task named "Wait for customer" where the log says "Wait for
 // Customer").
-var demoBPMN = filepath.Join("testdata", "sim", "demo-incidents.bpmn")
+var demoBPMN = filepath.Join("..", "..", "ingest", "demo", "service-desk.bpmn")
 
 type conformanceOut struct {
 	Fitness   float64    `json:"fitness"`
@@ -157,7 +157,7 @@ func TestReportBPMN(t *testing.T) {
 	if i < 0 {
 		t.Fatal("no designed-model section")
 	}
-	for _, want := range []string{"demo-incidents.bpmn", "<svg", "Wait for", "Investigate", "Incident reported"} {
+	for _, want := range []string{"service-desk.bpmn", "<svg", "Wait for", "Investigate", "Incident reported"} {
 		if !strings.Contains(page[i:], want) {
 			t.Errorf("the section lacks %q", want)
 		}

@@ -174,13 +174,13 @@ func TestSimulateTreeMode(t *testing.T) {
 }
 
 // --model-bpmn simulates a designed process: the demo's incident process
-// drawn by hand (testdata/sim/demo-incidents.bpmn, with lanes and two
+// drawn by hand (ingest/demo/service-desk.bpmn, with lanes and two
 // simulation properties) over what is fitted to the demo log. The model
 // it writes is of mode net, reads back, and the simulated cases do each
 // activity about as often as the log's do.
 func TestSimulateBPMN(t *testing.T) {
 	dir := t.TempDir()
-	const demo, design = "../../ingest/demo/incidents.xes.gz", "testdata/sim/demo-incidents.bpmn"
+	const demo, design = "../../ingest/demo/incidents.xes.gz", "../../ingest/demo/service-desk.bpmn"
 	model, out := filepath.Join(dir, "m.yaml"), filepath.Join(dir, "s.csv")
 	_, errOut, code := pmx(t, "simulate", demo, "--model-bpmn", design, "--zone", "Europe/Amsterdam", "--write-model", model,
 		"--cases", "3000", "--seed", "5", "-o", out)
