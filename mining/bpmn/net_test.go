@@ -267,3 +267,20 @@ func TestNetDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// A model too large to explore converts, with a warning that soundness
+// was not checked.
+func TestNetTooLargeToCheck(t *testing.T) {
+	nodes, flows := "s:start p1:and p2:and e:end", "s>p1 p2>e"
+	for i := range 18 {
+		nodes += fmt.Sprintf(" t%d:task:T%d", i, i)
+		flows += fmt.Sprintf(" p1>t%d t%d>p2", i, i)
+	}
+	conv, err := build(nodes, flows).Net("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conv.Warnings) != 1 || !strings.Contains(conv.Warnings[0], "soundness not checked") {
+		t.Errorf("warnings %q, want one saying soundness was not checked", conv.Warnings)
+	}
+}

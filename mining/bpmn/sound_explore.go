@@ -70,29 +70,37 @@ func explore(n *petri.Net, init petri.Marking, allowed []bool, maxStates int) (*
 	}
 	ix := n.Index()
 	g := &reach{net: n, index: map[string]int32{}}
-	add := func(m petri.Marking, parent, via int32) int32 {
-		k := string(encode(nil, m))
-		if s, ok := g.index[k]; ok {
-			return s
+	var key []byte
+	add := func(parent, via int32) (int32, bool) {
+		if s, ok := g.index[string(key)]; ok {
+			return s, false
 		}
 		s := int32(len(g.keys))
+		k := string(key)
 		g.index[k] = s
 		g.keys = append(g.keys, k)
 		g.succ = append(g.succ, nil)
 		g.parent = append(g.parent, parent)
 		g.via = append(g.via, via)
-		return s
+		return s, true
 	}
-	add(init, -1, -1)
+	key = encode(key[:0], init)
+	add(-1, -1)
+	// Markings are dense while a state is expanded: cur is the state's,
+	// next a successor's, encoded in place order (as encode does).
+	cur, next := make([]int, len(n.Places)), make([]int, len(n.Places))
 	for s := int32(0); int(s) < len(g.keys); s++ {
-		m := g.marking(s)
+		clear(cur)
+		for p, k := range decode(g.keys[s]) {
+			cur[p] = k
+		}
 		for t := range n.Transitions {
 			if allowed != nil && (t >= len(allowed) || !allowed[t]) {
 				continue
 			}
 			enabled := true
 			for _, w := range ix.Pre[t] {
-				if m[w.Place] < w.Weight {
+				if cur[w.Place] < w.Weight {
 					enabled = false
 					break
 				}
@@ -100,11 +108,9 @@ func explore(n *petri.Net, init petri.Marking, allowed []bool, maxStates int) (*
 			if !enabled {
 				continue
 			}
-			next := m.Clone()
+			copy(next, cur)
 			for _, w := range ix.Pre[t] {
-				if next[w.Place] -= w.Weight; next[w.Place] == 0 {
-					delete(next, w.Place)
-				}
+				next[w.Place] -= w.Weight
 			}
 			multi := false
 			for _, w := range ix.Post[t] {
@@ -112,10 +118,16 @@ func explore(n *petri.Net, init petri.Marking, allowed []bool, maxStates int) (*
 					multi = true
 				}
 			}
-			before := len(g.keys)
-			to := add(next, s, int32(t))
+			key = key[:0]
+			for p, k := range next {
+				if k > 0 {
+					key = binary.AppendUvarint(key, uint64(p))
+					key = binary.AppendUvarint(key, uint64(k))
+				}
+			}
+			to, added := add(s, int32(t))
 			g.succ[s] = append(g.succ[s], edge{int32(t), to})
-			if len(g.keys) == before {
+			if !added {
 				continue
 			}
 			// A run that grows without bound passes, sooner or later,
