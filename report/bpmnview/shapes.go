@@ -292,9 +292,11 @@ func (d *drawing) placeBadges() {
 			k = used[key]
 			d.badged[best.ID] = true
 			route := d.g.routes[best.ID]
-			dist := math.Min(16+float64(k)*badgeStep, math.Max(pathLen(route)-12, 0))
-			p, _, _ := pointAt(route, dist)
-			x, y = p.X, p.Y
+			// One place near the flow's start; the flow's further
+			// badges stack upwards from it, each with its name to its
+			// right, so that neither badges nor names overlap.
+			p, _, _ := pointAt(route, math.Min(16, math.Max(pathLen(route)-12, 0)))
+			x, y = p.X, p.Y-float64(k)*badgeStep
 		} else if b, ok := d.g.shapes[after]; ok {
 			x, y = b.X+b.W+badgeR+2, b.Y+badgeR+float64(k)*badgeStep
 		} else {
@@ -306,7 +308,7 @@ func (d *drawing) placeBadges() {
 }
 
 // badge draws one log-only badge centred on (x, y), its count inside and
-// the activity's name under it.
+// the activity's name to its right (badges of one place stack upwards).
 func (d *drawing) badge(lo LogOnly, x, y float64) {
 	where := "at the start"
 	if n := d.nodes[lo.After]; n != nil {
@@ -318,5 +320,5 @@ func (d *drawing) badge(lo LogOnly, x, y float64) {
 	fmt.Fprintf(&d.b, `<g class="pmx-bpmn-logonly"><title>%s</title>`, esc(title))
 	fmt.Fprintf(&d.b, `<circle cx="%s" cy="%s" r="%s" fill="%s" stroke="#ffffff" stroke-width="1.5"/>`, num(x), num(y), num(rr), badgeFill)
 	fmt.Fprintf(&d.b, `<text x="%s" y="%s" text-anchor="middle" dominant-baseline="central" font-size="9" font-weight="bold" fill="#ffffff">%s</text>`, num(x), num(y), esc(count))
-	fmt.Fprintf(&d.b, `<text x="%s" y="%s" text-anchor="middle" font-size="10" fill="%s">%s</text></g>`, num(x), num(y+rr+11), badgeFill, esc(cut(lo.Activity, maxLabel)))
+	fmt.Fprintf(&d.b, `<text x="%s" y="%s" font-size="10" fill="%s">%s</text></g>`, num(x+rr+3), num(y+3.5), badgeFill, esc(cut(lo.Activity, maxLabel)))
 }
