@@ -21,6 +21,9 @@ LOGS = {
     'roadtraffic100traces': 'roadtraffic100traces.xes',
     'repair_example': 'repair_example.xes.gz',
     'interval_event_log': 'interval_event_log.xes',
+    'helpdesk': 'helpdesk.xes.gz',
+    'receipt': 'receipt.xes.gz',
+    'bpic2013_incidents': 'bpic2013_incidents.xes.gz',
 }
 
 
