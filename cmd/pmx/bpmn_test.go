@@ -69,13 +69,15 @@ func TestConformanceBPMN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, tr := range conv.Net.Transitions {
+	// Reduced as PM4Py reduces its conversion: the figures are PM4Py's.
+	net := conv.Reduce().Net
+	for i, tr := range net.Transitions {
 		if tr.Label == "Wait for customer" {
-			conv.Net.Transitions[i].Label = "Wait for Customer"
+			net.Transitions[i].Label = "Wait for Customer"
 		}
 	}
 	var buf bytes.Buffer
-	if err := pnml.Write(&buf, conv.Net); err != nil {
+	if err := pnml.Write(&buf, net); err != nil {
 		t.Fatal(err)
 	}
 	pn := filepath.Join(t.TempDir(), "demo.pnml")
@@ -161,5 +163,49 @@ func TestReportBPMN(t *testing.T) {
 		if !strings.Contains(page[i:], want) {
 			t.Errorf("the section lacks %q", want)
 		}
+	}
+}
+
+// The CLI's figures for a BPMN model are PM4Py's for the same file
+// (pm4py.read_bpmn, convert_to_petri_net, fitness_alignments and
+// precision_alignments: testdata/bpmn/pm4py/refs.json), on the models
+// of the running example.
+func TestConformanceBPMNMatchesPM4Py(t *testing.T) {
+	needShared(t)
+	dir := filepath.Join("..", "..", "testdata", "bpmn", "pm4py")
+	b, err := os.ReadFile(filepath.Join(dir, "refs.json"))
+	if err != nil {
+		t.Skip("no PM4Py references (testdata/bpmn/pm4py/refs.py)")
+	}
+	var refs map[string]struct {
+		Log     string `json:"log"`
+		Fitness struct {
+			Log float64 `json:"log_fitness"`
+		} `json:"fitness"`
+		Precision float64 `json:"precision"`
+	}
+	if err := json.Unmarshal(b, &refs); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for name, ref := range refs {
+		if ref.Log != "running-example" {
+			continue
+		}
+		checked++
+		out, errOut, code := pmx(t, "conformance", runningExample, "--model", filepath.Join(dir, name), "--json")
+		if code != 0 {
+			t.Fatalf("%s: %s", name, errOut)
+		}
+		var got conformanceOut
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(got.Fitness-ref.Fitness.Log) > 1e-6 || math.Abs(got.Precision-ref.Precision) > 1e-6 {
+			t.Errorf("%s: fitness %v precision %v; PM4Py %v %v", name, got.Fitness, got.Precision, ref.Fitness.Log, ref.Precision)
+		}
+	}
+	if checked < 3 {
+		t.Errorf("%d models of the running example in refs.json, want 4", checked)
 	}
 }

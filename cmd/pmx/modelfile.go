@@ -21,10 +21,15 @@ const maxModelFile = 64 << 20
 // modelFile is a process model given with --model: a Petri net (PNML), or a
 // designed BPMN model and the workflow net it converts to.
 type modelFile struct {
-	Net      *petri.Net
-	BPMN     *bpmn.Model      // nil for PNML
-	Conv     *bpmn.Conversion // nil for PNML
-	Warnings []string         // what the BPMN reader and converter left out or approximated
+	// Net is what the log is checked against: for a BPMN model the
+	// converted net reduced as PM4Py reduces it, so that fitness (which
+	// counts silent steps) and precision are PM4Py's for the same file.
+	Net  *petri.Net
+	BPMN *bpmn.Model // nil for PNML
+	// Conv is the BPMN's conversion before that reduction: one place per
+	// sequence flow, for the report's drawing (nil for PNML).
+	Conv     *bpmn.Conversion
+	Warnings []string // what the BPMN reader and converter left out or approximated
 	// Labels is how the BPMN's task names met the log's activities (see
 	// match).
 	Labels *bpmn.Match
@@ -66,7 +71,7 @@ func readModelFile(path, process string) (*modelFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &modelFile{Net: conv.Net, BPMN: m, Conv: conv, Warnings: append(append([]string(nil), m.Warnings...), conv.Warnings...)}, nil
+	return &modelFile{Net: conv.Reduce().Net, BPMN: m, Conv: conv, Warnings: append(append([]string(nil), m.Warnings...), conv.Warnings...)}, nil
 }
 
 // match relabels a BPMN model's tasks with the log's spelling of their
@@ -77,6 +82,7 @@ func (mf *modelFile) match(activities []string) {
 		return
 	}
 	m := bpmn.MatchLabels(mf.Net, activities)
+	bpmn.MatchLabels(mf.Conv.Net, activities) // the same labels: the same renaming
 	mf.Labels = &m
 }
 

@@ -269,7 +269,7 @@ func reportModel(ctx context.Context, w *warehouse.Warehouse, name string, spec 
 // the alignments map to its tasks and flows, the log's times give the
 // flows' mean times.
 func reportDesigned(ctx context.Context, w *warehouse.Warehouse, name string, spec modelSpec, mf *modelFile, l *eventlog.Log, c *report.Conformance) (*report.Designed, error) {
-	al, err := conformance.Align(ctx, l, mf.Net, conformance.AlignOptions{VariantTimeout: reportAlignBudget})
+	al, err := conformance.Align(ctx, l, mf.Conv.Net, conformance.AlignOptions{VariantTimeout: reportAlignBudget})
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func reportDesigned(ctx context.Context, w *warehouse.Warehouse, name string, sp
 	if err != nil {
 		return nil, err
 	}
-	in := bpmnview.Input{Model: mf.BPMN, Process: spec.process, Net: mf.Net, Node: mf.Conv.Node, Flow: mf.Conv.Flow, Log: l, Align: al, Times: times}
+	in := bpmnview.Input{Model: mf.BPMN, Process: spec.process, Net: mf.Conv.Net, Node: mf.Conv.Node, Flow: mf.Conv.Flow, Log: l, Align: al, Times: times}
 	d, _, err := bpmnview.Section(ctx, in, filepath.Base(spec.file), mf.Warnings, c)
 	return d, err
 }
