@@ -58,6 +58,10 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// MarshalText writes a kind as its element name (JSON of a Model reads
+// "exclusiveGateway", not a number).
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
 // Model is one BPMN 2.0 document, read: its processes (with their
 // embedded subprocesses), the diagram's shapes and edges, and what the
 // reader met but does not support.
