@@ -11,10 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/pmx-dev/pmx/analysis/sim/dist"
 	"github.com/pmx-dev/pmx/analysis/sim/engine"
+	"github.com/pmx-dev/pmx/analysis/sim/internal/yamltest"
 	"github.com/pmx-dev/pmx/analysis/sim/model"
 )
 
@@ -626,7 +626,7 @@ func FuzzRead(f *testing.F) {
 			if msg := err.Error(); !strings.HasPrefix(msg, "fuzz.yaml") {
 				t.Fatalf("error does not name the file: %q", msg)
 			}
-			lines := yamlLines(data)
+			lines := yamltest.Lines(data)
 			for _, e := range flatten(err) {
 				var me *model.Error
 				if !errors.As(e, &me) || me.Name != "fuzz.yaml" || me.Field == "" || me.Reason == "" {
@@ -651,29 +651,6 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("Write → Read → Write changed the model:\n%s\nfirst:\n%s", again, out)
 		}
 	})
-}
-
-// yamlLines is at least the number of lines YAML sees in data: CR, LF,
-// NEL, LS and PS each end one, in UTF-8 or, after a byte order mark,
-// UTF-16.
-func yamlLines(data []byte) int {
-	text := string(data)
-	if len(data) >= 2 && (data[0] == 0xfe && data[1] == 0xff || data[0] == 0xff && data[1] == 0xfe) {
-		var u []uint16
-		for i := 2; i+1 < len(data); i += 2 {
-			if data[0] == 0xfe {
-				u = append(u, uint16(data[i])<<8|uint16(data[i+1]))
-			} else {
-				u = append(u, uint16(data[i+1])<<8|uint16(data[i]))
-			}
-		}
-		text = string(utf16.Decode(u))
-	}
-	n := 1
-	for _, sep := range []string{"\r", "\n", "\u0085", "\u2028", "\u2029"} {
-		n += strings.Count(text, sep)
-	}
-	return n
 }
 
 // simulate compiles a model Validate accepts (Compile must too) and runs a

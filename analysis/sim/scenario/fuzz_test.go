@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/pmx-dev/pmx/analysis/sim/dist"
 	"github.com/pmx-dev/pmx/analysis/sim/engine"
+	"github.com/pmx-dev/pmx/analysis/sim/internal/yamltest"
 	"github.com/pmx-dev/pmx/analysis/sim/model"
 )
 
@@ -302,7 +302,7 @@ func checkErrors(t *testing.T, err error, data []byte) {
 	if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
 		t.Fatalf("error does not name the file: %q", err)
 	}
-	lines := yamlLines(data)
+	lines := yamltest.Lines(data)
 	for _, e := range flatten(err) {
 		var se *Error
 		if !errors.As(e, &se) || se.Name != "fuzz.yaml" || se.Field == "" || se.Reason == "" {
@@ -333,27 +333,4 @@ func modelText(t testing.TB, m *model.Model) string {
 		t.Fatal(err)
 	}
 	return b.String()
-}
-
-// yamlLines is at least the number of lines YAML sees in data: CR, LF,
-// NEL, LS and PS each end one, in UTF-8 or, after a byte order mark,
-// UTF-16.
-func yamlLines(data []byte) int {
-	text := string(data)
-	if len(data) >= 2 && (data[0] == 0xfe && data[1] == 0xff || data[0] == 0xff && data[1] == 0xfe) {
-		var u []uint16
-		for i := 2; i+1 < len(data); i += 2 {
-			if data[0] == 0xfe {
-				u = append(u, uint16(data[i])<<8|uint16(data[i+1]))
-			} else {
-				u = append(u, uint16(data[i+1])<<8|uint16(data[i]))
-			}
-		}
-		text = string(utf16.Decode(u))
-	}
-	n := 1
-	for _, sep := range []string{"\r", "\n", "\u0085", "\u2028", "\u2029"} {
-		n += strings.Count(text, sep)
-	}
-	return n
 }
