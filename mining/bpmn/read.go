@@ -8,7 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/pmx-dev/pmx/mining/internal/xmltext"
 )
 
 // The namespaces the reader matches elements by. Prefixes are the file's
@@ -155,7 +156,7 @@ type readWarning struct {
 
 func newDocReader(r io.Reader) *docReader {
 	dec := xml.NewDecoder(&inputLimit{r: r, n: maxXMLInput})
-	dec.CharsetReader = charsetReader
+	dec.CharsetReader = xmltext.CharsetReader
 	// Strict is the default and stays on: an entity other than the five
 	// predefined ones is a syntax error, never looked up (dec.Entity nil).
 	return &docReader{
@@ -222,10 +223,10 @@ func (r *docReader) parse() error {
 			}
 		case xml.CharData:
 			if len(r.stack) == 0 {
-				if i := bytes.IndexFunc(t, notXMLSpace); i >= 0 && strayLine == 0 {
+				if i := bytes.IndexFunc(t, xmltext.NotSpace); i >= 0 && strayLine == 0 {
 					end, _ := r.dec.InputPos()
 					strayLine = end - bytes.Count(t, []byte("\n")) + bytes.Count(t[:i], []byte("\n"))
-					stray = textExcerpt(t[i:])
+					stray = xmltext.Excerpt(t[i:])
 				}
 				continue
 			}
@@ -315,28 +316,4 @@ func (r *docReader) sortWarnings() {
 	for i, w := range r.warns {
 		r.m.Warnings[i] = w.text
 	}
-}
-
-// notXMLSpace reports a rune that is not XML white space. A byte order
-// mark counts as space: Windows tools start UTF-8 files with one, and
-// encoding/xml hands it over as text before the root.
-func notXMLSpace(r rune) bool {
-	return r != ' ' && r != '\t' && r != '\n' && r != '\r' && r != '\ufeff'
-}
-
-// textExcerpt is the first line of text, trimmed and cut to 40 bytes at a rune
-// boundary, for error messages.
-func textExcerpt(b []byte) string {
-	if i := bytes.IndexAny(b, "\r\n"); i >= 0 {
-		b = b[:i]
-	}
-	b = bytes.TrimRightFunc(b, func(r rune) bool { return !notXMLSpace(r) })
-	if len(b) > 40 {
-		cut := 40
-		for cut > 0 && !utf8.RuneStart(b[cut]) {
-			cut--
-		}
-		return string(b[:cut]) + "…"
-	}
-	return string(b)
 }

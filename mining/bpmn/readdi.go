@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/pmx-dev/pmx/mining/internal/xmltext"
 )
 
 // diDiagram is one <BPMNDiagram>: the shapes and edges of its plane, by the
@@ -75,7 +77,7 @@ func diCoordinate(t xml.StartElement, name string, line int) (float64, error) {
 	s := xmlAttr(t, name)
 	x, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		s = textExcerpt([]byte(s))
+		s = xmltext.Excerpt([]byte(s))
 		return 0, &Error{Line: line, Element: t.Name.Local, Reason: fmt.Sprintf("%s=%q is not a finite number", name, s)}
 	}
 	return x, nil

@@ -3,10 +3,7 @@ package bpmn
 import (
 	"bytes"
 	"encoding/xml"
-	"fmt"
 	"io"
-	"strings"
-	"unicode/utf8"
 )
 
 // What stands between the input and encoding/xml: the size bound, the
@@ -59,42 +56,4 @@ func directive(d xml.Directive, line int, late bool) error {
 			"(they can read local files or expand without bound) and never expands them"}
 	}
 	return nil
-}
-
-// charsetReader accepts the encodings BPMN tools declare: UTF-8 (and its
-// ASCII subset) as is, ISO-8859-1 converted to UTF-8.
-func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
-		return in, nil
-	case "iso-8859-1", "latin1", "latin-1", "iso8859-1":
-		return &latin1Reader{r: in}, nil
-	}
-	return nil, fmt.Errorf("unsupported encoding %q (pmx reads UTF-8 and ISO-8859-1)", label)
-}
-
-// latin1Reader converts ISO-8859-1 to UTF-8 as it streams (each byte is
-// the code point of the same value), so that the limits still hold.
-type latin1Reader struct {
-	r   io.Reader
-	buf []byte
-	out []byte
-}
-
-func (l *latin1Reader) Read(p []byte) (int, error) {
-	for len(l.out) == 0 {
-		if cap(l.buf) == 0 {
-			l.buf = make([]byte, 4096)
-		}
-		n, err := l.r.Read(l.buf[:cap(l.buf)])
-		for _, c := range l.buf[:n] {
-			l.out = utf8.AppendRune(l.out, rune(c))
-		}
-		if n == 0 && err != nil {
-			return 0, err
-		}
-	}
-	n := copy(p, l.out)
-	l.out = l.out[n:]
-	return n, nil
 }

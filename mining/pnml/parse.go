@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/pmx-dev/pmx/mining/internal/xmltext"
 )
 
 // ErrInvalid is wrapped by every *Error: the document is not a PNML net this
@@ -127,7 +128,7 @@ type frame struct {
 // first net and its pages, in document order, as it closes.
 func parse(r io.Reader, element func(*node) error) (*document, error) {
 	dec := xml.NewDecoder(r)
-	dec.CharsetReader = charsetReader
+	dec.CharsetReader = xmltext.CharsetReader
 	doc := &document{}
 	var stack []frame
 	rootClosed := false
@@ -209,10 +210,10 @@ func parse(r io.Reader, element func(*node) error) (*document, error) {
 				if f := stack[len(stack)-1]; f.kind == inCapture {
 					f.node.buf = append(f.node.buf, t...)
 				}
-			} else if i := bytes.IndexFunc(t, notSpace); i >= 0 && strayLine == 0 {
+			} else if i := bytes.IndexFunc(t, xmltext.NotSpace); i >= 0 && strayLine == 0 {
 				end, _ := dec.InputPos()
 				strayLine = end - bytes.Count(t, []byte("\n")) + bytes.Count(t[:i], []byte("\n"))
-				stray = excerpt(t[i:])
+				stray = xmltext.Excerpt(t[i:])
 			}
 		}
 	}
@@ -239,43 +240,4 @@ func checkRoot(root *node) error {
 		return &Error{Line: root.line, Element: root.name, Reason: "root element is not <pnml>"}
 	}
 	return nil
-}
-
-// charsetReader accepts the encodings PNML writers declare: UTF-8 (and its
-// ASCII subset) as is, ISO-8859-1 converted to UTF-8.
-func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
-		return in, nil
-	case "iso-8859-1", "latin1", "latin-1", "iso8859-1":
-		b, err := io.ReadAll(in)
-		if err != nil {
-			return nil, err
-		}
-		var out bytes.Buffer
-		for _, c := range b {
-			out.WriteRune(rune(c))
-		}
-		return &out, nil
-	}
-	return nil, fmt.Errorf("unsupported encoding %q", label)
-}
-
-func notSpace(r rune) bool { return r != ' ' && r != '\t' && r != '\n' && r != '\r' }
-
-// excerpt is the first line of text, trimmed and cut to 40 bytes at a rune
-// boundary, for error messages.
-func excerpt(b []byte) string {
-	if i := bytes.IndexAny(b, "\r\n"); i >= 0 {
-		b = b[:i]
-	}
-	b = bytes.TrimRightFunc(b, func(r rune) bool { return !notSpace(r) })
-	if len(b) > 40 {
-		cut := 40
-		for cut > 0 && !utf8.RuneStart(b[cut]) {
-			cut--
-		}
-		return string(b[:cut]) + "…"
-	}
-	return string(b)
 }
