@@ -3,9 +3,9 @@ package fit
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/pmx-dev/pmx/analysis/sim/dist"
@@ -223,7 +223,7 @@ func choiceWeights(outs []int, fired []float64, fixed map[int]float64) []float64
 // designDurations sets the durations the design gives, over the log's.
 func (f *fitter) designDurations(m *model.Model) {
 	d := f.o.Design
-	for _, a := range sortedKeysOf(d.Durations) {
+	for _, a := range slices.Sorted(maps.Keys(d.Durations)) {
 		act, ok := m.Acts[a]
 		if !ok {
 			continue
@@ -275,7 +275,7 @@ func (f *fitter) lanes(m *model.Model) {
 		}
 		members[lane][int(r)] = true
 	}
-	for _, lane := range sortedKeysOf(members) {
+	for _, lane := range slices.Sorted(maps.Keys(members)) {
 		rs := make([]int, 0, len(members[lane]))
 		for r := range members[lane] {
 			rs = append(rs, r)
@@ -288,7 +288,7 @@ func (f *fitter) lanes(m *model.Model) {
 		m.Pools[lane] = p
 	}
 	var empty []string
-	for _, a := range sortedKeysOf(d.Lanes) {
+	for _, a := range slices.Sorted(maps.Keys(d.Lanes)) {
 		lane, act := d.Lanes[a], m.Acts[a]
 		if act == nil {
 			continue
@@ -328,15 +328,6 @@ func prune(m *model.Model) {
 			delete(m.Pools, p)
 		}
 	}
-}
-
-func sortedKeysOf[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // quote lists up to 20 names.
